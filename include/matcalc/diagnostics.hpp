@@ -1,0 +1,58 @@
+// Input errors and their rendering in the compiler form of design.md §3:
+//   model.mc:3:14: error: cannot multiply vector(n) by vector(n)
+//     f = w * x + b
+//           ^
+//     did you mean w·x ...
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace matcalc {
+
+// Byte offsets [begin, end) into the source text. Positions live in the syntax tree
+// only, never in DAG nodes (one node can stand at many places).
+struct SourceRange {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+// A named text: a model file, `-e` text ("<expr>"), or a values file.
+struct Source {
+    std::string name;
+    std::string text;
+};
+
+// Every input problem (syntax, names, sizes, values, options) is an InputError:
+// the command line turns it into exit code 2. `where` is set when the error points
+// into a Source; `source_name` says which one when it is not the model.
+class InputError : public std::runtime_error {
+public:
+    explicit InputError(std::string message, std::optional<SourceRange> where = std::nullopt,
+                        std::vector<std::string> notes = {})
+        : std::runtime_error(std::move(message)), where_(where), notes_(std::move(notes)) {}
+
+    const std::optional<SourceRange>& where() const { return where_; }
+    const std::vector<std::string>& notes() const { return notes_; }
+    void add_note(std::string note) { notes_.push_back(std::move(note)); }
+
+private:
+    std::optional<SourceRange> where_;
+    std::vector<std::string> notes_;
+};
+
+// 1-based line and column (column counted in code points) of a byte offset.
+struct LineColumn {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+LineColumn line_column(const std::string& text, std::size_t offset);
+
+// "name:line:col: error: message" + the source line + a caret line + notes.
+// Without a position: "name: error: message" + notes.
+std::string render_error(const Source& source, const InputError& error);
+
+}  // namespace matcalc
