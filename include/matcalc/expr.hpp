@@ -1,0 +1,110 @@
+// The expression DAG: immutable, hash-consed nodes owned by a Context. Equal
+// subexpressions are one node, so a handle (Expr) compares by pointer and every pass
+// memoises by node id. Smart constructors check shapes and do only cheap local
+// canonicalisation; rewriting to a readable form is the simplifier's job.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "matcalc/shape.hpp"
+
+namespace matcalc {
+
+struct OpInfo;
+struct Node;
+using Expr = const Node*;
+
+struct Node {
+    const OpInfo* op = nullptr;
+    std::vector<Expr> args;
+    Shape shape;          // as constructed; read through Context::shape() to resolve symbols
+    double value = 0.0;   // Constant: the value of every entry
+    Dim dim = 0;          // Size: the size used as a number; Identity: its order
+    int param = 0;        // Stack: blocks per row
+    std::string name;     // Variable
+    std::uint32_t id = 0; // creation order: a topological order of the DAG
+    std::size_t hash = 0;
+};
+
+// A shape or arity problem found while building a node. The binder turns it into an
+// InputError pointing at the operator; notes carry suggestions ("did you mean w·x").
+struct ShapeError : std::runtime_error {
+    ShapeError(std::string message, std::vector<std::string> notes = {})
+        : std::runtime_error(std::move(message)), notes(std::move(notes)) {}
+    std::vector<std::string> notes;
+};
+
+class Context {
+public:
+    Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    SizeTable& sizes() { return sizes_; }
+    const SizeTable& sizes() const { return sizes_; }
+    Shape shape(Expr e) const { return sizes_.resolve(e->shape); }
+    bool is_scalar(Expr e) const { return sizes_.is_scalar(e->shape); }
+    std::size_t node_count() const { return nodes_.size(); }
+
+    // Leaves.
+    Expr variable(std::string_view name, Shape shape);
+    Expr constant(double value, Shape shape = kScalarShape);  // `value` in every entry
+    Expr zeros(Shape shape) { return constant(0.0, shape); }
+    Expr ones(Shape shape) { return constant(1.0, shape); }
+    Expr identity(Dim n);
+    Expr size(Dim d);  // a size such as N used as a number (mean's 1/N)
+
+    // Operations (shape-checked; throw ShapeError).
+    Expr apply(const OpInfo& op, std::span<const Expr> args);  // any table operation
+    Expr apply(std::string_view op_name, std::span<const Expr> args);
+    Expr apply(std::string_view op_name, Expr a) { return apply(op_name, std::span<const Expr>(&a, 1)); }
+    Expr apply(std::string_view op_name, Expr a, Expr b) {
+        Expr ab[2] = {a, b};
+        return apply(op_name, ab);
+    }
+    Expr add(Expr a, Expr b) { return apply("add", a, b); }
+    Expr sub(Expr a, Expr b) { return apply("sub", a, b); }
+    Expr mul(Expr a, Expr b) { return apply("hadamard", a, b); }  // elementwise / scaling
+    Expr div(Expr a, Expr b) { return apply("div", a, b); }
+    Expr pow(Expr a, Expr p) { return apply("pow", a, p); }
+    Expr neg(Expr a) { return apply("neg", a); }
+    Expr matmul(Expr a, Expr b) { return apply("matmul", a, b); }
+    Expr transpose(Expr a) { return apply("transpose", a); }
+    Expr dot(Expr a, Expr b) { return apply("dot", a, b); }
+    Expr sum(Expr a) { return apply("sum", a); }
+    Expr diag(Expr v) { return apply("diag", v); }
+    // `*` of the language: scaling when either side is a scalar, else the matrix product.
+    Expr times(Expr a, Expr b);
+    // [a, b; c, d]: blocks in row-major order, `blocks_per_row` of them in each row.
+    Expr stack(std::span<const Expr> blocks, int blocks_per_row);
+
+    // Predicates the rules use.
+    bool is_constant(Expr e, double value) const;
+    bool is_zero(Expr e) const { return is_constant(e, 0.0); }
+    bool is_one(Expr e) const { return is_constant(e, 1.0); }
+    // Number of entries as a scalar expression (a constant or a product of sizes).
+    Expr numel(Shape shape);
+
+    // Interns a node; used by the smart constructors and by rewrites that rebuild a node
+    // with new children (`with_args`).
+    Expr intern(Node node);
+    Expr with_args(Expr e, std::vector<Expr> args);
+
+private:
+    SizeTable sizes_;
+    std::deque<Node> nodes_;
+    std::unordered_multimap<std::size_t, Expr> index_;
+};
+
+// The kind of an expression's operation: shorthand for e->op->kind.
+const OpInfo& op_info(Expr e);
+
+}  // namespace matcalc

@@ -1,0 +1,78 @@
+// The operation table: every operation of the language is one row here (src/ops.cpp) —
+// its spellings, arity, kind (which fixes its shape rule), printing in text, Unicode and
+// LaTeX, and for elementwise operations its Eigen kernel and its partial derivative per
+// argument. The parser's names, the printers, the generic elementwise chain rule, the
+// evaluator and the table-driven test are all driven from it. Structural operations
+// (matrix product, transpose, reductions, stacking) keep hand-written Jacobian rules in
+// derive_*.cpp, keyed by kind.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "matcalc/expr.hpp"
+
+namespace matcalc {
+
+enum class Kind : std::uint8_t {
+    // Leaves.
+    Variable, Constant, Identity, Size,
+    // Table-driven elementwise functions of one or two arguments, broadcasting (§1).
+    Elementwise,
+    // Structural operations with hand-written rules.
+    MatMul, Transpose, Dot, Sum, Mean, Norm, Norm1, Diag, DiagPart, Stack,
+};
+
+// How an operation is written.
+enum class Notation : std::uint8_t {
+    Leaf,     // names, numbers, structured constants
+    Call,     // exp(x), max(a, b)
+    Infix,    // a + b
+    Prefix,   // -a
+    Postfix,  // aᵀ
+    Special,  // [a; b], ‖a‖
+};
+
+// ∂ out / ∂ args[i] for an elementwise operation, as an expression of the arguments and
+// of the operation's own value `out` (tanh' = 1 - out^2). Elementwise: the result has
+// the broadcast shape of the arguments and is one diagonal entry per element.
+using Partial = Expr (*)(Context& cx, std::span<const Expr> args, Expr out);
+
+struct OpInfo {
+    std::string_view name;                    // canonical ASCII name, used by the text printer
+    std::vector<std::string_view> spellings;  // operator symbols in its notation ("+", "⊙", "ᵀ")
+    std::vector<std::string_view> call_names; // names accepted as a function call ("exp", "σ")
+    Kind kind = Kind::Elementwise;
+    int min_args = 1;
+    int max_args = 1;
+    Notation notation = Notation::Call;
+    // Printing. For Infix/Prefix/Postfix these are the operator; for Call the function name.
+    std::string_view ascii;
+    std::string_view unicode;
+    std::string_view latex;
+    int precedence = 6;  // see print.hpp: 1 additive, 2 multiplicative, 3 unary, 4 power, 5 postfix, 6 atom
+    // Elementwise only.
+    double (*kernel1)(double) = nullptr;
+    double (*kernel2)(double, double) = nullptr;
+    Partial partial[2] = {nullptr, nullptr};
+    // Piecewise functions: the distance of the arguments from a kink (check redraws
+    // points closer than a threshold). nullptr for smooth functions.
+    double (*kink_distance)(double, double) = nullptr;
+    double default_second = 0.0;  // value of an omitted optional second argument
+    std::string_view rule;        // how the lecture names its derivative rule
+};
+
+// Every row of the table, in a fixed order.
+const std::vector<OpInfo>& op_table();
+// The row with this canonical name (a programming error if absent).
+const OpInfo& op_named(std::string_view name);
+// The row of a structural kind (MatMul, Transpose, ...).
+const OpInfo& op_of(Kind kind);
+// The operation an operator symbol denotes in a notation (Infix, Prefix, Postfix), or nullptr.
+const OpInfo* find_operator(std::string_view symbol, Notation notation);
+// The operation a function name denotes (`exp`, `ln`, `σ`, `√`, `‖`), or nullptr.
+const OpInfo* find_function(std::string_view name);
+
+}  // namespace matcalc

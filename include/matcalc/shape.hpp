@@ -1,0 +1,64 @@
+// Shapes with symbolic sizes. A Dim is a positive integer size or a symbol such as `n`;
+// symbols are unified across a program (W * v makes v's length W's column count) with a
+// union-find table, so a size is always read through SizeTable::resolve.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace matcalc {
+
+// > 0: an integer size. < 0: the symbol with index -(d + 1). 0 is never a valid size.
+using Dim = std::int64_t;
+
+inline bool is_symbol(Dim d) { return d < 0; }
+
+struct Shape {
+    Dim rows = 1;
+    Dim cols = 1;
+    friend bool operator==(const Shape&, const Shape&) = default;
+};
+
+inline const Shape kScalarShape{1, 1};
+
+class SizeTable {
+public:
+    // The symbol named `name`, created on first use. Declared symbols are rigid: two
+    // different ones are different sizes (`vector(n) + vector(m)` is an error).
+    Dim symbol(std::string_view name);
+    // A flexible size whose value comes from context (`vector(1)` in `x + vector(1)`):
+    // it unifies with anything.
+    Dim fresh();
+    // The symbol named `name` if it exists, else 0.
+    Dim find(std::string_view name) const;
+    // The representative of d: an integer when d is bound to one, else the oldest symbol.
+    Dim resolve(Dim d) const;
+    Shape resolve(Shape s) const { return {resolve(s.rows), resolve(s.cols)}; }
+    // Makes a and b the same size; false if both are fixed (integers or rigid symbols)
+    // and differ.
+    bool unify(Dim a, Dim b);
+    bool same(Dim a, Dim b) const { return resolve(a) == resolve(b); }
+    bool same(Shape a, Shape b) const { return same(a.rows, b.rows) && same(a.cols, b.cols); }
+    bool is_one(Dim d) const { return resolve(d) == 1; }
+    bool is_scalar(Shape s) const { return is_one(s.rows) && is_one(s.cols); }
+    bool is_vector(Shape s) const { return !is_scalar(s) && is_one(s.cols); }      // n×1
+    bool is_row(Shape s) const { return !is_scalar(s) && is_one(s.rows); }         // 1×n
+    bool is_matrix(Shape s) const { return !is_one(s.rows) && !is_one(s.cols); }
+    // "n", "3"
+    std::string name(Dim d) const;
+    // "scalar", "vector(n)", "row vector(n)", "matrix(m, n)": the words of error messages.
+    std::string describe(Shape s) const;
+    std::size_t symbol_count() const { return names_.size(); }
+    std::string symbol_name(std::size_t index) const { return names_[index]; }
+
+private:
+    std::vector<std::string> names_;
+    mutable std::vector<Dim> parent_;  // per symbol: itself, another symbol, or an integer
+    std::vector<bool> rigid_;
+    std::unordered_map<std::string, Dim> by_name_;
+};
+
+}  // namespace matcalc

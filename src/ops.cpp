@@ -1,0 +1,243 @@
+// THE operation table. One row per operation; adding an elementwise function means adding
+// one row here (spellings, printing, kernel, partial derivatives) and a line to the
+// table-driven test. Partial derivatives are written with the Context's builders so they
+// read like the formulas: tanh' = 1 − out², σ' = out ⊙ (1 − out).
+#include "matcalc/ops.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+// Rows name only the fields they need; the rest keep their defaults. GCC 12 warns about
+// every omitted field of a designated initializer, which is the point of using them here.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+namespace matcalc {
+
+namespace {
+
+Expr num(Context& cx, double v) { return cx.constant(v); }
+Expr one_minus(Context& cx, Expr e) { return cx.sub(num(cx, 1), e); }
+Expr square(Context& cx, Expr e) { return cx.pow(e, num(cx, 2)); }
+Expr step_of(Context& cx, Expr e) { return cx.apply("step", e); }
+
+constexpr double heaviside(double x) { return x > 0 ? 1.0 : 0.0; }  // step(0) = 0: the kink value of §2
+constexpr double signum(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }
+
+const char* const kElementwiseBinary = "elementwise binary operator";
+const char* const kElementwiseFunction = "unary elementwise function";
+
+std::vector<OpInfo> make_table() {
+    std::vector<OpInfo> t;
+    // ---- leaves -------------------------------------------------------------------------
+    t.push_back({.name = "variable", .kind = Kind::Variable, .min_args = 0, .max_args = 0,
+                 .notation = Notation::Leaf, .rule = "identity"});
+    t.push_back({.name = "constant", .call_names = {"ones", "zeros", "vector", "matrix"},
+                 .kind = Kind::Constant, .min_args = 0, .max_args = 0, .notation = Notation::Leaf,
+                 .rule = "constant"});
+    t.push_back({.name = "eye", .call_names = {"eye"}, .kind = Kind::Identity, .min_args = 0,
+                 .max_args = 0, .notation = Notation::Leaf, .ascii = "eye", .unicode = "I",
+                 .latex = "I", .rule = "constant"});
+    t.push_back({.name = "size", .kind = Kind::Size, .min_args = 0, .max_args = 0,
+                 .notation = Notation::Leaf, .rule = "constant"});
+
+    // ---- elementwise arithmetic (broadcasting as §1 says) ------------------------------
+    t.push_back({.name = "add", .spellings = {"+"}, .min_args = 2, .max_args = 2,
+                 .notation = Notation::Infix, .ascii = "+", .unicode = "+", .latex = "+",
+                 .precedence = 1, .kernel2 = [](double a, double b) { return a + b; },
+                 .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
+                             [](Context& cx, auto, Expr) { return num(cx, 1); }},
+                 .rule = kElementwiseBinary});
+    t.push_back({.name = "sub", .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
+                 .notation = Notation::Infix, .ascii = "-", .unicode = "−", .latex = "-",
+                 .precedence = 1, .kernel2 = [](double a, double b) { return a - b; },
+                 .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
+                             [](Context& cx, auto, Expr) { return num(cx, -1); }},
+                 .rule = kElementwiseBinary});
+    t.push_back({.name = "hadamard", .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
+                 .max_args = 2, .notation = Notation::Infix, .ascii = ".*", .unicode = "⊙",
+                 .latex = "\\odot", .precedence = 2,
+                 .kernel2 = [](double a, double b) { return a * b; },
+                 .partial = {[](Context&, auto args, Expr) { return args[1]; },
+                             [](Context&, auto args, Expr) { return args[0]; }},
+                 .rule = kElementwiseBinary});
+    t.push_back({.name = "div", .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
+                 .notation = Notation::Infix, .ascii = "./", .unicode = "⊘",
+                 .latex = "\\oslash", .precedence = 2,
+                 .kernel2 = [](double a, double b) { return a / b; },
+                 .partial = {[](Context& cx, auto args, Expr) { return cx.div(num(cx, 1), args[1]); },
+                             [](Context& cx, auto args, Expr out) {
+                                 return cx.neg(cx.div(out, args[1]));
+                             }},
+                 .rule = kElementwiseBinary});
+    t.push_back({.name = "pow", .spellings = {"^", ".^"}, .min_args = 2, .max_args = 2,
+                 .notation = Notation::Infix, .ascii = "^", .unicode = "^", .latex = "^",
+                 .precedence = 4, .kernel2 = [](double a, double p) { return std::pow(a, p); },
+                 .partial = {[](Context& cx, auto args, Expr) {
+                                 return cx.mul(args[1], cx.pow(args[0], cx.sub(args[1], num(cx, 1))));
+                             },
+                             [](Context& cx, auto args, Expr out) {
+                                 return cx.mul(out, cx.apply("log", args[0]));
+                             }},
+                 .rule = "power rule"});
+    t.push_back({.name = "neg", .spellings = {"-", "−"}, .notation = Notation::Prefix,
+                 .ascii = "-", .unicode = "−", .latex = "-", .precedence = 3,
+                 .kernel1 = [](double a) { return -a; },
+                 .partial = {[](Context& cx, auto, Expr) { return num(cx, -1); }},
+                 .rule = "negation"});
+
+    // ---- elementwise functions -----------------------------------------------------------
+    auto fn = [&](std::string_view name, std::vector<std::string_view> names,
+                  std::string_view unicode, std::string_view latex, double (*kernel)(double),
+                  Partial partial, double (*kink)(double, double) = nullptr) {
+        t.push_back({.name = name, .call_names = std::move(names), .ascii = name,
+                     .unicode = unicode, .latex = latex, .kernel1 = kernel,
+                     .partial = {partial, nullptr}, .kink_distance = kink,
+                     .rule = kElementwiseFunction});
+    };
+    auto at_zero = [](double a, double) { return std::abs(a); };
+    fn("exp", {"exp"}, "exp", "\\exp", [](double x) { return std::exp(x); },
+       [](Context&, auto, Expr out) { return out; });
+    fn("log", {"log", "ln"}, "ln", "\\ln", [](double x) { return std::log(x); },
+       [](Context& cx, auto a, Expr) { return cx.div(num(cx, 1), a[0]); });
+    fn("sin", {"sin"}, "sin", "\\sin", [](double x) { return std::sin(x); },
+       [](Context& cx, auto a, Expr) { return cx.apply("cos", a[0]); });
+    fn("cos", {"cos"}, "cos", "\\cos", [](double x) { return std::cos(x); },
+       [](Context& cx, auto a, Expr) { return cx.neg(cx.apply("sin", a[0])); });
+    fn("tan", {"tan"}, "tan", "\\tan", [](double x) { return std::tan(x); },
+       [](Context& cx, auto, Expr out) { return cx.add(num(cx, 1), square(cx, out)); });
+    fn("asin", {"asin", "arcsin"}, "arcsin", "\\arcsin", [](double x) { return std::asin(x); },
+       [](Context& cx, auto a, Expr) {
+           return cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0]))));
+       });
+    fn("acos", {"acos", "arccos"}, "arccos", "\\arccos", [](double x) { return std::acos(x); },
+       [](Context& cx, auto a, Expr) {
+           return cx.neg(cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0])))));
+       });
+    fn("atan", {"atan", "arctan"}, "arctan", "\\arctan", [](double x) { return std::atan(x); },
+       [](Context& cx, auto a, Expr) {
+           return cx.div(num(cx, 1), cx.add(num(cx, 1), square(cx, a[0])));
+       });
+    fn("tanh", {"tanh"}, "tanh", "\\tanh", [](double x) { return std::tanh(x); },
+       [](Context& cx, auto, Expr out) { return one_minus(cx, square(cx, out)); });
+    fn("sigmoid", {"sigmoid", "σ"}, "σ", "\\sigma",
+       [](double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
+       [](Context& cx, auto, Expr out) { return cx.mul(out, one_minus(cx, out)); });
+    fn("softplus", {"softplus"}, "softplus", "\\operatorname{softplus}",
+       [](double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
+       [](Context& cx, auto a, Expr) { return cx.apply("sigmoid", a[0]); });
+    fn("sqrt", {"sqrt", "√"}, "√", "\\sqrt", [](double x) { return std::sqrt(x); },
+       [](Context& cx, auto, Expr out) { return cx.div(num(cx, 1), cx.mul(num(cx, 2), out)); });
+    fn("abs", {"abs"}, "abs", "\\operatorname{abs}", [](double x) { return std::abs(x); },
+       [](Context& cx, auto a, Expr) { return cx.apply("sign", a[0]); }, at_zero);
+    fn("relu", {"relu"}, "relu", "\\operatorname{relu}", [](double x) { return x > 0 ? x : 0.0; },
+       [](Context& cx, auto a, Expr) { return step_of(cx, a[0]); }, at_zero);
+    fn("step", {"step"}, "step", "\\operatorname{step}", heaviside,
+       [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
+    fn("sign", {"sign"}, "sign", "\\operatorname{sign}", signum,
+       [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
+
+    // ---- elementwise functions of two arguments -----------------------------------------
+    t.push_back({.name = "max", .call_names = {"max"}, .min_args = 2, .max_args = 2,
+                 .ascii = "max", .unicode = "max", .latex = "\\max",
+                 .kernel2 = [](double a, double b) { return a > b ? a : b; },
+                 .partial = {[](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[0], a[1])); },
+                             [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[1], a[0])); }},
+                 .kink_distance = [](double a, double b) { return std::abs(a - b); },
+                 .rule = "piecewise function (max)"});
+    t.push_back({.name = "min", .call_names = {"min"}, .min_args = 2, .max_args = 2,
+                 .ascii = "min", .unicode = "min", .latex = "\\min",
+                 .kernel2 = [](double a, double b) { return a < b ? a : b; },
+                 .partial = {[](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[1], a[0])); },
+                             [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[0], a[1])); }},
+                 .kink_distance = [](double a, double b) { return std::abs(a - b); },
+                 .rule = "piecewise function (min)"});
+    t.push_back({.name = "leaky_relu", .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
+                 .ascii = "leaky_relu", .unicode = "leaky_relu",
+                 .latex = "\\operatorname{leaky\\_relu}",
+                 .kernel2 = [](double z, double alpha) { return z > 0 ? z : alpha * z; },
+                 .partial = {[](Context& cx, auto a, Expr) {
+                                 Expr s = step_of(cx, a[0]);
+                                 return cx.add(a[1], cx.mul(one_minus(cx, a[1]), s));
+                             },
+                             [](Context& cx, auto a, Expr) {
+                                 return cx.mul(one_minus(cx, step_of(cx, a[0])), a[0]);
+                             }},
+                 .kink_distance = [](double z, double) { return std::abs(z); },
+                 .default_second = 0.01, .rule = "piecewise function (leaky ReLU)"});
+    t.push_back({.name = "bce", .call_names = {"bce"}, .min_args = 2, .max_args = 2,
+                 .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
+                 .kernel2 = [](double p, double y) {
+                     return -(y * std::log(p) + (1 - y) * std::log(1 - p));
+                 },
+                 .partial = {[](Context& cx, auto a, Expr) {
+                                 return cx.div(cx.sub(a[0], a[1]), cx.mul(a[0], one_minus(cx, a[0])));
+                             },
+                             [](Context& cx, auto a, Expr) {
+                                 return cx.sub(cx.apply("log", one_minus(cx, a[0])), cx.apply("log", a[0]));
+                             }},
+                 .rule = "binary cross-entropy"});
+
+    // ---- structural operations (hand-written rules in derive_*.cpp, eval.cpp) ---------
+    t.push_back({.name = "matmul", .spellings = {"*"}, .kind = Kind::MatMul, .min_args = 2,
+                 .max_args = 2, .notation = Notation::Infix, .ascii = "*", .unicode = " ",
+                 .latex = " ", .precedence = 2, .rule = "matrix product"});
+    t.push_back({.name = "transpose", .spellings = {"'", "ᵀ"}, .call_names = {"transpose"},
+                 .kind = Kind::Transpose, .notation = Notation::Postfix, .ascii = "'",
+                 .unicode = "ᵀ", .latex = "^\\top", .precedence = 5, .rule = "transpose"});
+    t.push_back({.name = "dot", .spellings = {"·"}, .call_names = {"dot"}, .kind = Kind::Dot,
+                 .min_args = 2, .max_args = 2, .notation = Notation::Infix, .ascii = "dot",
+                 .unicode = "·", .latex = "\\cdot", .precedence = 2, .rule = "dot product"});
+    t.push_back({.name = "sum", .call_names = {"sum"}, .kind = Kind::Sum, .ascii = "sum",
+                 .unicode = "sum", .latex = "\\operatorname{sum}", .rule = "sum reduction"});
+    t.push_back({.name = "mean", .call_names = {"mean"}, .kind = Kind::Mean, .ascii = "mean",
+                 .unicode = "mean", .latex = "\\operatorname{mean}", .rule = "mean reduction"});
+    t.push_back({.name = "norm", .call_names = {"norm", "norm2", "‖"}, .kind = Kind::Norm,
+                 .notation = Notation::Special, .ascii = "norm", .unicode = "‖",
+                 .latex = "\\left\\|", .rule = "Euclidean norm"});
+    t.push_back({.name = "norm1", .call_names = {"norm1"}, .kind = Kind::Norm1, .ascii = "norm1",
+                 .unicode = "norm1", .latex = "\\|", .rule = "1-norm"});
+    t.push_back({.name = "diag", .call_names = {"diag"}, .kind = Kind::Diag, .ascii = "diag",
+                 .unicode = "diag", .latex = "\\operatorname{diag}", .rule = "diagonal matrix"});
+    t.push_back({.name = "diag_part", .kind = Kind::DiagPart, .ascii = "diag", .unicode = "diag",
+                 .latex = "\\operatorname{diag}", .rule = "diagonal of a matrix"});
+    t.push_back({.name = "stack", .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
+                 .notation = Notation::Special, .rule = "stacking"});
+    return t;
+}
+
+}  // namespace
+
+const std::vector<OpInfo>& op_table() {
+    static const std::vector<OpInfo> table = make_table();
+    return table;
+}
+
+const OpInfo& op_named(std::string_view name) {
+    for (const OpInfo& op : op_table())
+        if (op.name == name) return op;
+    throw std::logic_error("no operation named " + std::string(name));
+}
+
+const OpInfo& op_of(Kind kind) {
+    for (const OpInfo& op : op_table())
+        if (op.kind == kind) return op;
+    throw std::logic_error("no operation of this kind");
+}
+
+const OpInfo* find_operator(std::string_view symbol, Notation notation) {
+    for (const OpInfo& op : op_table())
+        if (op.notation == notation)
+            for (std::string_view s : op.spellings)
+                if (s == symbol) return &op;
+    return nullptr;
+}
+
+const OpInfo* find_function(std::string_view name) {
+    for (const OpInfo& op : op_table())
+        for (std::string_view s : op.call_names)
+            if (s == name) return &op;
+    return nullptr;
+}
+
+}  // namespace matcalc

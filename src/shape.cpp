@@ -1,0 +1,72 @@
+#include "matcalc/shape.hpp"
+
+#include <fmt/format.h>
+
+namespace matcalc {
+
+namespace {
+std::size_t index_of(Dim symbol) { return static_cast<std::size_t>(-(symbol + 1)); }
+Dim symbol_at(std::size_t index) { return -static_cast<Dim>(index) - 1; }
+}  // namespace
+
+Dim SizeTable::symbol(std::string_view name) {
+    if (Dim found = find(name)) return found;
+    Dim d = symbol_at(names_.size());
+    names_.emplace_back(name);
+    parent_.push_back(d);
+    rigid_.push_back(true);
+    by_name_.emplace(std::string(name), d);
+    return d;
+}
+
+Dim SizeTable::fresh() {
+    Dim d = symbol_at(names_.size());
+    names_.push_back("?" + std::to_string(names_.size()));
+    parent_.push_back(d);
+    rigid_.push_back(false);
+    return d;
+}
+
+Dim SizeTable::find(std::string_view name) const {
+    auto it = by_name_.find(std::string(name));
+    return it == by_name_.end() ? 0 : it->second;
+}
+
+Dim SizeTable::resolve(Dim d) const {
+    if (!is_symbol(d)) return d;
+    Dim root = d;
+    while (is_symbol(root) && parent_[index_of(root)] != root) root = parent_[index_of(root)];
+    // Path compression keeps later look-ups short.
+    while (is_symbol(d) && parent_[index_of(d)] != d) {
+        Dim next = parent_[index_of(d)];
+        parent_[index_of(d)] = root;
+        d = next;
+    }
+    return root;
+}
+
+bool SizeTable::unify(Dim a, Dim b) {
+    a = resolve(a);
+    b = resolve(b);
+    if (a == b) return true;
+    auto flexible = [&](Dim d) { return is_symbol(d) && !rigid_[index_of(d)]; };
+    if (!flexible(a) && !flexible(b)) return false;
+    // The flexible one takes the other's size (between two flexible ones, the older wins).
+    if (!flexible(a) || (flexible(b) && index_of(a) < index_of(b))) std::swap(a, b);
+    parent_[index_of(a)] = b;
+    return true;
+}
+
+std::string SizeTable::name(Dim d) const {
+    d = resolve(d);
+    return is_symbol(d) ? names_[index_of(d)] : std::to_string(d);
+}
+
+std::string SizeTable::describe(Shape s) const {
+    if (is_scalar(s)) return "scalar";
+    if (is_vector(s)) return fmt::format("vector({})", name(s.rows));
+    if (is_row(s)) return fmt::format("row vector({})", name(s.cols));
+    return fmt::format("matrix({}, {})", name(s.rows), name(s.cols));
+}
+
+}  // namespace matcalc
