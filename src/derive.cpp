@@ -1,0 +1,274 @@
+// The derivative rules. Elementwise operations use the partial derivatives of their
+// row in the operation table (one generic chain rule, with vector–scalar expansion for
+// broadcast arguments); structural operations have their rules written out here.
+#include "matcalc/derive.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "matcalc/ops.hpp"
+
+namespace matcalc {
+
+namespace {
+
+// Memoised dependency test: does e reach x?
+class Dependency {
+public:
+    explicit Dependency(Expr x) : x_(x) {}
+    bool operator()(Expr e) {
+        if (e == x_) return true;
+        if (e->id < x_->id) return false;  // built before x: cannot contain it
+        auto it = memo_.find(e);
+        if (it != memo_.end()) return it->second;
+        bool d = false;
+        for (Expr a : e->args) d = d || (*this)(a);
+        memo_.emplace(e, d);
+        return d;
+    }
+
+private:
+    Expr x_;
+    std::unordered_map<Expr, bool> memo_;
+};
+
+// Sums a gradient g (shaped like a broadcast result) down to `target`, the shape of the
+// argument that was broadcast: a scalar gets the sum, a row the column sums, a column
+// the row sums.
+Expr reduce_to(Context& cx, Expr g, Shape target) {
+    Shape s = cx.shape(g);
+    SizeTable& z = cx.sizes();
+    if (z.same(s, target)) return g;
+    if (z.is_scalar(target)) return cx.sum(g);
+    if (z.is_one(target.rows)) return cx.matmul(cx.ones(Shape{1, s.rows}), g);
+    if (z.is_one(target.cols)) return cx.matmul(g, cx.ones(Shape{s.cols, 1}));
+    throw UnsupportedDerivative("cannot reduce a broadcast gradient");
+}
+
+// The partial derivative of an elementwise node with respect to argument i.
+Expr elementwise_partial(Context& cx, Expr y, std::size_t i) {
+    const OpInfo& op = *y->op;
+    if (!op.partial[i]) throw UnsupportedDerivative(fmt::format("{} has no derivative rule", op.name));
+    return op.partial[i](cx, y->args, y);
+}
+
+// ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
+Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
+    const std::vector<Expr>& a = y->args;
+    Shape sa = cx.shape(a[i]);
+    SizeTable& z = cx.sizes();
+    switch (y->op->kind) {
+    case Kind::Elementwise: {
+        Expr d = elementwise_partial(cx, y, i);
+        if (cx.is_zero(d)) return nullptr;
+        Expr g = cx.is_one(d) ? ybar : cx.is_constant(d, -1) ? cx.neg(ybar) : cx.mul(ybar, d);
+        return reduce_to(cx, g, sa);
+    }
+    case Kind::MatMul:
+        return i == 0 ? cx.matmul(ybar, cx.transpose(a[1])) : cx.matmul(cx.transpose(a[0]), ybar);
+    case Kind::Transpose:
+        return cx.transpose(ybar);
+    case Kind::Dot: {
+        Expr other = a[1 - i];
+        if (!z.same(cx.shape(other), sa) && !cx.is_scalar(other)) other = cx.transpose(other);
+        return cx.mul(ybar, other);
+    }
+    case Kind::Sum:
+        return cx.mul(ybar, cx.ones(sa));
+    case Kind::Mean:
+        return cx.mul(cx.div(ybar, cx.numel(sa)), cx.ones(sa));
+    case Kind::Norm:
+        return cx.mul(cx.div(ybar, y), a[0]);
+    case Kind::Norm1:
+        return cx.mul(ybar, cx.apply("sign", a[0]));
+    case Kind::Diag: {
+        Expr d = cx.apply(op_of(Kind::DiagPart), std::span<const Expr>(&ybar, 1));
+        return z.is_one(sa.rows) ? cx.transpose(d) : d;
+    }
+    case Kind::DiagPart:
+        return cx.diag(ybar);
+    default:
+        throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
+    }
+}
+
+// The number of entries of a scalar or vector shape, as one size.
+Dim length(const SizeTable& z, Shape s) { return z.is_one(s.cols) ? s.rows : s.cols; }
+
+class Forward {
+public:
+    Forward(Context& cx, Expr x) : cx_(cx), x_(x), depends_(x), n_(length(cx.sizes(), cx.shape(x))) {}
+
+    // ∂y/∂x, numel(y) × numel(x); nullptr for a structural zero.
+    Expr jac(Expr y) {
+        if (!depends_(y)) return nullptr;
+        auto it = memo_.find(y);
+        if (it != memo_.end()) return it->second;
+        Expr j = compute(y);
+        memo_.emplace(y, j);
+        return j;
+    }
+
+private:
+    SizeTable& z() { return cx_.sizes(); }
+    bool is_vec(Expr e) { return !z().is_matrix(cx_.shape(e)); }
+    // A vector or scalar as a column (vec order of a row vector is its transpose).
+    Expr column(Expr e) { return z().is_row(cx_.shape(e)) ? cx_.transpose(e) : e; }
+    Expr row(Expr e) { return z().is_vector(cx_.shape(e)) ? cx_.transpose(e) : e; }
+    Expr plus(Expr acc, Expr term) { return !term ? acc : !acc ? term : cx_.add(acc, term); }
+    [[noreturn]] void unsupported(Expr y) {
+        throw UnsupportedDerivative(fmt::format(
+            "the Jacobian through a matrix-valued {} that depends on the variable is not supported yet",
+            y->op->name));
+    }
+
+    Expr compute(Expr y) {
+        if (y == x_) return cx_.identity(n_);
+        if (!is_vec(y)) unsupported(y);
+        const std::vector<Expr>& a = y->args;
+        switch (y->op->kind) {
+        case Kind::Elementwise: {
+            Expr sum = nullptr;
+            for (std::size_t i = 0; i < a.size(); ++i) {
+                Expr ja = jac(a[i]);
+                if (!ja) continue;
+                Expr d = elementwise_partial(cx_, y, i);
+                if (cx_.is_zero(d)) continue;
+                Expr term;
+                if (cx_.is_scalar(a[i]) && !cx_.is_scalar(y)) {
+                    // Vector–scalar expansion: the scalar's change reaches every entry.
+                    Expr spread = cx_.is_scalar(d) ? cx_.mul(d, cx_.ones(Shape{length(z(), cx_.shape(y)), 1})) : column(d);
+                    term = cx_.matmul(spread, ja);
+                } else if (cx_.is_one(d)) {
+                    term = ja;
+                } else if (cx_.is_constant(d, -1)) {
+                    term = cx_.neg(ja);
+                } else if (cx_.is_scalar(d)) {
+                    term = cx_.mul(d, ja);
+                } else {
+                    term = cx_.matmul(cx_.diag(column(d)), ja);  // a diagonal Jacobian
+                }
+                sum = plus(sum, term);
+            }
+            return sum;
+        }
+        case Kind::MatMul: {
+            Expr sum = nullptr;
+            if (Expr ja = jac(a[0])) {
+                if (!z().is_one(cx_.shape(a[0]).rows)) unsupported(a[0]);
+                sum = plus(sum, cx_.matmul(cx_.transpose(a[1]), ja));  // vec(a B) = Bᵀ aᵀ
+            }
+            if (Expr jb = jac(a[1])) {
+                if (!z().is_one(cx_.shape(a[1]).cols)) unsupported(a[1]);
+                sum = plus(sum, cx_.matmul(a[0], jb));
+            }
+            return sum;
+        }
+        case Kind::Transpose:
+            return jac(a[0]);
+        case Kind::Dot: {
+            Expr sum = nullptr;
+            if (Expr ja = jac(a[0])) sum = plus(sum, cx_.matmul(row(a[1]), ja));
+            if (Expr jb = jac(a[1])) sum = plus(sum, cx_.matmul(row(a[0]), jb));
+            return sum;
+        }
+        case Kind::Sum:
+        case Kind::Mean: {
+            if (!is_vec(a[0])) unsupported(a[0]);
+            Expr ja = jac(a[0]);
+            Expr s = cx_.matmul(cx_.ones(Shape{1, length(z(), cx_.shape(a[0]))}), ja);
+            return y->op->kind == Kind::Sum ? s : cx_.div(s, cx_.numel(cx_.shape(a[0])));
+        }
+        case Kind::Norm:
+            if (!is_vec(a[0])) unsupported(a[0]);
+            return cx_.matmul(row(cx_.div(a[0], y)), jac(a[0]));
+        case Kind::Norm1:
+            if (!is_vec(a[0])) unsupported(a[0]);
+            return cx_.matmul(row(cx_.apply("sign", a[0])), jac(a[0]));
+        case Kind::Stack: {
+            // Blocks along the vector: the Jacobian stacks the blocks' Jacobians.
+            std::vector<Expr> parts;
+            for (Expr b : a) {
+                if (!is_vec(b)) unsupported(b);
+                Expr jb = jac(b);
+                parts.push_back(jb ? jb : cx_.zeros(Shape{length(z(), cx_.shape(b)), n_}));
+            }
+            return cx_.stack(parts, 1);
+        }
+        default:
+            unsupported(y);
+        }
+    }
+
+    Context& cx_;
+    Expr x_;
+    Dependency depends_;
+    Dim n_;
+    std::unordered_map<Expr, Expr> memo_;
+};
+
+}  // namespace
+
+bool depends_on(Expr e, Expr x) { return Dependency(x)(e); }
+
+Expr gradient(Context& cx, Expr f, Expr x) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
+    Dependency depends(x);
+    if (!depends(f)) return cx.zeros(cx.shape(x));
+    // Nodes are created after their arguments, so descending id is a reverse topological
+    // order: every node's adjoint is complete before it is pushed to its arguments.
+    std::vector<Expr> order;
+    std::unordered_map<Expr, bool> seen;
+    std::vector<Expr> stack{f};
+    while (!stack.empty()) {
+        Expr e = stack.back();
+        stack.pop_back();
+        if (!depends(e) || seen[e]) continue;
+        seen[e] = true;
+        order.push_back(e);
+        for (Expr a : e->args) stack.push_back(a);
+    }
+    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id > b->id; });
+    std::unordered_map<Expr, Expr> adjoint{{f, cx.constant(1.0)}};
+    for (Expr y : order) {
+        auto it = adjoint.find(y);
+        if (it == adjoint.end() || y == x) continue;
+        Expr ybar = it->second;
+        for (std::size_t i = 0; i < y->args.size(); ++i) {
+            Expr arg = y->args[i];
+            if (!depends(arg)) continue;
+            Expr contribution = backward(cx, y, i, ybar);
+            if (!contribution) continue;
+            auto [slot, fresh] = adjoint.emplace(arg, contribution);
+            if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative
+        }
+    }
+    auto it = adjoint.find(x);
+    return it == adjoint.end() ? cx.zeros(cx.shape(x)) : it->second;
+}
+
+Expr jacobian(Context& cx, Expr f, Expr x) {
+    SizeTable& z = cx.sizes();
+    if (z.is_matrix(cx.shape(x)) || z.is_matrix(cx.shape(f)))
+        throw UnsupportedDerivative("Jacobians of or with respect to matrices (∂vec F/∂vec X) are not supported yet");
+    Forward fwd(cx, x);
+    Expr j = fwd.jac(f);
+    return j ? j : cx.zeros(Shape{length(z, cx.shape(f)), length(z, cx.shape(x))});
+}
+
+Expr derivative(Context& cx, Expr f, Expr x, Layout layout) {
+    SizeTable& z = cx.sizes();
+    Shape sx = cx.shape(x);
+    if (cx.is_scalar(f)) {
+        Expr g = gradient(cx, f, x);
+        if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
+        if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
+        return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)
+    }
+    Expr j = jacobian(cx, f, x);
+    return layout == Layout::Numerator ? j : cx.transpose(j);
+}
+
+}  // namespace matcalc

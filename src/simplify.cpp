@@ -1,0 +1,223 @@
+// The rewrite rules and the driver. Each rule is named as a person would say it; the
+// driver simplifies children first, then tries the rules on the node, and simplifies
+// what a rule produced again, until nothing applies (with a step budget so that no
+// input can make it loop).
+#include "matcalc/simplify.hpp"
+
+#include <unordered_map>
+
+#include "matcalc/ops.hpp"
+#include "simplify_internal.hpp"
+
+namespace matcalc {
+
+namespace {
+
+bool is(Expr e, std::string_view name) { return e->op->name == name; }
+bool is(Expr e, Kind kind) { return e->op->kind == kind; }
+Expr arg(Expr e, std::size_t i) { return e->args[i]; }
+bool scalar(Context& cx, Expr e) { return cx.is_scalar(e); }
+bool column(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }
+bool row(Context& cx, Expr e) { return cx.sizes().is_row(cx.shape(e)); }
+bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !scalar(cx, e); }
+// s ⊙ a with a scalar s: the scalar and the rest, else {nullptr, nullptr}.
+std::pair<Expr, Expr> scaled(Context& cx, Expr e) {
+    if (!is(e, "hadamard")) return {nullptr, nullptr};
+    if (scalar(cx, arg(e, 0)) && !scalar(cx, arg(e, 1))) return {arg(e, 0), arg(e, 1)};
+    if (scalar(cx, arg(e, 1)) && !scalar(cx, arg(e, 0))) return {arg(e, 1), arg(e, 0)};
+    return {nullptr, nullptr};
+}
+
+// ---- transpose -----------------------------------------------------------------------
+Expr transpose_transpose(Context&, Expr e) {
+    return is(e, Kind::Transpose) && is(arg(e, 0), Kind::Transpose) ? arg(arg(e, 0), 0) : nullptr;
+}
+Expr transpose_symmetric(Context&, Expr e) {
+    if (!is(e, Kind::Transpose)) return nullptr;
+    Expr a = arg(e, 0);
+    return is(a, Kind::Identity) || is(a, Kind::Diag) ? a : nullptr;
+}
+Expr transpose_constant(Context& cx, Expr e) {
+    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Constant)) return nullptr;
+    return cx.constant(arg(e, 0)->value, cx.shape(e));
+}
+Expr transpose_product(Context& cx, Expr e) {
+    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::MatMul)) return nullptr;
+    Expr p = arg(e, 0);
+    return cx.matmul(cx.transpose(arg(p, 1)), cx.transpose(arg(p, 0)));
+}
+Expr transpose_scaled(Context& cx, Expr e) {
+    if (!is(e, Kind::Transpose)) return nullptr;
+    Expr a = arg(e, 0);
+    if (is(a, "neg")) return cx.neg(cx.transpose(arg(a, 0)));
+    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.transpose(rest));
+    if (is(a, "div") && scalar(cx, arg(a, 1))) return cx.div(cx.transpose(arg(a, 0)), arg(a, 1));
+    return nullptr;
+}
+
+// ---- products with identity, zero, ones, diagonals -----------------------------------
+Expr product_identity(Context&, Expr e) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    if (is(arg(e, 0), Kind::Identity)) return arg(e, 1);
+    if (is(arg(e, 1), Kind::Identity)) return arg(e, 0);
+    return nullptr;
+}
+Expr product_zero(Context& cx, Expr e) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    return cx.is_zero(arg(e, 0)) || cx.is_zero(arg(e, 1)) ? cx.zeros(cx.shape(e)) : nullptr;
+}
+Expr product_scalar_out(Context& cx, Expr e) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    Expr a = arg(e, 0), b = arg(e, 1);
+    if (is(a, "neg")) return cx.neg(cx.matmul(arg(a, 0), b));
+    if (is(b, "neg")) return cx.neg(cx.matmul(a, arg(b, 0)));
+    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.matmul(rest, b));
+    if (auto [s, rest] = scaled(cx, b); s) return cx.mul(s, cx.matmul(a, rest));
+    if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(cx.matmul(arg(a, 0), b), arg(a, 1));
+    if (is(b, "div") && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
+    return nullptr;
+}
+Expr diag_of_ones(Context& cx, Expr e) {
+    if (!is(e, Kind::Diag) || !is(arg(e, 0), Kind::Constant)) return nullptr;
+    Shape s = cx.shape(e);
+    Expr eye = cx.identity(s.rows);
+    return arg(e, 0)->value == 1.0 ? eye : cx.mul(cx.constant(arg(e, 0)->value), eye);
+}
+Expr ones_diag(Context& cx, Expr e) {  // 1ᵀ diag(v) = vᵀ
+    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag)) return nullptr;
+    Expr v = arg(arg(e, 1), 0);
+    return row(cx, v) ? v : cx.transpose(v);
+}
+Expr diag_ones(Context& cx, Expr e) {  // diag(v) 1 = v
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !ones(cx, arg(e, 1)) || !column(cx, arg(e, 1)))
+        return nullptr;
+    Expr v = arg(arg(e, 0), 0);
+    return column(cx, v) ? v : cx.transpose(v);
+}
+Expr diag_diag(Context& cx, Expr e) {  // diag(a) diag(b) = diag(a ⊙ b)
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !is(arg(e, 1), Kind::Diag)) return nullptr;
+    Expr a = arg(arg(e, 0), 0), b = arg(arg(e, 1), 0);
+    if (!cx.sizes().same(cx.shape(a), cx.shape(b))) b = cx.transpose(b);
+    return cx.diag(cx.mul(a, b));
+}
+Expr diag_vector(Context& cx, Expr e) {  // diag(a) v = a ⊙ v
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !column(cx, arg(e, 1))) return nullptr;
+    Expr a = arg(arg(e, 0), 0);
+    return cx.mul(column(cx, a) ? a : cx.transpose(a), arg(e, 1));
+}
+Expr row_diag(Context& cx, Expr e) {  // rᵀ diag(a) = (r ⊙ a)ᵀ
+    if (!is(e, Kind::MatMul) || !row(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag) || ones(cx, arg(e, 0)))
+        return nullptr;
+    Expr a = arg(arg(e, 1), 0);
+    return cx.transpose(cx.mul(cx.transpose(arg(e, 0)), column(cx, a) ? a : cx.transpose(a)));
+}
+Expr ones_vector(Context& cx, Expr e) {  // 1ᵀ v = sum(v)
+    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !row(cx, arg(e, 0)) || !column(cx, arg(e, 1)))
+        return nullptr;
+    return cx.sum(arg(e, 1));
+}
+
+// ---- reductions ------------------------------------------------------------------------
+Expr reduction_scaled(Context& cx, Expr e) {
+    if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
+    Expr a = arg(e, 0);
+    auto again = [&](Expr x) { return cx.apply(*e->op, std::span<const Expr>(&x, 1)); };
+    if (is(a, "neg")) return cx.neg(again(arg(a, 0)));
+    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, again(rest));
+    if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(again(arg(a, 0)), arg(a, 1));
+    return nullptr;
+}
+Expr reduction_constant(Context& cx, Expr e) {  // sum(c 1) = c n
+    if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
+    Expr a = arg(e, 0);
+    if (!is(a, Kind::Constant)) return nullptr;
+    if (is(e, Kind::Mean)) return cx.constant(a->value);
+    return cx.mul(cx.constant(a->value), cx.numel(cx.shape(a)));
+}
+Expr dot_ones(Context& cx, Expr e) {  // 1·v = sum(v)
+    if (!is(e, Kind::Dot)) return nullptr;
+    if (ones(cx, arg(e, 0))) return cx.sum(arg(e, 1));
+    if (ones(cx, arg(e, 1))) return cx.sum(arg(e, 0));
+    return nullptr;
+}
+Expr dot_scaled(Context& cx, Expr e) {
+    if (!is(e, Kind::Dot)) return nullptr;
+    for (std::size_t i = 0; i < 2; ++i) {
+        Expr a = arg(e, i), b = arg(e, 1 - i);
+        if (is(a, "neg")) return cx.neg(cx.dot(arg(a, 0), b));
+        if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.dot(rest, b));
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const std::vector<Rule>& simplifier_rules() {
+    static const std::vector<Rule> table = {
+        {"collect factors", rules::collect_factors},
+        {"collect terms", rules::collect_terms},
+        {"(Aᵀ)ᵀ = A", transpose_transpose},
+        {"Iᵀ = I, diag(v)ᵀ = diag(v)", transpose_symmetric},
+        {"transpose of a constant", transpose_constant},
+        {"(A B)ᵀ = Bᵀ Aᵀ", transpose_product},
+        {"(s A)ᵀ = s Aᵀ", transpose_scaled},
+        {"I A = A I = A", product_identity},
+        {"0 A = A 0 = 0", product_zero},
+        {"(s A) B = s (A B)", product_scalar_out},
+        {"diag(1) = I", diag_of_ones},
+        {"1ᵀ diag(v) = vᵀ", ones_diag},
+        {"diag(v) 1 = v", diag_ones},
+        {"diag(a) diag(b) = diag(a ⊙ b)", diag_diag},
+        {"diag(a) v = a ⊙ v", diag_vector},
+        {"rᵀ diag(a) = (r ⊙ a)ᵀ", row_diag},
+        {"1ᵀ v = sum(v)", ones_vector},
+        {"sum(s v) = s sum(v)", reduction_scaled},
+        {"sum(c 1) = c n", reduction_constant},
+        {"1·v = sum(v)", dot_ones},
+        {"(s a)·b = s (a·b)", dot_scaled},
+    };
+    return table;
+}
+
+namespace {
+
+class Simplifier {
+public:
+    Simplifier(Context& cx, std::vector<RewriteStep>* trace) : cx_(cx), trace_(trace) {}
+
+    Expr run(Expr e) {
+        auto it = memo_.find(e);
+        if (it != memo_.end()) return it->second;
+        std::vector<Expr> args;
+        args.reserve(e->args.size());
+        for (Expr a : e->args) args.push_back(run(a));
+        Expr current = cx_.with_args(e, std::move(args));
+        if (budget_ > 0) {
+            for (const Rule& rule : simplifier_rules()) {
+                Expr next = rule.apply(cx_, current);
+                if (!next || next == current) continue;
+                --budget_;
+                if (trace_) trace_->push_back({rule.name, current, next});
+                current = run(next);
+                break;
+            }
+        }
+        memo_[e] = current;
+        memo_[current] = current;
+        return current;
+    }
+
+private:
+    Context& cx_;
+    std::vector<RewriteStep>* trace_;
+    std::unordered_map<Expr, Expr> memo_;
+    long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
+};
+
+}  // namespace
+
+Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) {
+    return Simplifier(cx, trace).run(e);
+}
+
+}  // namespace matcalc

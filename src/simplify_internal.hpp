@@ -1,0 +1,13 @@
+// Rules shared between the simplifier's files.
+#pragma once
+
+#include "matcalc/expr.hpp"
+
+namespace matcalc::rules {
+
+// Products and quotients of elementwise factors in normal form (simplify_normal_forms.cpp).
+Expr collect_factors(Context& cx, Expr e);
+// Sums and differences with equal terms collected (simplify_normal_forms.cpp).
+Expr collect_terms(Context& cx, Expr e);
+
+}  // namespace matcalc::rules

@@ -1,0 +1,216 @@
+// Normal forms for elementwise arithmetic: products (coefficient first, equal factors
+// collected into powers, factors that cancel removed) and sums (equal terms collected,
+// zero terms dropped, a positive term first). These two rules replace a dozen small
+// ones (x ⊙ 1 = x, −(−x) = x, x ⊙ x = x², x − x = 0, ...) and find cancellations such
+// as (p − y) ⊘ (p ⊙ (1 − p)) ⊙ p ⊙ (1 − p) = p − y by themselves.
+#include <algorithm>
+#include <cmath>
+
+#include "matcalc/ops.hpp"
+#include "simplify_internal.hpp"
+
+namespace matcalc::rules {
+
+namespace {
+
+struct Factor {
+    Expr base;
+    double power;
+};
+
+struct Monomial {
+    double numerator = 1.0;    // the numeric coefficient as a fraction, so x/3 stays x/3
+    double denominator = 1.0;
+    std::vector<Factor> factors;
+};
+
+bool is_integer(double p) { return p == std::floor(p) && std::abs(p) < 1e6; }
+
+class ProductFlattener {
+public:
+    ProductFlattener(Context& cx, Shape target) : cx_(cx), target_(target) {}
+
+    void add(Expr e, double power, Monomial& m) {
+        const OpInfo& op = *e->op;
+        bool fits = cx_.is_scalar(e) || cx_.sizes().same(cx_.shape(e), target_);
+        if (op.kind == Kind::Constant && fits) {
+            if (!cx_.is_scalar(e) && e->value == 1.0) return;  // the ones vector: shape only
+            double v = e->value;
+            if (v == 0.0 && power < 0) return factor(e, power, m);
+            if (!is_integer(power) && v < 0) return factor(e, power, m);
+            if (power == 1) m.numerator *= v;
+            else if (power == -1) m.denominator *= v;
+            else m.numerator *= std::pow(v, power);
+            return;
+        }
+        if (!fits) return factor(e, power, m);
+        if (op.name == "neg" && is_integer(power)) {
+            if (std::fmod(std::abs(power), 2.0) == 1.0) m.numerator = -m.numerator;
+            return add(e->args[0], power, m);
+        }
+        if (op.name == "hadamard" && all_fit(e)) {
+            add(e->args[0], power, m);
+            add(e->args[1], power, m);
+            return;
+        }
+        if (op.name == "div" && all_fit(e)) {
+            add(e->args[0], power, m);
+            add(e->args[1], -power, m);
+            return;
+        }
+        if (op.name == "pow" && e->args[1]->op->kind == Kind::Constant && cx_.is_scalar(e->args[1])) {
+            double k = e->args[1]->value;
+            Expr base = e->args[0];
+            bool product = base->op->name == "hadamard" || base->op->name == "div" || base->op->name == "neg";
+            // (a b)^k = a^k b^k elementwise only for integer k (√(ab) ≠ √a √b for a, b < 0).
+            if (!product || is_integer(k)) return add(base, power * k, m);
+        }
+        factor(e, power, m);
+    }
+
+private:
+    bool all_fit(Expr e) {
+        for (Expr a : e->args)
+            if (!cx_.is_scalar(a) && !cx_.sizes().same(cx_.shape(a), target_)) return false;
+        return true;
+    }
+    void factor(Expr e, double power, Monomial& m) {
+        for (Factor& f : m.factors)
+            if (f.base == e) {
+                f.power += power;
+                return;
+            }
+        m.factors.push_back({e, power});
+    }
+
+    Context& cx_;
+    Shape target_;
+};
+
+// Sizes, then variables, then everything else: 2 x cos(x²), (2/N) v.
+int rank(Expr e) {
+    switch (e->op->kind) {
+    case Kind::Size: return 0;
+    case Kind::Variable: return 1;
+    default: return 2;
+    }
+}
+
+Expr power_of(Context& cx, Expr base, double p) { return p == 1 ? base : cx.pow(base, cx.constant(p)); }
+
+Expr product(Context& cx, Expr acc, Expr f) { return acc ? cx.mul(acc, f) : f; }
+
+}  // namespace
+
+Expr collect_factors(Context& cx, Expr e) {
+    std::string_view name = e->op->name;
+    bool root = name == "hadamard" || name == "div" || name == "neg" ||
+                (name == "pow" && e->args[1]->op->kind == Kind::Constant);
+    if (!root) return nullptr;
+    Shape target = cx.shape(e);
+    Monomial m;
+    ProductFlattener(cx, target).add(e, 1.0, m);
+    std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
+    if (m.numerator == 0) return cx.zeros(target);
+    std::stable_sort(m.factors.begin(), m.factors.end(),
+                     [](const Factor& a, const Factor& b) { return rank(a.base) < rank(b.base); });
+
+    // The coefficient: |numerator| · sizes / (denominator · sizes), as one scalar factor.
+    bool negative = (m.numerator < 0) != (m.denominator < 0);
+    Expr coefficient = cx.div(cx.constant(std::abs(m.numerator)), cx.constant(std::abs(m.denominator)));
+    Expr size_denominator = nullptr;
+    std::vector<Factor> rest;
+    for (const Factor& f : m.factors) {
+        if (f.base->op->kind == Kind::Size && is_integer(f.power)) {
+            if (f.power > 0) coefficient = cx.mul(coefficient, power_of(cx, f.base, f.power));
+            else size_denominator = product(cx, size_denominator, power_of(cx, f.base, -f.power));
+        } else {
+            rest.push_back(f);
+        }
+    }
+    if (size_denominator) coefficient = cx.div(coefficient, size_denominator);
+
+    // Scalar factors before the others and the coefficient outermost, c (s (u ⊙ v)), so
+    // that the rules that move scalars (out of transposes, sums, products) see them.
+    Expr scalars = nullptr, others = nullptr, denominator = nullptr;
+    for (const Factor& f : rest) {
+        Expr term = power_of(cx, f.base, std::abs(f.power));
+        if (f.power < 0) denominator = product(cx, denominator, term);
+        else if (cx.is_scalar(f.base)) scalars = product(cx, scalars, term);
+        else others = product(cx, others, term);
+    }
+    Expr r = !scalars ? others : !others ? scalars : cx.mul(scalars, others);
+    bool coefficient_placed = !r;  // nothing but the coefficient upstairs: 2/x
+    if (!r) r = coefficient;
+    if (denominator) r = cx.div(r, denominator);
+    if (!coefficient_placed && !cx.is_one(coefficient)) r = cx.mul(coefficient, r);
+    if (!cx.sizes().same(cx.shape(r), target)) r = cx.mul(r, cx.ones(target));
+    if (negative) r = cx.neg(r);
+    return r == e ? nullptr : r;
+}
+
+namespace {
+
+struct Term {
+    double coefficient;
+    Expr core;  // nullptr: a pure number
+};
+
+void add_term(std::vector<Term>& terms, double c, Expr core) {
+    for (Term& t : terms)
+        if (t.core == core) {
+            t.coefficient += c;
+            return;
+        }
+    terms.push_back({c, core});
+}
+
+// Splits c ⊙ x, −x and numbers into coefficient and core.
+void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms) {
+    std::string_view name = e->op->name;
+    bool fits = cx.sizes().same(cx.shape(e), target);
+    // Scalars broadcast into the sum; other shapes mean a broadcast we leave alone.
+    auto args_fit = [&] {
+        for (Expr a : e->args)
+            if (!cx.is_scalar(a) && !cx.sizes().same(cx.shape(a), target)) return false;
+        return true;
+    };
+    if ((name == "add" || name == "sub") && args_fit()) {
+        flatten_sum(cx, e->args[0], sign, target, terms);
+        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms);
+        return;
+    }
+    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms);
+    if (e->op->kind == Kind::Constant && cx.is_scalar(e)) return add_term(terms, sign * e->value, nullptr);
+    if (name == "hadamard" && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
+        return add_term(terms, sign * e->args[0]->value, e->args[1]);
+    add_term(terms, sign, e);
+}
+
+}  // namespace
+
+Expr collect_terms(Context& cx, Expr e) {
+    std::string_view name = e->op->name;
+    if (name != "add" && name != "sub") return nullptr;
+    Shape target = cx.shape(e);
+    std::vector<Term> terms;
+    flatten_sum(cx, e, 1.0, target, terms);
+    std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
+    if (terms.empty()) return cx.zeros(target);
+    // A positive term first reads better: x − y rather than −y + x.
+    auto first_positive = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient > 0; });
+    if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
+    auto magnitude = [&](const Term& t) -> Expr {
+        double c = std::abs(t.coefficient);
+        if (!t.core) return cx.constant(c, Shape{1, 1});
+        return c == 1 ? t.core : cx.mul(cx.constant(c), t.core);
+    };
+    Expr r = magnitude(terms[0]);
+    if (terms[0].coefficient < 0) r = cx.neg(r);
+    for (std::size_t i = 1; i < terms.size(); ++i)
+        r = terms[i].coefficient > 0 ? cx.add(r, magnitude(terms[i])) : cx.sub(r, magnitude(terms[i]));
+    if (!cx.sizes().same(cx.shape(r), target)) r = cx.mul(r, cx.ones(target));
+    return r == e ? nullptr : r;
+}
+
+}  // namespace matcalc::rules
