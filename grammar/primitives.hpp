@@ -1,0 +1,434 @@
+// Lexical primitives of the grammar, written as X3 parsers over validated UTF-8 bytes:
+// the skipper (blanks, comments, newlines inside brackets), tokens, names, numbers,
+// sizes, and the directives that guard nesting depth and report unclosed brackets.
+#pragma once
+
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include <boost/spirit/home/support/char_encoding/unicode/query.hpp>
+
+#include "config.hpp"
+#include "syntax.hpp"
+
+namespace matcalc::grammar {
+
+// ---------------------------------------------------------------- UTF-8 and classes
+
+// Decodes the code point at p (the text is validated; a malformed sequence still yields
+// U+FFFD and length 1 rather than reading past `end`).
+inline char32_t decode(const char* p, const char* end, std::size_t& length) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x80) {
+        length = 1;
+        return c;
+    }
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (static_cast<std::size_t>(end - p) < n) {
+        length = 1;
+        return 0xFFFD;
+    }
+    char32_t cp = c & (0x7Fu >> n);
+    for (std::size_t i = 1; i < n; ++i) cp = (cp << 6) | (static_cast<unsigned char>(p[i]) & 0x3Fu);
+    length = n;
+    return cp;
+}
+
+inline std::string encode(char32_t cp) {
+    std::string out;
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    return out;
+}
+
+inline bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+inline bool is_ascii_letter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// A name starts with an ASCII letter, `_` or a Unicode letter (σ, γ, η, ŷ, ℓ ...),
+// except `ᵀ` (U+1D40), which is the transpose operator.
+inline bool is_name_start(char32_t c) {
+    if (c < 0x80) return is_ascii_letter(c) || c == '_';
+    if (c == 0x1D40) return false;
+    return boost::spirit::ucd::get_major_category(c) == boost::spirit::ucd::properties::letter;
+}
+
+// ... and continues with those, ASCII digits, subscript digits ₀-₉ (U+2080-2089) and
+// combining marks (a decomposed ŷ is y + U+0302).
+inline bool is_name_continue(char32_t c) {
+    if (is_name_start(c) || is_ascii_digit(c)) return true;
+    if (c < 0x80 || c == 0x1D40) return false;
+    if (c >= 0x2080 && c <= 0x2089) return true;
+    return boost::spirit::ucd::get_major_category(c) == boost::spirit::ucd::properties::mark;
+}
+
+// Unicode space separators (no-break space, thin space ...) count as blanks, as does
+// the byte order mark (U+FEFF).
+inline bool is_unicode_blank(char32_t c) {
+    if (c == 0xFEFF) return true;
+    return c >= 0x80 &&
+           boost::spirit::ucd::get_category(c) == boost::spirit::ucd::properties::space_separator;
+}
+
+inline bool starts_name(const char* p, const char* end) {
+    if (p == end) return false;
+    std::size_t n = 0;
+    return is_name_start(decode(p, end, n));
+}
+
+// End of the name starting at p (p itself when there is none).
+inline const char* scan_name(const char* p, const char* end) {
+    std::size_t n = 0;
+    if (p == end || !is_name_start(decode(p, end, n))) return p;
+    p += n;
+    while (p != end && is_name_continue(decode(p, end, n))) p += n;
+    return p;
+}
+
+// ---------------------------------------------------------------- the skipper
+
+// Skips blanks and `#` comments. A newline ends a statement, except inside an open
+// bracket ((, [, ‖, a call), where it is a blank so that long literals can span lines.
+inline const char* skip_blanks(const char* p, const char* end, bool newlines) {
+    while (p != end) {
+        const char c = *p;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || (c == '\n' && newlines)) {
+            ++p;
+        } else if (c == '#') {
+            while (p != end && *p != '\n') ++p;
+        } else if (static_cast<unsigned char>(c) >= 0x80) {
+            std::size_t n = 0;
+            if (!is_unicode_blank(decode(p, end, n))) break;
+            p += n;
+        } else {
+            break;
+        }
+    }
+    return p;
+}
+
+struct skipper_parser : x3::parser<skipper_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    ParseState* state = nullptr;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        const char* p = skip_blanks(first, last, state->bracket_depth > 0);
+        const bool moved = p != first;
+        first = p;
+        return moved;
+    }
+};
+
+// ---------------------------------------------------------------- tokens
+
+template <typename Attribute>
+void set_attribute(Attribute& attr, Token&& token) {
+    if constexpr (std::is_same_v<Attribute, Token>) attr = std::move(token);
+}
+
+// A fixed spelling. Keywords (`word`) must not run on into a name: `scalars` is a name.
+struct token_parser : x3::parser<token_parser> {
+    using attribute_type = Token;
+    static bool const has_attribute = true;
+
+    std::string_view spelling;
+    bool word = false;
+
+    constexpr token_parser(std::string_view s, bool w) : spelling(s), word(w) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const std::size_t size = spelling.size();
+        if (static_cast<std::size_t>(last - first) < size ||
+            std::memcmp(first, spelling.data(), size) != 0)
+            return false;
+        const char* p = first + size;
+        std::size_t n = 0;
+        if (word && p != last && is_name_continue(decode(p, last, n))) return false;
+        const ParseState& st = state_of(context);
+        set_attribute(attr, Token{std::string(spelling), {st.offset(first), st.offset(p)}});
+        first = p;
+        return true;
+    }
+};
+
+constexpr token_parser tok(std::string_view s) { return {s, false}; }
+constexpr token_parser keyword(std::string_view s) { return {s, true}; }
+
+// A name (identifier).
+struct name_parser : x3::parser<name_parser> {
+    using attribute_type = Token;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const char* p = scan_name(first, last);
+        if (p == first) return false;
+        const ParseState& st = state_of(context);
+        set_attribute(attr, Token{std::string(first, p), {st.offset(first), st.offset(p)}});
+        first = p;
+        return true;
+    }
+};
+
+// Length of the number literal at p: digits [. digits] [e [+-] digits], or . digits [...].
+// A dot must be followed by a digit, so `2.*x` is 2 .* x and `2./x` is 2 ./ x.
+inline std::size_t scan_number(const char* p, const char* end) {
+    const char* q = p;
+    while (q != end && is_ascii_digit(*q)) ++q;
+    const bool int_digits = q != p;
+    bool frac_digits = false;
+    if (q != end && *q == '.' && q + 1 != end && is_ascii_digit(q[1])) {
+        q += 2;
+        while (q != end && is_ascii_digit(*q)) ++q;
+        frac_digits = true;
+    }
+    if (!int_digits && !frac_digits) return 0;
+    if (q != end && (*q == 'e' || *q == 'E')) {
+        const char* e = q + 1;
+        if (e != end && (*e == '+' || *e == '-')) ++e;
+        if (e != end && is_ascii_digit(*e)) {
+            while (e != end && is_ascii_digit(*e)) ++e;
+            q = e;
+        }
+    }
+    return static_cast<std::size_t>(q - p);
+}
+
+struct number_parser : x3::parser<number_parser> {
+    using attribute_type = Node;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const std::size_t length = scan_number(first, last);
+        if (length == 0) return false;
+        const ParseState& st = state_of(context);
+        const SourceRange range{st.offset(first), st.offset(first + length)};
+        double value = 0.0;
+        const auto [end, ec] = std::from_chars(first, first + length, value);
+        if (ec == std::errc::result_out_of_range) {
+            // Underflow is zero (or subnormal); overflow is an error.
+            const std::string copy(first, length);
+            value = std::strtod(copy.c_str(), nullptr);
+            if (value > std::numeric_limits<double>::max())
+                throw InputError("number '" + copy + "' is too large", range,
+                                 {"the largest number is about 1.8e308"});
+        } else if (ec != std::errc() || end != first + length) {
+            throw InputError("malformed number '" + std::string(first, length) + "'", range);
+        }
+        if constexpr (std::is_same_v<Attribute, Node>) {
+            attr = make_leaf(ast::ExprKind::Number, std::string(first, length), range);
+            attr.expr.number = value;
+        }
+        first += length;
+        return true;
+    }
+};
+
+// A size in a type: a positive integer or a name. `0`, `-3`, `2.5` are errors that point
+// at the size.
+inline constexpr long long kMaxSize = std::numeric_limits<int>::max();
+
+struct size_parser : x3::parser<size_parser> {
+    using attribute_type = ast::Size;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const ParseState& st = state_of(context);
+        ast::Size size;
+        if (const char* p = scan_name(first, last); p != first) {
+            size.symbol.assign(first, p);
+            size.range = {st.offset(first), st.offset(p)};
+            if constexpr (std::is_same_v<Attribute, ast::Size>) attr = std::move(size);
+            first = p;
+            return true;
+        }
+        const char* p = first;
+        if (p != last && (*p == '-' || *p == '+')) ++p;
+        const std::size_t length = scan_number(p, last);
+        if (length == 0) return false;
+        const char* q = p + length;
+        std::size_t n = 0;
+        while (q != last && is_name_continue(decode(q, last, n))) q += n;  // `3n`: one bad size
+        const std::string text(first, q);
+        size.range = {st.offset(first), st.offset(q)};
+        const bool plain = text.find_first_not_of("0123456789") == std::string::npos;
+        if (!plain || text.find_first_not_of('0') == std::string::npos)
+            throw InputError("invalid size '" + text + "'", size.range,
+                             {"a size is a positive integer or a name, as in vector(3) or vector(n)"});
+        if (text.size() > 10 || std::stoll(text) > kMaxSize)
+            throw InputError("size '" + text + "' is too large", size.range,
+                             {"the largest size is " + std::to_string(kMaxSize)});
+        size.value = std::stoll(text);
+        if constexpr (std::is_same_v<Attribute, ast::Size>) attr = std::move(size);
+        first = q;
+        return true;
+    }
+};
+
+// ---------------------------------------------------------------- lookahead helpers
+
+// Succeeds without consuming input when the very next character (no blank in between)
+// can start the right operand of an implicit product: a name, `(`, `√` or `‖`.
+struct adjacent_parser : x3::parser<adjacent_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        if (first == last) return false;
+        std::size_t n = 0;
+        const char32_t c = decode(first, last, n);
+        return c == '(' || c == U'√' || c == U'‖' || is_name_start(c);
+    }
+};
+
+// Zero-width: fails (throws `message` at the token) when `subject` matches next. Bounds
+// repetitions: `repeat(0, N)[p] >> no_more(p, ...)`.
+template <typename Subject>
+struct no_more_parser : x3::parser<no_more_parser<Subject>> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    Subject subject;
+    const char* message;
+    const char* note;
+
+    constexpr no_more_parser(Subject s, const char* m, const char* n) : subject(s), message(m), note(n) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute&) const {
+        Iterator i = first;
+        Token token;
+        if (subject.parse(i, last, context, rcontext, token))
+            throw InputError(message, token.range, {note});
+        return true;
+    }
+};
+
+template <typename Subject>
+constexpr no_more_parser<Subject> no_more(Subject s, const char* message, const char* note) {
+    return {s, message, note};
+}
+
+// ---------------------------------------------------------------- brackets
+
+// How a bracketed construct opens and closes, and what it contains.
+struct Brackets {
+    std::string_view open;
+    std::string_view close;  // empty: a prefix operator without a closing token (√)
+    const char* inside;      // "an expression": for "expected an expression after '('"
+    bool newline_is_blank;   // a newline inside is a blank
+};
+
+inline std::string position_text(const ParseState& state, std::size_t offset);
+
+// open > subject > close, with the nesting depth counted and limited (kMaxNesting) and
+// an unclosed bracket reported with the place it was opened.
+template <typename Subject>
+struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, enclosed_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+    static bool const handles_container = Subject::handles_container;
+
+    Brackets brackets;
+
+    constexpr enclosed_directive(Subject const& subject, Brackets b) : base_type(subject), brackets(b) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        const auto& open = brackets.open;
+        if (static_cast<std::size_t>(last - first) < open.size() ||
+            std::memcmp(first, open.data(), open.size()) != 0)
+            return false;
+        ParseState& st = state_of(context);
+        const std::size_t open_at = st.offset(first);
+        const SourceRange open_range{open_at, open_at + open.size()};
+        if (st.depth >= kMaxNesting)
+            throw InputError("too deeply nested: more than " + std::to_string(kMaxNesting) +
+                                 " levels of brackets, calls, norms and roots",
+                             open_range);
+        first += open.size();
+
+        struct Guard {
+            ParseState& st;
+            bool bracket;
+            Guard(ParseState& s, bool b) : st(s), bracket(b) {
+                ++st.depth;
+                if (bracket) ++st.bracket_depth;
+            }
+            ~Guard() {
+                --st.depth;
+                if (bracket) --st.bracket_depth;
+            }
+            Guard(const Guard&) = delete;
+            Guard& operator=(const Guard&) = delete;
+        } guard(st, brackets.newline_is_blank);
+
+        if (!this->subject.parse(first, last, context, rcontext, attr)) {
+            const char* at = skip_blanks(first, last, brackets.newline_is_blank);
+            throw InputError("expected " + std::string(brackets.inside) + " after '" +
+                                 std::string(open) + "'",
+                             SourceRange{st.offset(at), st.offset(at)});
+        }
+        const auto& close = brackets.close;
+        if (close.empty()) return true;
+        x3::skip_over(first, last, context);
+        if (static_cast<std::size_t>(last - first) < close.size() ||
+            std::memcmp(first, close.data(), close.size()) != 0) {
+            throw InputError("expected '" + std::string(close) + "' to close '" + std::string(open) +
+                                 "' opened at " + position_text(st, open_at),
+                             SourceRange{st.offset(first), st.offset(first)});
+        }
+        first += close.size();
+        return true;
+    }
+};
+
+struct enclosed_gen {
+    Brackets brackets;
+    template <typename Subject>
+    constexpr enclosed_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+        Subject const& subject) const {
+        return {x3::as_parser(subject), brackets};
+    }
+};
+
+constexpr enclosed_gen enclosed(std::string_view open, std::string_view close, const char* inside,
+                                bool newline_is_blank = true) {
+    return {Brackets{open, close, inside, newline_is_blank}};
+}
+
+}  // namespace matcalc::grammar
