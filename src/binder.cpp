@@ -274,7 +274,7 @@ private:
             // Cut here: later definitions see a variable standing for this quantity.
             s.kind = Symbol::Kind::Declared;
             s.declared_shape = cx_.shape(s.expr);
-            s.initial_value = d.value;
+            s.cut_from = s.expr;
             s.expr = cx_.variable(s.name, s.declared_shape);
         }
         m_.mutable_symbols().push_back(std::move(s));

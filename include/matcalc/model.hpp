@@ -24,6 +24,9 @@ struct Symbol {
     SourceRange range;     // the name where it is declared or defined
     std::optional<ast::Expr> initial_value;
     std::optional<ast::Expr> initializer;
+    // A definition cut out by BindOptions::free_definitions: its original expression,
+    // which gives the variable its value.
+    Expr cut_from = nullptr;
 };
 
 struct BindOptions {
