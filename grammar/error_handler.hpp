@@ -129,7 +129,7 @@ inline InputError expectation_error(const ParseState& state, const char* where, 
     Found found = found_at(state, at, end);
     const bool operand = what.rfind("a ", 0) == 0 || what.rfind("an ", 0) == 0;
     const std::string before = token_before(state.begin, where);
-    if (before == "*" && found.description == "'*'")
+    if (before == "*" && found.description == "'*'" && at == where)
         found.notes.push_back("write '^' for a power, as in x^2");
     std::string message = "expected " + what;
     if (operand && !before.empty())

@@ -28,18 +28,16 @@ using x3::_where;
 
 namespace act {
 
-// Start offset of a bracketed construct whose action saw `where` (which may begin with
-// blanks the construct skipped).
+// Where the bracketed construct that has just been parsed ((, [, ‖, √) opened.
 template <typename Context>
 std::size_t start_of(Context const& ctx) {
-    const ParseState& st = state_of(ctx);
-    const auto& where = _where(ctx);
-    return st.offset(skip_blanks(where.begin(), where.end(), st.bracket_depth > 0));
+    return state_of(ctx).last_open;
 }
 
+// The end of the match: in Boost 1.74, _where is [end of the match, end of input).
 template <typename Context>
 std::size_t end_of(Context const& ctx) {
-    return state_of(ctx).offset(_where(ctx).end());
+    return state_of(ctx).offset(_where(ctx).begin());
 }
 
 inline auto const assign = [](auto& ctx) { _val(ctx) = std::move(_attr(ctx)); };

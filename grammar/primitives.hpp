@@ -404,15 +404,25 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
                              SourceRange{st.offset(at), st.offset(at)});
         }
         const auto& close = brackets.close;
-        if (close.empty()) return true;
+        if (close.empty()) {
+            st.last_open = open_at;
+            return true;
+        }
+        const char* content_end = first;
         x3::skip_over(first, last, context);
         if (static_cast<std::size_t>(last - first) < close.size() ||
             std::memcmp(first, close.data(), close.size()) != 0) {
+            // Point at what stands in the way on the same line, or else right after the
+            // bracket's content (not at the end of the file).
+            const char* at = first;
+            if (at == last || std::memchr(content_end, '\n', static_cast<std::size_t>(at - content_end)))
+                at = content_end;
             throw InputError("expected '" + std::string(close) + "' to close '" + std::string(open) +
                                  "' opened at " + position_text(st, open_at),
-                             SourceRange{st.offset(first), st.offset(first)});
+                             SourceRange{st.offset(at), st.offset(at)});
         }
         first += close.size();
+        st.last_open = open_at;
         return true;
     }
 };
