@@ -189,6 +189,13 @@ public:
             work.pop_back();
             if (!p.child) {
                 out += p.text;
+                if (o_.max_length && out.size() > o_.max_length) {
+                    out.resize(o_.max_length);
+                    while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
+                    if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
+                    out += "...";
+                    break;
+                }
             } else if (p.parens) {
                 work.push_back({latex_ ? "\\right)" : ")"});
                 work.push_back({{}, p.child, false});
@@ -224,9 +231,12 @@ private:
         return o_.style == Style::Unicode && is(e, pow_) && number(e->args[1]) &&
                small_integer(e->args[1]->value);
     }
-    // Scaling by a number is written number first: `2 x`, not `x 2`.
+    // Scaling is written scalar first, as textbooks do: `z x`, `2 z`, not `x z`, `z 2`.
     bool swapped(Expr e) const {
-        return !ascii_ && scaling(e) && number(e->args[1]) && !number(e->args[0]);
+        if (ascii_ || !scaling(e)) return false;
+        Expr l = e->args[0], r = e->args[1];
+        if (!scalar(l)) return true;
+        return scalar(r) && number(r) && !number(l);
     }
     // Which operator a node prints as: all juxtaposed products are one operator.
     const void* op_class(Expr e) const { return juxtaposed(e) ? static_cast<const void*>(&juxtaposed_tag_) : e->op; }
@@ -297,6 +307,10 @@ private:
                 break;
             }
             path.push_back(cur);
+            // The ones and zeros vectors are written `1`, `0`, but are not numbers.
+            if (!ascii_ && !name_of(cur) && cur->op->kind == Kind::Constant && !scalar(cur) &&
+                (cur->value == 0 || cur->value == 1))
+                break;
             pieces.clear();
             expand(cur, pieces);
             const Piece& first = pieces.front();

@@ -139,6 +139,30 @@ TEST_CASE("print: precedence and associativity", "[print]") {
                  "2 \\left(3 \\mathbf{x}\\right)");
 }
 
+TEST_CASE("print: scaling is written scalar first in Unicode and LaTeX", "[print]") {
+    Fixture f;
+    auto& cx = f.cx;
+    CHECK_PRINTS(cx.mul(f.x, f.z), "x * z", "z x", "z \\mathbf{x}");
+    CHECK_PRINTS(cx.mul(cx.mul(f.x, f.z), f.b), "x * z * b", "b z x", "b z \\mathbf{x}");
+    CHECK_PRINTS(cx.mul(cx.transpose(f.x), cx.apply("step", f.z)), "x' * step(z)", "step(z) xᵀ",
+                 "\\operatorname{step}\\left(z\\right) \\mathbf{x}^\\top");
+    CHECK_PRINTS(cx.mul(cx.ones({f.n, 1}), f.z), "ones(n) * z", "z 1", "z \\mathbf{1}");
+    CHECK_PRINTS(cx.matmul(cx.mul(f.z, cx.ones({f.n, 1})), cx.ones({1, f.n})), "z * ones(n) * ones(1, n)",
+                 "z 1 1ᵀ", "z \\mathbf{1} \\mathbf{1}^\\top");
+    CHECK_PRINTS(cx.mul(f.z, cx.mul(f.b, f.num(2))), "z * (b * 2)", "z (2 b)", "z \\left(2 b\\right)");
+}
+
+TEST_CASE("print: output of a huge DAG is cut at max_length", "[print]") {
+    Fixture f;
+    Expr e = f.x;
+    for (int i = 0; i < 60; ++i) e = f.cx.add(e, f.cx.mul(e, f.x));  // 2^60 leaves as a tree
+    PrintOptions o;
+    o.max_length = 1000;
+    std::string s = print(f.cx, e, o);
+    CHECK(s.size() <= 1003);
+    CHECK(s.ends_with("..."));
+}
+
 TEST_CASE("print: numbers", "[print]") {
     Fixture f;
     auto& cx = f.cx;

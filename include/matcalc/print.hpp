@@ -14,6 +14,7 @@
 // use (the output is the expression's tree); pass definition names to keep it short.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,6 +32,10 @@ struct PrintOptions {
     const std::unordered_map<Expr, std::string>* names = nullptr;
     // Write the Hadamard product ⊗ (\otimes), as the lecture does, instead of ⊙ (\odot).
     bool hadamard_as_otimes = false;
+    // Shared subexpressions are written out at each use, so a DAG can stand for a text
+    // exponentially longer than itself: output beyond this many bytes is cut and ends
+    // with "..." (0: no limit).
+    std::size_t max_length = std::size_t{64} << 20;
 };
 
 std::string print(const Context& cx, Expr e, const PrintOptions& options = {});
