@@ -1,0 +1,121 @@
+// The numeric evaluator (Eigen) and values files (design.md §3, `--at VALUES.json`).
+//
+//   Env env = load_values(model, Source{"at.json", text});   // sizes inferred, checked
+//   require_values(model, f, env);                           // "no value for 'x'"
+//   Eigen::MatrixXd v = evaluate(model.cx(), f, env);
+//
+// Evaluation walks the DAG in node-id order (ids are a topological order), so it is
+// iterative (no recursion, any depth) and evaluates every shared node once. Elementwise
+// operations use the operation table's scalar kernels and broadcast as the shape rules
+// of §1 do. An Evaluator compiled once can be run again on new values of the same sizes
+// without allocating (training).
+//
+// Where errors point: load_values throws InputError whose range is a byte range of the
+// values file (render it against `values_json`, not the model). require_values and
+// evaluation throw InputError pointing at a declaration in the model, or without a range.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "matcalc/diagnostics.hpp"
+#include "matcalc/expr.hpp"
+#include "matcalc/json.hpp"
+
+namespace matcalc {
+
+class Model;
+
+// Numbers for the model's variables and the integer value of every size symbol.
+struct Env {
+    std::unordered_map<std::string, Eigen::MatrixXd> values;  // by variable name
+    std::unordered_map<Dim, Eigen::Index> sizes;              // resolved symbol -> size
+};
+
+// No single value may have more entries than this (a 4-million-entry vector times its
+// transpose must be an input error, not an out-of-memory crash).
+inline constexpr Eigen::Index kMaxEntries = Eigen::Index{1} << 26;  // 512 MiB of doubles
+
+// Reads a values file (design.md §3): a JSON object from names to numbers. A scalar is a
+// number, a column vector a flat list (also accepted for a row vector `matrix(1, n)`), a
+// matrix a list of rows (numpy tolist()); a list of rows is accepted for any shape whose
+// rows and columns match. A size symbol may be given directly (`"n": 3`). Sizes are
+// inferred from the values and must agree with the declarations and with each other.
+// Names the file does not give take the model's initial values
+// (`param b : vector(2) = [0.1; 0.2]`); a definition cut into a variable
+// (BindOptions::free_definitions) takes the value of its expression. Throws InputError
+// pointing into `values_json` (or without a position, for a problem with an initial value).
+Env load_values(Model& model, const Source& values_json);
+
+// Values from the model's initial values (and cut definitions) only, without a file.
+// Those whose sizes or inputs are unknown are left out (require_values reports them).
+Env initial_values(Model& model);
+
+// Checks that every variable `e` depends on has a value and every size it needs is known.
+// InputError "no value for 'x'" (pointing at x's declaration) otherwise.
+void require_values(const Model& model, Expr e, const Env& env);
+
+// The concrete shape of e under env (symbols replaced by their sizes). InputError when a
+// size is unknown.
+std::pair<Eigen::Index, Eigen::Index> concrete_shape(const Context& cx, Expr e, const Env& env);
+
+// Evaluates e. Shapes follow the node's resolved shape; sizes from env.sizes; variable
+// values from env.values (a missing value or a value of the wrong shape is an InputError).
+Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env);
+
+// Several expressions sharing one memo (a function and its derivatives).
+std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env);
+
+// A DAG compiled for fixed sizes: the nodes the roots need in topological order, each with
+// a preallocated buffer. run() evaluates every node once; running again with new values
+// of the same shapes allocates nothing (matrix products of large operands aside, whose
+// workspace Eigen manages).
+class Evaluator {
+public:
+    // Sizes come from env.sizes; env.values is not read here.
+    Evaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
+
+    // Evaluates with the variables' values from env.values (looked up by name).
+    void run(const Env& env);
+    // The value of the i-th root after run().
+    const Eigen::MatrixXd& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
+    std::size_t root_count() const { return root_slots_.size(); }
+    // Names of the variables the roots depend on.
+    std::vector<std::string> variables() const;
+
+private:
+    struct Slot {
+        Expr node;
+        Eigen::Index rows, cols;
+        std::vector<std::size_t> args;  // slots of the arguments
+        Eigen::MatrixXd buffer;         // the result (unused for variables)
+        const Eigen::MatrixXd* value;   // &buffer, or the variable's value in the Env
+    };
+    void step(Slot& s);
+
+    std::vector<Slot> slots_;
+    std::vector<std::size_t> root_slots_;
+};
+
+// ---------------------------------------------------------------- JSON output (§3)
+
+// A value shaped like its symbol: scalar → number, column or row vector → flat list,
+// matrix → list of rows. `symbolic` is the symbol's shape in `sizes`, so a matrix(m, n)
+// whose m is 1 at these values is still written as a list of rows (and reads back).
+void write_value(json::Writer& out, const Eigen::MatrixXd& m, const SizeTable& sizes, Shape symbolic);
+// The same, deciding by the concrete shape only (1×1 → number, one row or column → list).
+void write_value(json::Writer& out, const Eigen::MatrixXd& m);
+// Always a list of rows (Jacobians, Hessians).
+void write_rows(json::Writer& out, const Eigen::MatrixXd& m);
+// The entries in vec order (column-major: the columns stacked).
+std::vector<double> vec_order(const Eigen::MatrixXd& m);
+// write_value into a compact JSON text.
+std::string value_json(const Eigen::MatrixXd& m);
+
+}  // namespace matcalc

@@ -1,0 +1,322 @@
+// The numeric evaluator: a DAG compiled into slots in node-id order (a topological order,
+// so no recursion at any depth), one preallocated buffer per node, elementwise operations
+// through the operation table's scalar kernels with the broadcasting of the shape rules.
+#include "matcalc/eval.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "matcalc/model.hpp"
+#include "matcalc/ops.hpp"
+
+namespace matcalc {
+
+namespace {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+// Total entries of all buffers of one evaluation.
+constexpr Index kMaxTotalEntries = kMaxEntries * 4;
+
+bool flexible_name(const std::string& name) { return !name.empty() && name[0] == '?'; }
+
+Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
+    d = sizes.resolve(d);
+    if (!is_symbol(d)) return static_cast<Index>(d);
+    if (auto it = env.sizes.find(d); it != env.sizes.end()) return it->second;
+    // A key recorded before a later unification made another symbol the representative.
+    for (const auto& [key, value] : env.sizes)
+        if (sizes.resolve(key) == d) return value;
+    std::string name = sizes.name(d);
+    if (flexible_name(name))
+        throw InputError("the size of a constant such as eye or vector(c) is not determined here: nothing around it fixes it");
+    throw InputError(fmt::format("the size {} is not known: give a value for a variable of size {}", name, name));
+}
+
+// Variables reachable from the roots, in node-id order (iterative walk).
+std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
+    std::vector<char> seen(cx.node_count(), 0);
+    std::vector<Expr> todo(roots.begin(), roots.end()), order;
+    while (!todo.empty()) {
+        Expr e = todo.back();
+        todo.pop_back();
+        if (seen[e->id]) continue;
+        seen[e->id] = 1;
+        order.push_back(e);
+        for (Expr a : e->args)
+            if (!seen[a->id]) todo.push_back(a);
+    }
+    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id < b->id; });
+    return order;
+}
+
+std::string describe_dims(Index r, Index c) { return fmt::format("{}×{}", r, c); }
+
+}  // namespace
+
+std::pair<Index, Index> concrete_shape(const Context& cx, Expr e, const Env& env) {
+    Shape s = cx.shape(e);
+    return {concrete_dim(cx.sizes(), s.rows, env), concrete_dim(cx.sizes(), s.cols, env)};
+}
+
+void require_values(const Model& model, Expr e, const Env& env) {
+    const Context& cx = model.cx();
+    Expr roots[1] = {e};
+    std::vector<Expr> nodes = reachable(cx, roots);
+    for (Expr n : nodes) {
+        if (n->op->kind != Kind::Variable || env.values.count(n->name)) continue;
+        const Symbol* s = model.find(n->name);
+        std::optional<SourceRange> where;
+        if (s) where = s->range;
+        throw InputError(fmt::format("no value for '{}'", n->name), where,
+                         {fmt::format("give it in the values file (--at), e.g. {{\"{}\": ...}}", n->name)});
+    }
+    for (Expr n : nodes) {
+        auto [r, c] = concrete_shape(cx, n, env);
+        if (n->op->kind == Kind::Variable) {
+            const MatrixXd& v = env.values.at(n->name);
+            if (v.rows() != r || v.cols() != c)
+                throw InputError(fmt::format("the value of '{}' is {}, but '{}' is {} here", n->name,
+                                             describe_dims(v.rows(), v.cols()), n->name, describe_dims(r, c)));
+        }
+    }
+}
+
+Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
+    std::vector<Expr> order = reachable(cx, roots);
+    std::vector<std::size_t> slot_of(cx.node_count(), 0);
+    slots_.reserve(order.size());
+    Index total = 0;
+    for (Expr e : order) {
+        auto [rows, cols] = concrete_shape(cx, e, env);
+        if (rows > kMaxEntries / cols)
+            throw InputError(fmt::format("a value of {} entries ({} × {}) is too large to evaluate", rows * cols,
+                                         rows, cols));
+        total += rows * cols;
+        if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
+        Slot s{e, rows, cols, {}, {}, nullptr};
+        for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
+        slot_of[e->id] = slots_.size();
+        switch (e->op->kind) {
+        case Kind::Variable:
+            break;
+        case Kind::Constant:
+            s.buffer = MatrixXd::Constant(rows, cols, e->value);
+            break;
+        case Kind::Identity:
+            s.buffer = MatrixXd::Identity(rows, cols);
+            break;
+        case Kind::Size:
+            s.buffer = MatrixXd::Constant(1, 1, static_cast<double>(concrete_dim(cx.sizes(), e->dim, env)));
+            break;
+        default:
+            s.buffer.resize(rows, cols);
+        }
+        slots_.push_back(std::move(s));
+    }
+    // Buffers no longer move: point every computed slot at its own.
+    for (Slot& s : slots_)
+        if (s.node->op->kind != Kind::Variable) s.value = &s.buffer;
+    // Elementwise arguments must broadcast to the result as the shape rules promise.
+    for (const Slot& s : slots_) {
+        if (s.node->op->kind != Kind::Elementwise) continue;
+        for (std::size_t a : s.args) {
+            const Slot& arg = slots_[a];
+            bool rows_ok = arg.rows == s.rows || arg.rows == 1;
+            bool cols_ok = arg.cols == s.cols || arg.cols == 1;
+            if (!rows_ok || !cols_ok || (s.args.size() == 1 && (arg.rows != s.rows || arg.cols != s.cols)))
+                throw std::logic_error(fmt::format("evaluator: {} argument of shape {} does not broadcast to {}",
+                                                   s.node->op->name, describe_dims(arg.rows, arg.cols),
+                                                   describe_dims(s.rows, s.cols)));
+        }
+    }
+    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+}
+
+std::vector<std::string> Evaluator::variables() const {
+    std::vector<std::string> names;
+    for (const Slot& s : slots_)
+        if (s.node->op->kind == Kind::Variable) names.push_back(s.node->name);
+    return names;
+}
+
+void Evaluator::run(const Env& env) {
+    for (Slot& s : slots_) {
+        switch (s.node->op->kind) {
+        case Kind::Variable: {
+            auto it = env.values.find(s.node->name);
+            if (it == env.values.end()) throw InputError(fmt::format("no value for '{}'", s.node->name));
+            if (it->second.rows() != s.rows || it->second.cols() != s.cols)
+                throw InputError(fmt::format("the value of '{}' is {}, but '{}' is {} here", s.node->name,
+                                             describe_dims(it->second.rows(), it->second.cols()), s.node->name,
+                                             describe_dims(s.rows, s.cols)));
+            s.value = &it->second;
+            break;
+        }
+        case Kind::Constant:
+        case Kind::Identity:
+        case Kind::Size:
+            break;  // filled when compiled
+        default:
+            step(s);
+        }
+    }
+}
+
+void Evaluator::step(Slot& s) {
+    MatrixXd& out = s.buffer;
+    auto arg = [&](std::size_t i) -> const MatrixXd& { return *slots_[s.args[i]].value; };
+    const OpInfo& op = *s.node->op;
+    switch (op.kind) {
+    case Kind::Elementwise: {
+        const Index n = out.size();
+        double* o = out.data();
+        if (s.args.size() == 1) {
+            const double* a = arg(0).data();
+            for (Index i = 0; i < n; ++i) o[i] = op.kernel1(a[i]);
+            break;
+        }
+        const MatrixXd& A = arg(0);
+        const MatrixXd& B = arg(1);
+        const double* a = A.data();
+        const double* b = B.data();
+        if (A.size() == n && B.size() == n) {
+            for (Index i = 0; i < n; ++i) o[i] = op.kernel2(a[i], b[i]);
+        } else if (A.size() == 1 && B.size() == n) {
+            const double a0 = a[0];
+            for (Index i = 0; i < n; ++i) o[i] = op.kernel2(a0, b[i]);
+        } else if (B.size() == 1 && A.size() == n) {
+            const double b0 = b[0];
+            for (Index i = 0; i < n; ++i) o[i] = op.kernel2(a[i], b0);
+        } else {
+            // A row broadcasts over the rows, a column over the columns (column-major data).
+            const Index rows = out.rows(), cols = out.cols();
+            const Index ar = A.rows() == 1 ? 0 : 1, ac = A.cols() == 1 ? 0 : A.rows();
+            const Index br = B.rows() == 1 ? 0 : 1, bc = B.cols() == 1 ? 0 : B.rows();
+            for (Index c = 0; c < cols; ++c)
+                for (Index r = 0; r < rows; ++r) o[r + c * rows] = op.kernel2(a[r * ar + c * ac], b[r * br + c * bc]);
+        }
+        break;
+    }
+    case Kind::MatMul:
+        out.noalias() = arg(0) * arg(1);
+        break;
+    case Kind::Transpose:
+        out = arg(0).transpose();
+        break;
+    case Kind::Dot:
+        out(0, 0) = arg(0).reshaped().dot(arg(1).reshaped());
+        break;
+    case Kind::Sum:
+        out(0, 0) = arg(0).sum();
+        break;
+    case Kind::Mean:
+        out(0, 0) = arg(0).mean();
+        break;
+    case Kind::Norm:
+        out(0, 0) = arg(0).norm();
+        break;
+    case Kind::Norm1:
+        out(0, 0) = arg(0).cwiseAbs().sum();
+        break;
+    case Kind::Diag:
+        out.setZero();
+        out.diagonal() = arg(0).reshaped();
+        break;
+    case Kind::DiagPart:
+        out = arg(0).diagonal();
+        break;
+    case Kind::Stack: {
+        const std::size_t per_row = static_cast<std::size_t>(s.node->param);
+        Index top = 0;
+        for (std::size_t first = 0; first < s.args.size(); first += per_row) {
+            Index left = 0;
+            for (std::size_t j = first; j < first + per_row; ++j) {
+                const MatrixXd& block = arg(j);
+                out.block(top, left, block.rows(), block.cols()) = block;
+                left += block.cols();
+            }
+            top += arg(first).rows();
+        }
+        break;
+    }
+    default:
+        throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
+    }
+}
+
+MatrixXd evaluate(const Context& cx, Expr e, const Env& env) {
+    Expr roots[1] = {e};
+    Evaluator ev(cx, roots, env);
+    ev.run(env);
+    return ev.value(0);
+}
+
+std::vector<MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env) {
+    Evaluator ev(cx, es, env);
+    ev.run(env);
+    std::vector<MatrixXd> out;
+    out.reserve(es.size());
+    for (std::size_t i = 0; i < es.size(); ++i) out.push_back(ev.value(i));
+    return out;
+}
+
+// ---------------------------------------------------------------- JSON output
+
+namespace {
+
+enum class Form { Number, List, Rows };
+
+void write_form(json::Writer& out, const MatrixXd& m, Form form) {
+    switch (form) {
+    case Form::Number:
+        out.number(m(0, 0));
+        return;
+    case Form::List:
+        out.begin_array();
+        for (Index i = 0; i < m.size(); ++i) out.number(m.data()[i]);  // one row or one column
+        out.end_array();
+        return;
+    case Form::Rows:
+        write_rows(out, m);
+        return;
+    }
+}
+
+}  // namespace
+
+void write_rows(json::Writer& out, const MatrixXd& m) {
+    out.begin_array();
+    for (Index r = 0; r < m.rows(); ++r) {
+        out.begin_array();
+        for (Index c = 0; c < m.cols(); ++c) out.number(m(r, c));
+        out.end_array();
+    }
+    out.end_array();
+}
+
+void write_value(json::Writer& out, const MatrixXd& m, const SizeTable& sizes, Shape symbolic) {
+    Form form = Form::Rows;
+    if (sizes.is_scalar(symbolic)) form = m.size() == 1 ? Form::Number : Form::List;
+    else if (sizes.is_one(symbolic.rows) || sizes.is_one(symbolic.cols)) form = Form::List;
+    if (form == Form::List && m.rows() != 1 && m.cols() != 1) form = Form::Rows;
+    write_form(out, m, form);
+}
+
+void write_value(json::Writer& out, const MatrixXd& m) {
+    Form form = m.size() == 1 ? Form::Number : (m.rows() == 1 || m.cols() == 1) ? Form::List : Form::Rows;
+    write_form(out, m, form);
+}
+
+std::vector<double> vec_order(const MatrixXd& m) { return std::vector<double>(m.data(), m.data() + m.size()); }
+
+std::string value_json(const MatrixXd& m) {
+    json::Writer out;
+    write_value(out, m);
+    return out.str();
+}
+
+}  // namespace matcalc

@@ -1,0 +1,641 @@
+// Tests of the numeric evaluator and of values files (include/matcalc/eval.hpp).
+#include "matcalc/eval.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "matcalc/model.hpp"
+#include "matcalc/ops.hpp"
+
+#ifndef MATCALC_SHARED_DIR
+#define MATCALC_SHARED_DIR "/work/shared"
+#endif
+
+using namespace matcalc;
+using Eigen::MatrixXd;
+
+namespace {
+
+MatrixXd rows(std::initializer_list<std::initializer_list<double>> list) {
+    MatrixXd m(static_cast<Eigen::Index>(list.size()), static_cast<Eigen::Index>(list.begin()->size()));
+    Eigen::Index r = 0;
+    for (const auto& row : list) {
+        Eigen::Index c = 0;
+        for (double v : row) m(r, c++) = v;
+        ++r;
+    }
+    return m;
+}
+
+MatrixXd col(std::initializer_list<double> list) {
+    MatrixXd m(static_cast<Eigen::Index>(list.size()), 1);
+    Eigen::Index i = 0;
+    for (double v : list) m(i++, 0) = v;
+    return m;
+}
+
+MatrixXd num(double v) { return MatrixXd::Constant(1, 1, v); }
+
+std::string show(const MatrixXd& m) {
+    std::ostringstream s;
+    s.precision(17);
+    s << m.rows() << "x" << m.cols() << "\n" << m;
+    return s.str();
+}
+
+// Exact equality of shape and every entry.
+bool same(const MatrixXd& a, const MatrixXd& b) {
+    return a.rows() == b.rows() && a.cols() == b.cols() && (a.array() == b.array()).all();
+}
+
+bool close(const MatrixXd& a, const MatrixXd& b, double tol) {
+    return a.rows() == b.rows() && a.cols() == b.cols() && ((a - b).array().abs() <= tol).all();
+}
+
+#define CHECK_SAME(actual, expected)                                                     \
+    do {                                                                                 \
+        const MatrixXd check_a_ = (actual), check_e_ = (expected);                       \
+        INFO("actual:\n" << show(check_a_) << "\nexpected:\n" << show(check_e_));        \
+        CHECK(same(check_a_, check_e_));                                                 \
+    } while (0)
+
+#define CHECK_CLOSE(actual, expected, tol)                                               \
+    do {                                                                                 \
+        const MatrixXd check_a_ = (actual), check_e_ = (expected);                       \
+        INFO("actual:\n" << show(check_a_) << "\nexpected:\n" << show(check_e_));        \
+        CHECK(close(check_a_, check_e_, tol));                                           \
+    } while (0)
+
+// A model built without the parser: declarations added one by one; `text` is what the
+// declarations would read like (so positions and line numbers mean something).
+struct TestModel {
+    Model model;
+    explicit TestModel(std::string text = "") : model(Source{"m.mc", std::move(text)}, std::make_unique<Context>()) {}
+    Context& cx() { return model.cx(); }
+    Dim size(const char* name) { return cx().sizes().symbol(name); }
+    Expr declare(const std::string& name, Shape shape) {
+        Symbol s;
+        s.kind = Symbol::Kind::Declared;
+        s.name = name;
+        s.declared_shape = shape;
+        s.expr = cx().variable(name, shape);
+        std::size_t at = model.source().text.find(name);
+        if (at != std::string::npos) s.range = {at, at + name.size()};
+        model.mutable_symbols().push_back(s);
+        return s.expr;
+    }
+    Expr define(const std::string& name, Expr e) {
+        Symbol s;
+        s.kind = Symbol::Kind::Defined;
+        s.name = name;
+        s.expr = e;
+        std::size_t at = model.source().text.find(name + " =");
+        if (at != std::string::npos) s.range = {at, at + name.size()};
+        model.mutable_symbols().push_back(s);
+        return e;
+    }
+};
+
+}  // namespace
+
+// ------------------------------------------------------------------ the operation table
+
+TEST_CASE("eval: every row of the operation table", "[eval]") {
+    Context cx;
+    Env env;
+    const Dim n = cx.sizes().symbol("n");
+    env.sizes[n] = 3;
+    Expr x = cx.variable("x", {n, 1});
+    Expr y = cx.variable("y", {n, 1});
+    auto ev = [&](Expr e) { return evaluate(cx, e, env); };
+    // Unary elementwise functions on x.
+    auto unary = [&](const char* name, MatrixXd in, MatrixXd expected) {
+        env.values["x"] = in;
+        CHECK_SAME(ev(cx.apply(name, x)), expected);
+    };
+    auto binary = [&](const char* name, MatrixXd a, MatrixXd b, MatrixXd expected) {
+        env.values["x"] = a;
+        env.values["y"] = b;
+        CHECK_SAME(ev(cx.apply(name, x, y)), expected);
+    };
+    const double pi = std::acos(-1.0);
+    const double e1 = std::exp(1.0);
+
+    std::map<std::string, std::function<void()>> cases;
+    cases["variable"] = [&] {
+        env.values["x"] = col({1, 2, 3});
+        CHECK_SAME(ev(x), col({1, 2, 3}));
+    };
+    cases["constant"] = [&] {
+        CHECK_SAME(ev(cx.constant(2.5, {n, 2})), rows({{2.5, 2.5}, {2.5, 2.5}, {2.5, 2.5}}));
+        CHECK_SAME(ev(cx.constant(-1)), num(-1));
+    };
+    cases["eye"] = [&] { CHECK_SAME(ev(cx.identity(n)), MatrixXd::Identity(3, 3)); };
+    cases["size"] = [&] {
+        CHECK_SAME(ev(cx.size(n)), num(3));
+        CHECK_SAME(ev(cx.numel({n, n})), num(9));
+    };
+    cases["add"] = [&] { binary("add", col({1, 2, 3}), col({4, 5, 6}), col({5, 7, 9})); };
+    cases["sub"] = [&] { binary("sub", col({1, 2, 3}), col({4, 6, 8}), col({-3, -4, -5})); };
+    cases["hadamard"] = [&] { binary("hadamard", col({1, 2, 3}), col({4, 5, -6}), col({4, 10, -18})); };
+    cases["div"] = [&] { binary("div", col({1, 2, 3}), col({4, 5, 6}), col({0.25, 0.4, 0.5})); };
+    cases["pow"] = [&] { binary("pow", col({1, 2, 3}), col({4, 5, 6}), col({1, 32, 729})); };
+    cases["neg"] = [&] { unary("neg", col({1, -2, 0.5}), col({-1, 2, -0.5})); };
+    cases["exp"] = [&] { unary("exp", col({0, 1, -1}), col({1, e1, 1 / e1})); };
+    cases["log"] = [&] { unary("log", col({1, e1, 0.5}), col({0, 1, -std::log(2.0)})); };
+    cases["sin"] = [&] { unary("sin", col({0, pi / 2, -pi / 2}), col({0, 1, -1})); };
+    cases["cos"] = [&] { unary("cos", col({0, pi, 0}), col({1, -1, 1})); };
+    cases["tan"] = [&] { unary("tan", col({0, 0.5, -0.5}), col({0, std::tan(0.5), -std::tan(0.5)})); };
+    cases["asin"] = [&] { unary("asin", col({0, 1, -1}), col({0, pi / 2, -pi / 2})); };
+    cases["acos"] = [&] { unary("acos", col({1, -1, 0}), col({0, pi, pi / 2})); };
+    cases["atan"] = [&] { unary("atan", col({0, 1, -1}), col({0, pi / 4, -pi / 4})); };
+    cases["tanh"] = [&] { unary("tanh", col({0, 1, -1}), col({0, std::tanh(1.0), -std::tanh(1.0)})); };
+    cases["sigmoid"] = [&] {
+        env.values["x"] = col({0, 2, -2});
+        CHECK_CLOSE(ev(cx.apply("sigmoid", x)), col({0.5, 1 / (1 + std::exp(-2.0)), 1 / (1 + std::exp(2.0))}), 1e-16);
+        CHECK(ev(cx.apply("sigmoid", x))(0, 0) == 0.5);
+        env.values["x"] = col({-800, 800, 40});  // no overflow at either end
+        CHECK_SAME(ev(cx.apply("sigmoid", x)), col({0, 1, 1 / (1 + std::exp(-40.0))}));
+    };
+    cases["softplus"] = [&] {
+        env.values["x"] = col({0, 1, -1});
+        CHECK_CLOSE(ev(cx.apply("softplus", x)), col({std::log(2.0), std::log(1 + e1), std::log(1 + 1 / e1)}), 1e-15);
+        env.values["x"] = col({1000, -1000, 0});
+        CHECK_SAME(ev(cx.apply("softplus", x)), col({1000, 0, std::log(2.0)}));
+    };
+    cases["sqrt"] = [&] { unary("sqrt", col({4, 2, 0}), col({2, std::sqrt(2.0), 0})); };
+    cases["abs"] = [&] { unary("abs", col({-2, 0, 3}), col({2, 0, 3})); };
+    cases["relu"] = [&] { unary("relu", col({-2, 0, 3}), col({0, 0, 3})); };
+    cases["step"] = [&] { unary("step", col({-2, 0, 3}), col({0, 0, 1})); };  // step(0) = 0
+    cases["sign"] = [&] { unary("sign", col({-2, 0, 3}), col({-1, 0, 1})); };  // sign(0) = 0
+    cases["max"] = [&] { binary("max", col({1, 5, -3}), col({2, 5, -4}), col({2, 5, -3})); };
+    cases["min"] = [&] { binary("min", col({1, 5, -3}), col({2, 5, -4}), col({1, 5, -4})); };
+    cases["leaky_relu"] = [&] {
+        unary("leaky_relu", col({-2, 0, 3}), col({-0.02, 0, 3}));  // default slope 0.01
+        binary("leaky_relu", col({-2, 0, 3}), col({0.1, 0.1, 0.1}), col({-0.2, 0, 3}));
+    };
+    cases["bce"] = [&] {
+        binary("bce", col({0.5, 0.25, 0.75}), col({1, 0, 1}), col({std::log(2.0), -std::log(0.75), -std::log(0.75)}));
+    };
+    cases["matmul"] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 2, 3}, {4, 5, 6}});
+        env.values["x"] = col({1, 0, -1});
+        CHECK_SAME(ev(cx.matmul(W, x)), col({-2, -2}));
+        CHECK_SAME(ev(cx.matmul(x, cx.transpose(x))), rows({{1, 0, -1}, {0, 0, 0}, {-1, 0, 1}}));
+        CHECK_SAME(ev(cx.matmul(cx.transpose(x), x)), num(2));
+    };
+    cases["transpose"] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 2, 3}, {4, 5, 6}});
+        CHECK_SAME(ev(cx.transpose(W)), rows({{1, 4}, {2, 5}, {3, 6}}));
+    };
+    cases["dot"] = [&] {
+        env.values["x"] = col({1, 2, 3});
+        env.values["y"] = col({4, -5, 6});
+        CHECK_SAME(ev(cx.dot(x, y)), num(12));
+        CHECK_SAME(ev(cx.dot(cx.transpose(x), y)), num(12));  // a row with a column
+    };
+    cases["sum"] = [&] {
+        env.values["x"] = col({1, 2, 3.5});
+        CHECK_SAME(ev(cx.sum(x)), num(6.5));
+    };
+    cases["mean"] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 2, 3}, {4, 5, 9}});
+        CHECK_SAME(ev(cx.apply("mean", W)), num(4));
+    };
+    cases["norm"] = [&] {
+        env.values["x"] = col({3, 0, -4});
+        CHECK_SAME(ev(cx.apply("norm", x)), num(5));
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 1, 1}, {1, 1, 4}});  // Frobenius: sqrt(21 - 1 + ...) = sqrt(21)
+        CHECK_SAME(ev(cx.apply("norm", W)), num(std::sqrt(21.0)));
+    };
+    cases["norm1"] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, -2, 3}, {-4, 5, -6}});
+        CHECK_SAME(ev(cx.apply("norm1", W)), num(21));
+    };
+    cases["diag"] = [&] {
+        env.values["x"] = col({1, 2, 3});
+        CHECK_SAME(ev(cx.diag(x)), rows({{1, 0, 0}, {0, 2, 0}, {0, 0, 3}}));
+        CHECK_SAME(ev(cx.diag(cx.transpose(x))), rows({{1, 0, 0}, {0, 2, 0}, {0, 0, 3}}));
+    };
+    cases["diag_part"] = [&] {
+        Expr A = cx.variable("A", {n, n});
+        env.values["A"] = rows({{1, 2, 3}, {4, 5, 6}, {7, 8, 9}});
+        Expr d = cx.diag(A);
+        CHECK(d->op->kind == Kind::DiagPart);
+        CHECK_SAME(ev(d), col({1, 5, 9}));
+    };
+    cases["stack"] = [&] {
+        Expr a = cx.variable("a", kScalarShape), b = cx.variable("b", kScalarShape);
+        env.values["a"] = num(1);
+        env.values["b"] = num(2);
+        Expr ab[] = {a, b};
+        CHECK_SAME(ev(cx.stack(ab, 1)), col({1, 2}));  // [a; b]
+        CHECK_SAME(ev(cx.stack(ab, 2)), rows({{1, 2}}));  // [a, b]
+        // [A, u; v', c]: blocks of different sizes.
+        Expr A = cx.variable("A2", {2, 2}), u = cx.variable("u", {2, 1}), v = cx.variable("v", {2, 1});
+        env.values["A2"] = rows({{1, 2}, {3, 4}});
+        env.values["u"] = col({5, 6});
+        env.values["v"] = col({7, 8});
+        Expr blocks[] = {A, u, cx.transpose(v), a};
+        CHECK_SAME(ev(cx.stack(blocks, 2)), rows({{1, 2, 5}, {3, 4, 6}, {7, 8, 1}}));
+    };
+
+    for (const OpInfo& op : op_table()) {
+        INFO("operation " << op.name);
+        auto it = cases.find(std::string(op.name));
+        REQUIRE(it != cases.end());
+        it->second();
+    }
+}
+
+// ------------------------------------------------------------------ broadcasting
+
+TEST_CASE("eval: broadcasting follows the shape rules", "[eval]") {
+    Context cx;
+    Env env;
+    const Dim m = cx.sizes().symbol("m"), n = cx.sizes().symbol("n");
+    env.sizes[m] = 2;
+    env.sizes[n] = 3;
+    Expr W = cx.variable("W", {m, n});
+    Expr s = cx.variable("s", kScalarShape);
+    Expr r = cx.variable("r", {1, n});
+    Expr c = cx.variable("c", {m, 1});
+    env.values["W"] = rows({{1, 2, 3}, {4, 5, 6}});
+    env.values["s"] = num(10);
+    env.values["r"] = rows({{1, 10, 100}});
+    env.values["c"] = col({2, 4});
+    auto ev = [&](Expr e) { return evaluate(cx, e, env); };
+
+    SECTION("a scalar on either side") {
+        CHECK_SAME(ev(cx.add(s, W)), rows({{11, 12, 13}, {14, 15, 16}}));
+        CHECK_SAME(ev(cx.sub(W, s)), rows({{-9, -8, -7}, {-6, -5, -4}}));
+        CHECK_SAME(ev(cx.div(s, c)), col({5, 2.5}));
+        CHECK_SAME(ev(cx.times(s, W)), rows({{10, 20, 30}, {40, 50, 60}}));
+        CHECK_SAME(ev(cx.apply("max", cx.constant(3), W)), rows({{3, 3, 3}, {4, 5, 6}}));
+    }
+    SECTION("a row over the rows of a matrix") {
+        CHECK_SAME(ev(cx.add(r, W)), rows({{2, 12, 103}, {5, 15, 106}}));
+        CHECK_SAME(ev(cx.sub(W, r)), rows({{0, -8, -97}, {3, -5, -94}}));
+        CHECK_SAME(ev(cx.mul(W, r)), rows({{1, 20, 300}, {4, 50, 600}}));
+    }
+    SECTION("a column over the columns of a matrix") {
+        CHECK_SAME(ev(cx.add(c, W)), rows({{3, 4, 5}, {8, 9, 10}}));
+        CHECK_SAME(ev(cx.div(W, c)), rows({{0.5, 1, 1.5}, {1, 1.25, 1.5}}));
+        CHECK_SAME(ev(cx.apply("pow", c, cx.constant(2))), col({4, 16}));
+    }
+    SECTION("a size of 1 at these values broadcasts as a scalar") {
+        Dim k = cx.sizes().symbol("k");
+        Expr v = cx.variable("v", {k, 1});
+        Expr u = cx.variable("u", {k, 1});
+        Env one = env;
+        one.sizes[k] = 1;
+        one.values["v"] = num(3);
+        one.values["u"] = num(4);
+        CHECK_SAME(evaluate(cx, cx.mul(v, u), one), num(12));
+        CHECK_SAME(evaluate(cx, cx.dot(v, u), one), num(12));
+        CHECK_SAME(evaluate(cx, cx.diag(v), one), num(3));
+    }
+    SECTION("a constant sized by context") {
+        Expr ones = cx.constant(1.0, {cx.sizes().fresh(), cx.sizes().fresh()});
+        CHECK_SAME(ev(cx.add(W, ones)), rows({{2, 3, 4}, {5, 6, 7}}));
+        Expr eye = cx.identity(cx.sizes().fresh());
+        CHECK_SAME(ev(cx.matmul(eye, W)), rows({{1, 2, 3}, {4, 5, 6}}));
+    }
+}
+
+// ------------------------------------------------------------------ sizes, DAGs, limits
+
+TEST_CASE("eval: sizes must be known", "[eval]") {
+    Context cx;
+    const Dim n = cx.sizes().symbol("n");
+    Expr x = cx.variable("x", {n, 1});
+    Env env;
+    env.values["x"] = col({1, 2});
+    try {
+        evaluate(cx, cx.sum(x), env);
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) == "the size n is not known: give a value for a variable of size n");
+    }
+    env.sizes[n] = 2;
+    CHECK_SAME(evaluate(cx, cx.add(cx.sum(x), cx.size(n)), env), num(5));
+    CHECK_SAME(evaluate(cx, cx.apply("mean", x), env), num(1.5));
+
+    Expr eye = cx.identity(cx.sizes().fresh());
+    CHECK_THROWS_WITH(evaluate(cx, cx.sum(eye), env), Catch::Contains("not determined"));
+
+    env.values["x"] = col({1, 2, 3});  // not n = 2
+    CHECK_THROWS_WITH(evaluate(cx, cx.sum(x), env), "the value of 'x' is 3×1, but 'x' is 2×1 here");
+}
+
+TEST_CASE("eval: deep and shared DAGs", "[eval]") {
+    Context cx;
+    Expr x = cx.variable("x", kScalarShape);
+    Env env;
+    env.values["x"] = num(0.5);
+
+    SECTION("a chain 10000 deep does not recurse") {
+        Expr e = x;
+        for (int i = 0; i < 10000; ++i) e = cx.add(e, cx.constant(1));
+        CHECK_SAME(evaluate(cx, e, env), num(10000.5));
+        Expr f = x;
+        for (int i = 0; i < 20000; ++i) f = cx.apply(i % 2 ? "tanh" : "neg", f);
+        CHECK(std::isfinite(evaluate(cx, f, env)(0, 0)));
+    }
+    SECTION("a shared node is evaluated once") {
+        // 2^200 paths from the root to x: only memoisation makes this finish.
+        Expr e = x;
+        for (int i = 0; i < 200; ++i) e = cx.add(e, e);
+        CHECK_SAME(evaluate(cx, e, env), num(std::ldexp(0.5, 200)));
+    }
+    SECTION("evaluate_all shares nodes between roots") {
+        Expr s = cx.apply("sin", x);
+        Expr es[] = {s, cx.mul(s, s), x};
+        auto v = evaluate_all(cx, es, env);
+        REQUIRE(v.size() == 3);
+        CHECK_SAME(v[0], num(std::sin(0.5)));
+        CHECK_SAME(v[1], num(std::sin(0.5) * std::sin(0.5)));
+        CHECK_SAME(v[2], num(0.5));
+    }
+}
+
+TEST_CASE("eval: an Evaluator runs again on new values", "[eval]") {
+    Context cx;
+    const Dim n = cx.sizes().symbol("n");
+    Expr w = cx.variable("w", {n, 1}), x = cx.variable("x", {n, 1}), b = cx.variable("b", kScalarShape);
+    Expr f = cx.apply("relu", cx.add(cx.dot(w, x), b));
+    Env env;
+    env.sizes[n] = 2;
+    env.values = {{"w", col({1, 2})}, {"x", col({3, 4})}, {"b", num(-1)}};
+    Expr roots[] = {f};
+    Evaluator ev(cx, roots, env);
+    ev.run(env);
+    CHECK_SAME(ev.value(0), num(10));
+    env.values["b"] = num(-20);
+    ev.run(env);
+    CHECK_SAME(ev.value(0), num(0));
+    auto vars = ev.variables();
+    std::sort(vars.begin(), vars.end());
+    CHECK(vars == std::vector<std::string>{"b", "w", "x"});
+}
+
+TEST_CASE("eval: values too large to evaluate are input errors", "[eval]") {
+    Context cx;
+    const Dim n = cx.sizes().symbol("n");
+    Expr x = cx.variable("x", {n, 1});
+    Env env;
+    env.sizes[n] = 100000;
+    CHECK_THROWS_AS(evaluate(cx, cx.sum(cx.matmul(x, cx.transpose(x))), env), InputError);
+    env.sizes[n] = 1000000000;
+    CHECK_THROWS_AS(evaluate(cx, cx.sum(cx.identity(n)), env), InputError);
+}
+
+// ------------------------------------------------------------------ the lecture's network
+
+TEST_CASE("eval: the lecture's 1-2-3-1 network, forward pass", "[eval][golden]") {
+    std::ifstream in(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json");
+    REQUIRE(in);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const json::Value golden = json::parse(Source{"lecture_mlp.json", buf.str()});
+
+    TestModel t;
+    Context& cx = t.cx();
+    Dim h1 = t.size("h1"), h2 = t.size("h2");
+    Expr x = t.declare("x", kScalarShape), y = t.declare("y", kScalarShape);
+    Expr W1 = t.declare("W1", {h1, 1}), b1 = t.declare("b1", {h1, 1});
+    Expr W2 = t.declare("W2", {h2, h1}), b2 = t.declare("b2", {h2, 1});
+    Expr W3 = t.declare("W3", {1, h2}), b3 = t.declare("b3", kScalarShape);
+    Expr z1 = cx.add(cx.times(W1, x), b1), a1 = cx.apply("sigmoid", z1);
+    Expr z2 = cx.add(cx.times(W2, a1), b2), a2 = cx.apply("sigmoid", z2);
+    Expr z3 = cx.add(cx.times(W3, a2), b3), yhat = cx.apply("sigmoid", z3);
+    Expr loss = cx.apply("bce", yhat, y);
+
+    // The values file: the golden initial weights plus x and y.
+    json::Writer w;
+    w.begin_object();
+    for (const json::Member& m : golden.find("initial_weights")->members()) w.key(m.key).value(m.value);
+    w.key("x").value(*golden.find("setup")->find("x"));
+    w.key("y").value(*golden.find("setup")->find("y"));
+    w.end_object();
+    Env env = load_values(t.model, Source{"at.json", w.str()});
+    CHECK(env.sizes.at(cx.sizes().resolve(h1)) == 2);
+    CHECK(env.sizes.at(cx.sizes().resolve(h2)) == 3);
+
+    Expr roots[] = {z1, a1, z2, a2, z3, yhat, loss};
+    const char* names[] = {"z1", "a1", "z2", "a2", "z3", "yhat", "loss"};
+    for (Expr r : roots) require_values(t.model, r, env);
+    auto values = evaluate_all(cx, roots, env);
+    const json::Value& forward = *golden.find("forward");
+    for (std::size_t i = 0; i < std::size(roots); ++i) {
+        INFO(names[i]);
+        const json::Value& g = *forward.find(names[i]);
+        MatrixXd expected(static_cast<Eigen::Index>(g.is_array() ? g.size() : 1), 1);
+        if (g.is_array())
+            for (std::size_t k = 0; k < g.size(); ++k) expected(static_cast<Eigen::Index>(k), 0) = g.items()[k].as_number();
+        else
+            expected(0, 0) = g.as_number();
+        CHECK_CLOSE(values[i], expected, 1e-15);
+    }
+}
+
+// ------------------------------------------------------------------ values files
+
+namespace {
+
+// w, x : vector(n); b : scalar; W : matrix(m, n); A : matrix(2, 3); r : matrix(1, n);
+// S : matrix(k, k); f = w·x + b
+struct ValuesModel : TestModel {
+    ValuesModel()
+        : TestModel("w, x : vector(n)\nb : scalar\nW : matrix(m, n)\nA : matrix(2, 3)\nr : matrix(1, n)\n"
+                    "S : matrix(k, k)\nf = w·x + b\n") {
+        Dim n = size("n"), m = size("m"), k = size("k");
+        w = declare("w", {n, 1});
+        x = declare("x", {n, 1});
+        b = declare("b", kScalarShape);
+        W = declare("W", {m, n});
+        A = declare("A", {2, 3});
+        r = declare("r", {1, n});
+        S = declare("S", {k, k});
+        f = define("f", cx().add(cx().dot(w, x), b));
+    }
+    Env load(const std::string& text) { return load_values(model, Source{"at.json", text}); }
+    Expr w, x, b, W, A, r, S, f;
+};
+
+struct ValuesErrorCase {
+    std::string text;     // the values file
+    std::string message;  // a part of the message
+    std::string at;       // the text the error points at (its first occurrence from `from`)
+    std::size_t from = 0;
+};
+
+}  // namespace
+
+TEST_CASE("values: well-formed files", "[values]") {
+    ValuesModel t;
+    const SizeTable& sizes = t.cx().sizes();
+
+    Env env = t.load(R"({"w": [1, 2, 3], "x": [[4], [5], [6]], "b": 0.5,
+                         "W": [[1, 2, 3], [4, 5, 6]], "A": [[1, 2, 3], [4, 5, 6]],
+                         "r": [7, 8, 9], "S": [[2]]})");
+    CHECK_SAME(env.values.at("w"), col({1, 2, 3}));
+    CHECK_SAME(env.values.at("x"), col({4, 5, 6}));  // a column as a list of rows
+    CHECK_SAME(env.values.at("b"), num(0.5));
+    CHECK_SAME(env.values.at("W"), rows({{1, 2, 3}, {4, 5, 6}}));
+    CHECK_SAME(env.values.at("r"), rows({{7, 8, 9}}));  // a flat list for a row vector
+    CHECK_SAME(env.values.at("S"), num(2));
+    CHECK(env.sizes.at(sizes.find("n")) == 3);
+    CHECK(env.sizes.at(sizes.find("m")) == 2);
+    CHECK(env.sizes.at(sizes.find("k")) == 1);
+    require_values(t.model, t.f, env);
+    CHECK_SAME(evaluate(t.cx(), t.f, env), num(32.5));
+
+    // A one-entry list is a scalar; a scalar is a vector(1); sizes may be given directly.
+    Env one = t.load(R"({"b": [0.25], "w": 2, "n": 1})");
+    CHECK_SAME(one.values.at("b"), num(0.25));
+    CHECK_SAME(one.values.at("w"), num(2));
+    Env direct = t.load(R"({"n": 4, "m": 1})");
+    CHECK(direct.sizes.at(sizes.find("n")) == 4);
+    CHECK_SAME(evaluate(t.cx(), t.cx().numel({sizes.find("m"), sizes.find("n")}), direct), num(4));
+
+    // An empty object is a file with no values.
+    CHECK(t.load("{}").values.empty());
+}
+
+TEST_CASE("values: malformed or inconsistent files", "[values]") {
+    const std::vector<ValuesErrorCase> cases = {
+        {R"([1, 2])", "a values file is a JSON object from names to values, not an array", "[1, 2]"},
+        {R"({"wx": [1, 2]})", "the model has no variable named 'wx'", "\"wx\""},
+        {R"({"w": [1, 2, 3], "x": [1, 2, 3, 4]})", "n is 3 for 'w' but 4 for 'x'", "[1, 2, 3, 4]"},
+        {R"({"W": [[1, 2, 3]], "x": [1, 2]})", "n is 3 for 'W' but 2 for 'x'", "[1, 2]"},
+        {R"({"n": 3, "w": [1, 2]})", "n is 3 as given but 2 for 'w'", "[1, 2]"},
+        {R"({"w": [1, 2], "n": 3})", "n is 2 for 'w' but 3 as given", "3"},
+        {R"({"W": [[1, 2], [3]]})", "row 2 of the value of 'W' has 1 number, but row 1 has 2", "[3]"},
+        {R"({"W": [[1, 2], 3]})", "row 2 of the value of 'W' is a number, but row 1 is a list", "3"},
+        {R"({"w": [1, "2"]})", "expected a number in the value of 'w', found a string", "\"2\""},
+        {R"({"b": "0.5"})", "the value of 'b' must be a number or a list, not a string", "\"0.5\""},
+        {R"({"b": null})", "the value of 'b' must be a number or a list, not null", "null"},
+        {R"({"b": true})", "the value of 'b' must be a number or a list, not a boolean", "true"},
+        {R"({"W": [[[1]]]})", "the value of 'W' is nested too deeply", "[1]", 7},
+        {R"({"w": [1, [2]]})", "the value of 'w' is nested too deeply", "[2]"},
+        {R"({"b": 1e999})", "number '1e999' is too large for a double", "1e999"},
+        {R"({"W": [1, 2, 3, 4]})", "'W' is declared matrix(m, n), so its value is a list of rows, not a list of 4 numbers",
+         "[1, 2, 3, 4]"},
+        {R"({"w": []})", "the value of 'w' is an empty list", "[]"},
+        {R"({"W": [[]]})", "row 1 of the value of 'W' is empty", "[]"},
+        {R"({"A": [[1, 2], [3, 4]]})", "'A' is declared matrix(2, 3), but its value is a list of 2 rows of 2 numbers",
+         "[[1, 2], [3, 4]]"},
+        {R"({"b": [1, 2]})", "'b' is declared scalar, but its value is a list of 2 numbers", "[1, 2]"},
+        {R"({"S": [[1, 2, 3], [4, 5, 6]]})", "'S' is declared matrix(k, k), but its value is a list of 2 rows of 3 numbers",
+         "[[1, 2, 3], [4, 5, 6]]"},
+        {R"({"r": [[1, 2], [3, 4]]})", "'r' is declared row vector(n), but its value is a list of 2 rows of 2 numbers",
+         "[[1, 2], [3, 4]]"},
+        {R"({"f": 1})", "'f' is defined by the model (line 7); only declared variables take values", "\"f\""},
+        {R"({"n": 2.5})", "'n' is a size: its value must be a positive integer", "2.5"},
+        {R"({"n": 0})", "'n' is a size: its value must be a positive integer", "0"},
+        {R"({"b": 1, "b": 2})", "duplicate key \"b\"", "\"b\"", 9},
+        {R"({"w": [1, 2,]})", "trailing comma", "]"},
+        {R"({"b": NaN})", "JSON has no NaN", "NaN"},
+        {"", "empty input", ""},
+    };
+    for (const ValuesErrorCase& c : cases) {
+        INFO("values file: " << c.text);
+        ValuesModel t;
+        try {
+            t.load(c.text);
+            FAIL("expected an InputError");
+        } catch (const InputError& e) {
+            CHECK_THAT(e.what(), Catch::Contains(c.message));
+            REQUIRE(e.where().has_value());
+            std::size_t at = c.text.find(c.at, c.from);
+            CHECK(e.where()->begin == at);
+            if (!c.at.empty()) CHECK(e.where()->end == at + c.at.size());
+        }
+    }
+}
+
+TEST_CASE("values: unknown names suggest a declared one", "[values]") {
+    ValuesModel t;
+    try {
+        t.load(R"({"ww": 1})");
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        REQUIRE(e.notes().size() == 1);
+        CHECK(e.notes()[0] == "did you mean 'w'?");
+    }
+    try {
+        t.load(R"({"zzzzzz": 1})");
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        CHECK(e.notes().empty());
+    }
+}
+
+TEST_CASE("values: a missing value is reported at its declaration", "[values]") {
+    ValuesModel t;
+    Env env = t.load(R"({"w": [1, 2], "b": 0})");
+    try {
+        require_values(t.model, t.f, env);
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()) == "no value for 'x'");
+        REQUIRE(e.where().has_value());
+        CHECK(e.where()->begin == t.model.source().text.find("x :"));
+    }
+    // Everything present but a size: x's size comes from w here, so that is fine.
+    env.values["x"] = col({3, 4});
+    require_values(t.model, t.f, env);
+    CHECK_SAME(evaluate(t.cx(), t.f, env), num(11));
+}
+
+// ------------------------------------------------------------------ JSON output
+
+TEST_CASE("values: JSON output shaped like the symbol", "[values]") {
+    CHECK(value_json(num(0.5)) == "0.5");
+    CHECK(value_json(col({1, 2.5})) == "[1, 2.5]");
+    CHECK(value_json(rows({{1, 2}})) == "[1, 2]");
+    CHECK(value_json(rows({{1, 2}, {3, 4}})) == "[[1, 2], [3, 4]]");
+    CHECK(vec_order(rows({{1, 2}, {3, 4}})) == std::vector<double>{1, 3, 2, 4});
+
+    ValuesModel t;
+    const SizeTable& sizes = t.cx().sizes();
+    auto shaped = [&](const MatrixXd& m, Expr symbol) {
+        json::Writer out;
+        write_value(out, m, sizes, symbol->shape);
+        return out.str();
+    };
+    CHECK(shaped(rows({{1, 2, 3}}), t.W) == "[[1, 2, 3]]");  // matrix(m, n) with m = 1
+    CHECK(shaped(num(4), t.w) == "[4]");                      // vector(n) with n = 1
+    CHECK(shaped(num(4), t.b) == "4");
+    CHECK(shaped(rows({{1, 2}}), t.r) == "[1, 2]");
+    json::Writer jac;
+    write_rows(jac, rows({{1, 2}}));
+    CHECK(jac.str() == "[[1, 2]]");
+
+    // What is written reads back.
+    json::Writer out;
+    out.begin_object();
+    out.key("W");
+    write_value(out, rows({{1, 2, 3}}), sizes, t.W->shape);
+    out.key("w");
+    write_value(out, col({1, 2, 3}), sizes, t.w->shape);
+    out.key("b");
+    write_value(out, num(-0.5), sizes, t.b->shape);
+    out.end_object();
+    Env env = t.load(out.str());
+    CHECK_SAME(env.values.at("W"), rows({{1, 2, 3}}));
+    CHECK_SAME(env.values.at("w"), col({1, 2, 3}));
+    CHECK_SAME(env.values.at("b"), num(-0.5));
+}
