@@ -639,3 +639,105 @@ TEST_CASE("values: JSON output shaped like the symbol", "[values]") {
     CHECK_SAME(env.values.at("w"), col({1, 2, 3}));
     CHECK_SAME(env.values.at("b"), num(-0.5));
 }
+
+// ------------------------------------------------------------------ models from text
+
+namespace {
+
+Env load(Model& model, const std::string& values) { return load_values(model, Source{"at.json", values}); }
+
+}  // namespace
+
+TEST_CASE("values: a model from text", "[values][model]") {
+    Model model = load_model(Source{"m.mc", "w, x : vector(n); b : scalar; f = relu(w·x + b)"});
+    Expr f = model.function(std::nullopt).expr;
+    Env env = load(model, R"({"w": [1, -2, 0.5], "x": [2, 1, 4], "b": -1})");
+    require_values(model, f, env);
+    CHECK_SAME(evaluate(model.cx(), f, env), num(1));
+    env.values["b"] = num(-3);
+    CHECK_SAME(evaluate(model.cx(), f, env), num(0));
+
+    // The error of a values file renders against that file, with a caret under the value.
+    const Source at{"at.json", "{\"w\": [1, 2],\n \"x\": [1, 2, 3]}"};
+    try {
+        load_values(model, at);
+        FAIL("expected an InputError");
+    } catch (const InputError& e) {
+        CHECK(render_error(at, e).rfind("at.json:2:7: error: n is 2 for 'w' but 3 for 'x'", 0) == 0);
+    }
+}
+
+TEST_CASE("values: initial values in the model", "[values][model]") {
+    Model model = load_model(Source{"m.mc",
+                                    "param W : matrix(2, 1) = [0.1; 0.2]\n"
+                                    "param c : vector(n) = vector(0.5)\n"
+                                    "x : vector(n)\n"
+                                    "param s : scalar = 2 * 3\n"
+                                    "f = sum(c ⊙ x) + s"});
+    Expr f = model.function(std::nullopt).expr;
+
+    Env init = initial_values(model);
+    CHECK_SAME(init.values.at("W"), col({0.1, 0.2}));
+    CHECK_SAME(init.values.at("s"), num(6));
+    CHECK(init.values.count("c") == 0);  // its size n is not known without a file
+    CHECK_THROWS_WITH(require_values(model, f, init), "no value for 'c'");  // the first one the function uses
+
+    Env env = load(model, R"({"x": [1, 2, 3]})");
+    CHECK_SAME(env.values.at("c"), col({0.5, 0.5, 0.5}));
+    CHECK_SAME(evaluate(model.cx(), f, env), num(9));
+
+    // A value in the file overrides the initial value.
+    Env over = load(model, R"({"x": [1, 2], "c": [1, 1], "s": 0, "W": [[1], [2]]})");
+    CHECK_SAME(over.values.at("c"), col({1, 1}));
+    CHECK_SAME(over.values.at("W"), col({1, 2}));
+    CHECK_SAME(evaluate(model.cx(), f, over), num(3));
+}
+
+TEST_CASE("values: a definition cut into a variable takes its expression's value", "[values][model]") {
+    BindOptions cut;
+    cut.free_definitions = {"z"};
+    Model model = load_model(Source{"m.mc", "w, x : vector(n); b : scalar; z = w·x + b; L = relu(z)^2"}, cut);
+    Env env = load(model, R"({"w": [1, 2], "x": [3, 4], "b": -1})");
+    CHECK_SAME(env.values.at("z"), num(10));
+    CHECK_SAME(evaluate(model.cx(), model.function(std::nullopt).expr, env), num(100));
+    Env given = load(model, R"({"z": -2})");  // given directly, no w, x, b needed
+    CHECK_SAME(evaluate(model.cx(), model.function(std::nullopt).expr, given), num(0));
+}
+
+TEST_CASE("eval: the lecture's network written as a model", "[eval][golden][model]") {
+    std::ifstream in(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json");
+    REQUIRE(in);
+    std::stringstream buf;
+    buf << in.rdbuf();
+    const json::Value golden = json::parse(Source{"lecture_mlp.json", buf.str()});
+    Model model = load_model(Source{"mlp.mc",
+                                    "input x : scalar\n"
+                                    "target y : scalar\n"
+                                    "param W1 : matrix(2, 1); param b1 : vector(2)\n"
+                                    "param W2 : matrix(3, 2); param b2 : vector(3)\n"
+                                    "param W3 : matrix(1, 3); param b3 : scalar\n"
+                                    "z1 = W1*x + b1\n"
+                                    "a1 = σ(z1)\n"
+                                    "z2 = W2*a1 + b2\n"
+                                    "a2 = σ(z2)\n"
+                                    "z3 = W3*a2 + b3\n"
+                                    "yhat = σ(z3)\n"
+                                    "loss = bce(yhat, y)\n"});
+    json::Writer w;
+    w.begin_object();
+    for (const json::Member& m : golden.find("initial_weights")->members()) w.key(m.key).value(m.value);
+    w.key("x").number(2).key("y").number(1).end_object();
+    Env env = load(model, w.str());
+    const json::Value& forward = *golden.find("forward");
+    for (const json::Member& m : forward.members()) {
+        INFO(m.key);
+        Expr e = model.find(m.key)->expr;
+        require_values(model, e, env);
+        MatrixXd v = evaluate(model.cx(), e, env);
+        REQUIRE(v.size() == static_cast<Eigen::Index>(m.value.is_array() ? m.value.size() : 1));
+        for (Eigen::Index k = 0; k < v.size(); ++k) {
+            double g = m.value.is_array() ? m.value.items()[static_cast<std::size_t>(k)].as_number() : m.value.as_number();
+            CHECK(std::abs(v(k) - g) <= 1e-15);
+        }
+    }
+}
