@@ -243,6 +243,7 @@ private:
             s.name = n.name;
             s.role = d.role;
             s.declared_shape = shape;
+            s.type = d.type.kind;
             s.range = n.range;
             s.expr = cx_.variable(n.name, shape);
             s.initial_value = d.initial_value;
@@ -274,6 +275,9 @@ private:
             // Cut here: later definitions see a variable standing for this quantity.
             s.kind = Symbol::Kind::Declared;
             s.declared_shape = cx_.shape(s.expr);
+            s.type = cx_.sizes().is_scalar(s.declared_shape)   ? ast::TypeSpec::Kind::Scalar
+                     : cx_.sizes().is_matrix(s.declared_shape) ? ast::TypeSpec::Kind::Matrix
+                                                                : ast::TypeSpec::Kind::Vector;
             s.cut_from = s.expr;
             s.expr = cx_.variable(s.name, s.declared_shape);
         }

@@ -145,23 +145,50 @@ std::string shape_json_dim(const SizeTable& z, Dim d) {
     return is_symbol(d) ? json::quote(z.name(d)) : std::to_string(d);
 }
 
+// A model bound for one purpose: as written, or with one definition cut into a
+// variable (for --wrt that definition: ∂L/∂z holds everything else fixed).
+struct View {
+    std::unique_ptr<Model> model;
+    const Symbol* function = nullptr;
+    Env env;
+};
+
 // The loaded model, the function and the variables of one run.
 struct Session {
     Source source;
-    std::unique_ptr<Model> model;
-    const Symbol* function = nullptr;
-    std::vector<const Symbol*> wrt;
+    std::vector<View> views;  // [0]: the model as written
+    struct Wrt {
+        std::size_t view;
+        const Symbol* symbol;
+    };
+    std::vector<Wrt> wrt;
     std::optional<Source> values_source;
-    Env env;
     const Source* blame = nullptr;  // the text an InputError's position refers to
+
+    View& main() { return views.front(); }
 };
+
+void load_view(const Options& o, Session& s, View& v) {
+    v.function = &v.model->function(o.of);
+    if (!o.at) return;
+    s.blame = &*s.values_source;
+    v.env = load_values(*v.model, *s.values_source);
+    s.blame = &s.source;
+    // A cut definition takes the value of its expression at this point.
+    for (const Symbol& sym : v.model->symbols())
+        if (sym.cut_from && !v.env.values.count(sym.name)) {
+            require_values(*v.model, sym.cut_from, v.env);
+            v.env.values[sym.name] = evaluate(v.model->cx(), sym.cut_from, v.env);
+        }
+}
 
 void open(const Options& o, Session& s) {
     s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file);
     s.blame = &s.source;
-    // --wrt may name a definition (∂L/∂z): bind again with it cut into a variable.
-    Model probe = load_model(s.source);
-    BindOptions bind;
+    if (o.at) s.values_source = read_source(*o.at);
+    s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}});
+    load_view(o, s, s.main());
+    Model& probe = *s.main().model;
     for (const std::string& w : o.wrt) {
         const Symbol* sym = probe.find(w);
         if (!sym) {
@@ -170,26 +197,18 @@ void open(const Options& o, Session& s) {
             throw InputError(fmt::format("--wrt {}: the model has no symbol named '{}'", w, w),
                              std::nullopt, {fmt::format("the model's symbols: {}", hint.empty() ? "none" : hint)});
         }
-        if (sym->kind == Symbol::Kind::Defined) {
-            if (o.of ? *o.of == w : &probe.function(std::nullopt) == sym)
-                throw InputError(fmt::format("--wrt {}: that is the function being differentiated", w));
-            bind.free_definitions.push_back(w);
+        if (sym->kind == Symbol::Kind::Declared) {
+            s.wrt.push_back({0, sym});
+            continue;
         }
-    }
-    s.model = std::make_unique<Model>(bind.free_definitions.empty() ? std::move(probe) : load_model(s.source, bind));
-    s.function = &s.model->function(o.of);
-    for (const std::string& w : o.wrt) s.wrt.push_back(s.model->find(w));
-    if (o.at) {
-        s.values_source = read_source(*o.at);
-        s.blame = &*s.values_source;
-        s.env = load_values(*s.model, *s.values_source);
-        s.blame = &s.source;
-        // Cut definitions take the value of their expression at this point.
-        for (const Symbol& sym : s.model->symbols())
-            if (sym.cut_from && !s.env.values.count(sym.name)) {
-                require_values(*s.model, sym.cut_from, s.env);
-                s.env.values[sym.name] = evaluate(s.model->cx(), sym.cut_from, s.env);
-            }
+        if (sym == s.main().function)
+            throw InputError(fmt::format("--wrt {}: that is the function being differentiated", w));
+        BindOptions cut;
+        cut.free_definitions.push_back(w);
+        View v{std::make_unique<Model>(load_model(s.source, cut)), nullptr, {}};
+        load_view(o, s, v);
+        s.views.push_back(std::move(v));
+        s.wrt.push_back({s.views.size() - 1, s.views.back().model->find(w)});
     }
 }
 
@@ -206,71 +225,109 @@ std::string header(Style style, const std::string& f, const Symbol& x, const Siz
 
 std::string matrix_text(const Eigen::MatrixXd& m) { return value_json(m); }
 
+bool declared_matrix(const Symbol& s) { return s.type == ast::TypeSpec::Kind::Matrix; }
+
+// A variable's value or gradient written as the variable was declared: a number, a
+// flat list (vectors, vector(1) included) or a list of rows (matrices).
+void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) {
+    switch (s.type) {
+    case ast::TypeSpec::Kind::Scalar: w.number(m(0, 0)); return;
+    case ast::TypeSpec::Kind::Vector: w.numbers(vec_order(m)); return;
+    case ast::TypeSpec::Kind::Matrix: write_rows(w, m); return;
+    }
+}
+
+// Definition names for printing, matched against the simplified expressions too (the
+// simplifier puts a definition's own expression in normal form as well).
+std::unordered_map<Expr, std::string> readable_names(Model& m, const Symbol* f) {
+    auto names = m.definition_names(f);
+    std::vector<std::pair<Expr, std::string>> extra;
+    for (const auto& [e, n] : names) {
+        Expr s = simplify(m.cx(), e);
+        Kind k = s->op->kind;
+        if (k != Kind::Variable && k != Kind::Constant && k != Kind::Size) extra.emplace_back(s, n);
+    }
+    for (auto& [e, n] : extra) names.emplace(e, n);
+    return names;
+}
+
+// One derivative, taken in the view its variable belongs to.
+struct Derived {
+    View* view;
+    const Symbol* x;
+    Expr d;                     // simplified, in the requested layout
+    Eigen::MatrixXd value;      // with --at
+    std::unordered_map<Expr, std::string> names;
+};
+
+std::vector<Derived> derive_all(const Options& o, Session& s, Layout layout, bool with_values) {
+    std::vector<Derived> results;
+    for (const Session::Wrt& w : s.wrt) {
+        View& v = s.views[w.view];
+        Context& cx = v.model->cx();
+        Expr f = v.function->expr;
+        Derived r{&v, w.symbol, nullptr, {}, {}};
+        try {
+            r.d = simplify(cx, derivative(cx, f, w.symbol->expr, layout, declared_matrix(*w.symbol)));
+        } catch (const UnsupportedDerivative& e) {
+            throw InputError(fmt::format("∂{}/∂{}: {}", v.function->name, w.symbol->name, e.what()));
+        }
+        if (with_values) {
+            require_values(*v.model, r.d, v.env);
+            r.value = evaluate(cx, r.d, v.env);
+        }
+        if (!o.expand) r.names = readable_names(*v.model, v.function);
+        results.push_back(std::move(r));
+    }
+    return results;
+}
+
 int derive(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
-    Model& m = *s.model;
-    Context& cx = m.cx();
-    Expr f = s.function->expr;
-    auto names = o.expand ? std::unordered_map<Expr, std::string>{} : m.definition_names(s.function);
-    PrintOptions print_options;
-    print_options.names = &names;
-
-    struct Result {
-        const Symbol* x;
-        Expr d;
-    };
-    std::vector<Result> results;
-    for (const Symbol* x : s.wrt) {
-        if (x->expr->op->name != "variable")
-            throw InputError(fmt::format("--wrt {}: not a variable", x->name));
-        Expr raw;
-        try {
-            raw = derivative(cx, f, x->expr, o.layout);
-        } catch (const UnsupportedDerivative& e) {
-            throw InputError(fmt::format("∂{}/∂{}: {}", s.function->name, x->name, e.what()));
-        }
-        results.push_back({x, simplify(cx, raw)});
-    }
-    std::vector<Expr> roots{f};
-    for (const Result& r : results) roots.push_back(r.d);
-    std::vector<Eigen::MatrixXd> values;
+    View& main = s.main();
+    const std::string& fname = main.function->name;
+    Eigen::MatrixXd fvalue;
     if (o.at) {
-        for (Expr e : roots) require_values(m, e, s.env);
-        values = evaluate_all(cx, roots, s.env);
+        require_values(*main.model, main.function->expr, main.env);
+        fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
+    std::vector<Derived> results = derive_all(o, s, o.layout, o.at.has_value());
+    PrintOptions po;
 
     std::string format = o.format.value_or("unicode");
     if (format == "json") {
         json::Writer w(2);
-        w.begin_object().key("of").string(s.function->name);
+        w.begin_object().key("of").string(fname);
         if (o.at) {
             w.key("value");
-            write_value(w, values[0], cx.sizes(), cx.shape(f));
+            write_value(w, fvalue, main.model->cx().sizes(), main.model->cx().shape(main.function->expr));
         }
         w.key("derivatives").begin_array();
-        for (std::size_t k = 0; k < results.size(); ++k) {
-            const Result& r = results[k];
+        for (Derived& r : results) {
+            Context& cx = r.view->model->cx();
+            Expr f = r.view->function->expr;
+            po.names = &r.names;
             w.begin_object().key("wrt").string(r.x->name);
-            print_options.style = Style::Ascii;
-            w.key("text").string(print(cx, r.d, print_options));
-            print_options.style = Style::Unicode;
-            w.key("unicode").string(print(cx, r.d, print_options));
-            print_options.style = Style::Latex;
-            w.key("latex").string(print(cx, r.d, print_options));
+            po.style = Style::Ascii;
+            w.key("text").string(print(cx, r.d, po));
+            po.style = Style::Unicode;
+            w.key("unicode").string(print(cx, r.d, po));
+            po.style = Style::Latex;
+            w.key("latex").string(print(cx, r.d, po));
             Shape sh = cx.shape(r.d);
             w.key("shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols)));
             if (o.at) {
-                Eigen::MatrixXd numerator = values[k + 1];
-                bool matrix_x = cx.sizes().is_matrix(cx.shape(r.x->expr));
+                Eigen::MatrixXd numerator = r.value;
+                bool matrix_x = declared_matrix(*r.x);
                 if (o.layout == Layout::Denominator && !matrix_x) numerator.transposeInPlace();
                 w.key("jacobian");
                 write_rows(w, jacobian_matrix(cx, f, r.x->expr, numerator));
                 if (cx.is_scalar(f)) {
-                    // The gradient, shaped like the variable.
-                    Eigen::MatrixXd g = matrix_x ? numerator : Eigen::MatrixXd(numerator.transpose());
-                    if (cx.sizes().is_row(cx.shape(r.x->expr))) g.transposeInPlace();
+                    // The gradient: the derivative's entries in the variable's own shape.
+                    auto [rows, cols] = concrete_shape(cx, r.x->expr, r.view->env);
+                    Eigen::MatrixXd g = numerator.reshaped(rows, cols);
                     w.key("gradient");
-                    write_value(w, g, cx.sizes(), cx.shape(r.x->expr));
+                    write_declared(w, g, *r.x);
                 }
             }
             w.end_object();
@@ -279,64 +336,52 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         out << w.str() << "\n";
         return kExitOk;
     }
-    Style style = format == "text" ? Style::Ascii : format == "latex" ? Style::Latex : Style::Unicode;
-    print_options.style = style;
-    if (o.at) out << fmt::format("{} = {}\n", s.function->name, matrix_text(values[0]));
-    for (std::size_t k = 0; k < results.size(); ++k) {
-        const Result& r = results[k];
-        std::string h = header(style, s.function->name, *r.x, cx.sizes());
-        out << h << " = " << print(cx, r.d, print_options) << "\n";
-        if (o.at) out << std::string(style == Style::Latex ? 0 : 2, ' ') << (style == Style::Latex ? "% " : "")
-                      << "at --at: " << matrix_text(values[k + 1]) << "\n";
+    po.style = format == "text" ? Style::Ascii : format == "latex" ? Style::Latex : Style::Unicode;
+    if (o.at) out << fmt::format("{} = {}\n", fname, matrix_text(fvalue));
+    for (Derived& r : results) {
+        Context& cx = r.view->model->cx();
+        po.names = &r.names;
+        out << header(po.style, fname, *r.x, cx.sizes()) << " = " << print(cx, r.d, po) << "\n";
+        if (o.at)
+            out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
     }
     return kExitOk;
 }
 
 int eval(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
-    Model& m = *s.model;
-    Expr f = s.function->expr;
-    require_values(m, f, s.env);
-    Eigen::MatrixXd v = evaluate(m.cx(), f, s.env);
+    View& v = s.main();
+    Expr f = v.function->expr;
+    require_values(*v.model, f, v.env);
+    Eigen::MatrixXd value = evaluate(v.model->cx(), f, v.env);
     if (o.format.value_or("text") == "json") {
         json::Writer w(0);
-        w.begin_object().key("of").string(s.function->name).key("value");
-        write_value(w, v, m.cx().sizes(), m.cx().shape(f));
+        w.begin_object().key("of").string(v.function->name).key("value");
+        write_value(w, value, v.model->cx().sizes(), v.model->cx().shape(f));
         w.end_object();
         out << w.str() << "\n";
     } else {
-        out << s.function->name << " = " << matrix_text(v) << "\n";
+        out << v.function->name << " = " << matrix_text(value) << "\n";
     }
     return kExitOk;
 }
 
 int check(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
-    Model& m = *s.model;
-    Context& cx = m.cx();
-    Expr f = s.function->expr;
-    std::vector<Expr> wrt, derivatives;
-    for (const Symbol* x : s.wrt) {
-        if (x->expr->op->name != "variable") throw InputError(fmt::format("--wrt {}: not a variable", x->name));
-        wrt.push_back(x->expr);
-        try {
-            derivatives.push_back(simplify(cx, derivative(cx, f, x->expr, Layout::Numerator)));
-        } catch (const UnsupportedDerivative& e) {
-            throw InputError(fmt::format("∂{}/∂{}: {}", s.function->name, x->name, e.what()));
-        }
-    }
-    std::vector<CheckResult> results = check_derivatives(m, f, wrt, derivatives, o.at ? &s.env : nullptr, o.check);
+    std::vector<Derived> results = derive_all(o, s, Layout::Numerator, false);
     bool ok = true;
-    PrintOptions po;
-    auto names = m.definition_names(s.function);
-    po.names = &names;
-    for (std::size_t k = 0; k < results.size(); ++k) {
-        const CheckResult& r = results[k];
-        ok = ok && r.ok;
-        out << fmt::format("∂{}/∂{} = {}\n", s.function->name, r.wrt, print(cx, derivatives[k], po));
+    for (Derived& d : results) {
+        View& v = *d.view;
+        std::vector<CheckResult> r = check_derivatives(*v.model, v.function->expr, {d.x->expr}, {d.d},
+                                                       o.at ? &v.env : nullptr, o.check);
+        const CheckResult& c = r.at(0);
+        ok = ok && c.ok;
+        PrintOptions po;
+        po.names = &d.names;
+        out << fmt::format("∂{}/∂{} = {}\n", v.function->name, c.wrt, print(v.model->cx(), d.d, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
-                           r.ok ? "ok" : "MISMATCH", r.max_error, o.check.points, o.check.points == 1 ? "" : "s",
-                           o.check.seed, r.point + 1, r.row + 1, r.col + 1, r.symbolic, r.numeric);
+                           c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",
+                           o.check.seed, c.point + 1, c.row + 1, c.col + 1, c.symbolic, c.numeric);
     }
     return ok ? kExitOk : kExitCheckFailed;
 }

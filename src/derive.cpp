@@ -258,11 +258,12 @@ Expr jacobian(Context& cx, Expr f, Expr x) {
     return j ? j : cx.zeros(Shape{length(z, cx.shape(f)), length(z, cx.shape(x))});
 }
 
-Expr derivative(Context& cx, Expr f, Expr x, Layout layout) {
+Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {
     SizeTable& z = cx.sizes();
     Shape sx = cx.shape(x);
     if (cx.is_scalar(f)) {
         Expr g = gradient(cx, f, x);
+        if (matrix_variable) return g;
         if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
         if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
         return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)

@@ -29,8 +29,9 @@ Expr jacobian(Context& cx, Expr f, Expr x);
 
 // The derivative as design.md §2 prints it: the Jacobian in numerator layout (a row
 // vector for scalar f and vector x), the gradient (shape of x) for a matrix x; with
-// Layout::Denominator the transposed convention for vector variables.
-Expr derivative(Context& cx, Expr f, Expr x, Layout layout = Layout::Numerator);
+// Layout::Denominator the transposed convention for vector variables. `matrix_variable`
+// says x was declared a matrix (a matrix(2, 1) gets a gradient shaped like it).
+Expr derivative(Context& cx, Expr f, Expr x, Layout layout = Layout::Numerator, bool matrix_variable = false);
 
 // Whether e depends on the variable x.
 bool depends_on(Expr e, Expr x);

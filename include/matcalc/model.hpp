@@ -21,6 +21,9 @@ struct Symbol {
     std::string role;      // "", "param", "input", "target" (declarations)
     Expr expr = nullptr;   // the variable node, or the definition's expression
     Shape declared_shape;  // declarations: the declared shape
+    // As declared: a matrix(2, 1) is a matrix (its gradient is shaped like it), a
+    // vector(1) a vector (its value is written as a list).
+    ast::TypeSpec::Kind type = ast::TypeSpec::Kind::Scalar;
     SourceRange range;     // the name where it is declared or defined
     std::optional<ast::Expr> initial_value;
     std::optional<ast::Expr> initializer;
