@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds, and derives the lecture's formulas.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh >/dev/null
+m=build/matcalc
+ex=examples/lecture
+run() { echo "\$ matcalc $*"; "$m" "$@"; echo; }
+echo "== The ReLU neuron, max(0, w·x + b) (slide: Gradient of Neuron Activation)"
+run derive -e 'w, x : vector(n); b : scalar; f = max(0, w·x + b)' --wrt w --wrt b
+run derive $ex/relu_neuron.mc --wrt w --wrt b --wrt x
+echo "== Elementwise operators, vector-scalar, sum reduction (slides: Results of Common Elementwise Binary Operations ...)"
+run derive -e 'w, x : vector(n); y = w ⊙ x' --wrt w
+run derive -e 'w, x : vector(n); y = w ⊘ x' --wrt w
+run derive -e 'x : vector(n); z : scalar; y = x + z' --wrt z
+run derive -e 'x : vector(n); y = sum(x)' --wrt x
+echo "== Chain rules (slides: Single Variable Chain Rule, Vector Chain Rule)"
+run derive -e 'x : scalar; y = sin(x^2)' --wrt x
+run derive -e 'x : scalar; y = [ln(x^2); sin(3x)]' --wrt x
+echo "== Binary cross-entropy after a sigmoid: the beautiful result"
+run derive $ex/bce_sigmoid.mc --wrt z
+echo "== The mean-squared ReLU loss (slide: Gradient of Neural Network Loss)"
+run derive $ex/relu_mse.mc --wrt w --wrt b --format latex
+echo "== The 1-2-3-1 network of the worked example, at the slides' weights"
+run derive $ex/mlp_1231.mc --wrt W3 --wrt b3 --wrt W2 --wrt W1 --at $ex/mlp_1231.json
+echo "== Checked against finite differences"
+run check $ex/relu_mse.mc --wrt w --wrt b

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages matcalc needs to build, test, benchmark and fuzz.
+# Run as root on Debian 12; does nothing when everything is present already.
+set -euo pipefail
+packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing Debian packages: ${missing[*]} (run as root to install them)" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test suite built with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DMATCALC_SANITIZE=ON -DMATCALC_BENCH=OFF
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
