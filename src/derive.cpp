@@ -155,6 +155,9 @@ private:
             return sum;
         }
         case Kind::MatMul: {
+            // diag(v) b is the elementwise product v ⊙ b.
+            if (a[0]->op->kind == Kind::Diag && z().is_one(cx_.shape(a[1]).cols))
+                return jac(cx_.mul(column(a[0]->args[0]), a[1]));
             Expr sum = nullptr;
             if (Expr ja = jac(a[0])) {
                 if (!z().is_one(cx_.shape(a[0]).rows)) unsupported(a[0]);
@@ -187,6 +190,13 @@ private:
         case Kind::Norm1:
             if (!is_vec(a[0])) unsupported(a[0]);
             return cx_.matmul(row(cx_.apply("sign", a[0])), jac(a[0]));
+        case Kind::DiagPart: {
+            // diag(u vᵀ) = u ⊙ v: the diagonal of an outer product.
+            Expr m = a[0];
+            if (m->op->kind == Kind::MatMul && z().is_one(cx_.shape(m->args[0]).cols))
+                return jac(cx_.mul(m->args[0], column(m->args[1])));
+            unsupported(m);
+        }
         case Kind::Stack: {
             // Blocks along the vector: the Jacobian stacks the blocks' Jacobians.
             std::vector<Expr> parts;

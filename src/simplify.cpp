@@ -188,26 +188,38 @@ public:
     Expr run(Expr e) {
         auto it = memo_.find(e);
         if (it != memo_.end()) return it->second;
-        std::vector<Expr> args;
-        args.reserve(e->args.size());
-        for (Expr a : e->args) args.push_back(run(a));
-        Expr current = cx_.with_args(e, std::move(args));
-        if (budget_ > 0) {
+        Expr current = with_simplified_args(e);
+        // Rewrite this node until no rule applies. Iterative, so that a long chain of
+        // rewrites costs no stack; a node that keeps changing is left after a bound.
+        for (int round = 0; round < 1000 && budget_ > 0; ++round) {
+            Expr next = nullptr;
+            std::string_view fired;
             for (const Rule& rule : simplifier_rules()) {
-                Expr next = rule.apply(cx_, current);
-                if (!next || next == current) continue;
-                --budget_;
-                if (trace_) trace_->push_back({rule.name, current, next});
-                current = run(next);
-                break;
+                next = rule.apply(cx_, current);
+                if (next && next != current) {
+                    fired = rule.name;
+                    break;
+                }
+                next = nullptr;
             }
+            if (!next) break;
+            --budget_;
+            if (trace_) trace_->push_back({fired, current, next});
+            current = with_simplified_args(next);
         }
         memo_[e] = current;
-        memo_[current] = current;
+        memo_.emplace(current, current);
         return current;
     }
 
 private:
+    Expr with_simplified_args(Expr e) {
+        std::vector<Expr> args;
+        args.reserve(e->args.size());
+        for (Expr a : e->args) args.push_back(run(a));
+        return cx_.with_args(e, std::move(args));
+    }
+
     Context& cx_;
     std::vector<RewriteStep>* trace_;
     std::unordered_map<Expr, Expr> memo_;

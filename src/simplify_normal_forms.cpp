@@ -118,17 +118,19 @@ Expr collect_factors(Context& cx, Expr e) {
     // The coefficient: |numerator| · sizes / (denominator · sizes), as one scalar factor.
     bool negative = (m.numerator < 0) != (m.denominator < 0);
     Expr coefficient = cx.div(cx.constant(std::abs(m.numerator)), cx.constant(std::abs(m.denominator)));
+    if (cx.is_one(coefficient)) coefficient = nullptr;
     Expr size_denominator = nullptr;
     std::vector<Factor> rest;
     for (const Factor& f : m.factors) {
         if (f.base->op->kind == Kind::Size && is_integer(f.power)) {
-            if (f.power > 0) coefficient = cx.mul(coefficient, power_of(cx, f.base, f.power));
+            if (f.power > 0) coefficient = product(cx, coefficient, power_of(cx, f.base, f.power));
             else size_denominator = product(cx, size_denominator, power_of(cx, f.base, -f.power));
         } else {
             rest.push_back(f);
         }
     }
-    if (size_denominator) coefficient = cx.div(coefficient, size_denominator);
+    if (size_denominator) coefficient = cx.div(coefficient ? coefficient : cx.constant(1.0), size_denominator);
+    if (!coefficient) coefficient = cx.constant(1.0);
 
     // Scalar factors before the others and the coefficient outermost, c (s (u ⊙ v)), so
     // that the rules that move scalars (out of transposes, sums, products) see them.
