@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -740,4 +741,67 @@ TEST_CASE("eval: the lecture's network written as a model", "[eval][golden][mode
             CHECK(std::abs(v(k) - g) <= 1e-15);
         }
     }
+}
+
+TEST_CASE("values: random files fail only with input errors", "[values][fuzz]") {
+    // Token soup over the values grammar: every outcome is a value or an InputError.
+    const char* const tokens[] = {"{", "}", "[", "]", ",", ":", "\"w\"", "\"x\"", "\"W\"", "\"S\"", "\"n\"", "\"b\"",
+                                  "\"f\"", "\"q\"", "1", "-2.5", "0", "1e999", "1e-400", "null", "true", "\"s\"", " "};
+    std::uint64_t state = 12345;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<std::size_t>(state >> 33);
+    };
+    ValuesModel t;
+    int accepted = 0;
+    for (int i = 0; i < 3000; ++i) {
+        std::string text = "{";
+        const std::size_t length = next() % 24;
+        for (std::size_t k = 0; k < length; ++k) text += tokens[next() % std::size(tokens)];
+        if (next() % 2) text += "}";
+        INFO(text);
+        try {
+            Env env = t.load(text);
+            ++accepted;
+            for (const auto& [name, value] : env.values) CHECK(value.allFinite());
+        } catch (const InputError& e) {
+            if (e.where()) CHECK(e.where()->end <= text.size());
+        }
+    }
+    // Well-formed JSON of random structure: names, nesting and lengths at random.
+    const char* const names[] = {"w", "x", "b", "W", "A", "r", "S", "n", "m", "k", "f", "ww"};
+    std::function<std::string(int)> value = [&](int depth) -> std::string {
+        if (depth > 3 || next() % 3 == 0) return std::to_string(static_cast<int>(next() % 5) - 1);
+        std::string v = "[";
+        const std::size_t n = next() % 4;
+        for (std::size_t k = 0; k < n; ++k) v += (k ? ", " : "") + value(depth + 1);
+        return v + "]";
+    };
+    for (int i = 0; i < 3000; ++i) {
+        std::string text = "{";
+        const std::size_t count = 1 + next() % 3;
+        std::vector<std::string> used;
+        for (std::size_t k = 0; k < count; ++k) {
+            std::string name = names[next() % std::size(names)];
+            if (std::find(used.begin(), used.end(), name) != used.end()) continue;
+            used.push_back(name);
+            text += (k ? ", \"" : "\"") + name + "\": " + value(0);
+        }
+        text += "}";
+        INFO(text);
+        try {
+            Env env = t.load(text);
+            ++accepted;
+            for (const auto& [name, v] : env.values) {
+                const Symbol* s = t.model.find(name);
+                REQUIRE(s);
+                auto [rows, cols] = concrete_shape(t.cx(), s->expr, env);
+                CHECK(v.rows() == rows);
+                CHECK(v.cols() == cols);
+            }
+        } catch (const InputError& e) {
+            if (e.where()) CHECK(e.where()->end <= text.size());
+        }
+    }
+    CHECK(accepted > 100);
 }

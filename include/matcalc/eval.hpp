@@ -81,9 +81,11 @@ public:
     // Sizes come from env.sizes; env.values is not read here.
     Evaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
 
-    // Evaluates with the variables' values from env.values (looked up by name).
+    // Evaluates with the variables' values from env.values (looked up by name; a missing
+    // value or one of another shape is an InputError).
     void run(const Env& env);
-    // The value of the i-th root after run().
+    // The value of the i-th root after run(). A root that is a variable refers to the
+    // Env's matrix: valid while that Env is unchanged.
     const Eigen::MatrixXd& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
     std::size_t root_count() const { return root_slots_.size(); }
     // Names of the variables the roots depend on.
