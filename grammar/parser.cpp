@@ -52,7 +52,7 @@ void validate_text(const std::string& text) {
         char32_t cp = c & (0x7Fu >> n);
         for (std::size_t k = 1; k < n; ++k) {
             if (i + k >= size) fail(i, "invalid UTF-8: the text ends inside a character");
-            if ((s[i + k] & 0xC0) != 0x80) fail(i + k, "invalid UTF-8");
+            if ((s[i + k] & 0xC0) != 0x80) fail(i, "invalid UTF-8: an incomplete character");
             cp = (cp << 6) | (s[i + k] & 0x3Fu);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail(i, "invalid UTF-8");

@@ -415,11 +415,16 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
             // Point at what stands in the way on the same line, or else right after the
             // bracket's content (not at the end of the file).
             const char* at = first;
-            if (at == last || std::memchr(content_end, '\n', static_cast<std::size_t>(at - content_end)))
+            std::vector<std::string> notes;
+            if (at == last || std::memchr(content_end, '\n', static_cast<std::size_t>(at - content_end))) {
+                if (at != last)
+                    notes.push_back(open == "[" ? "a newline inside brackets is a blank: separate rows with ';'"
+                                                : "a newline inside brackets does not end the statement");
                 at = content_end;
+            }
             throw InputError("expected '" + std::string(close) + "' to close '" + std::string(open) +
                                  "' opened at " + position_text(st, open_at),
-                             SourceRange{st.offset(at), st.offset(at)});
+                             SourceRange{st.offset(at), st.offset(at)}, std::move(notes));
         }
         first += close.size();
         st.last_open = open_at;
