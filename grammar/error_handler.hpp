@@ -87,6 +87,8 @@ inline Found found_at(const ParseState& state, const char* p, const char* end) {
     if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || is_unicode_blank(c) ||
         (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E))
         f.description = "character " + code_point_name(c);
+    else if (c == '\'')
+        f.description = "\"'\"";
     else
         f.description = "'" + std::string(p, q) + "'";
     f.notes = lookalike_hints(std::string_view(p, static_cast<std::size_t>(q - p)));
