@@ -18,7 +18,7 @@ namespace {
 // Precedence on a finer scale than OpInfo::precedence (table level p is 2p), so that
 // juxtaposition (products written `W x`, `2 x` in Unicode and LaTeX) fits between the
 // multiplicative operators and unary minus.
-constexpr int kAdditive = 2, kMultiplicative = 4, kJuxtaposition = 5, kUnary = 6, kPower = 8,
+constexpr int kMultiplicative = 4, kJuxtaposition = 5, kUnary = 6, kPower = 8,
               kPostfix = 10, kAtom = 12;
 int level(const OpInfo& op) { return 2 * op.precedence; }
 
@@ -312,7 +312,7 @@ private:
                 (cur->value == 0 || cur->value == 1))
                 break;
             pieces.clear();
-            expand(cur, pieces);
+            expand(cur, pieces, /*first_only=*/true);
             const Piece& first = pieces.front();
             if (first.child && !first.parens) {
                 cur = first.child;
@@ -333,7 +333,9 @@ private:
         return latex_ ? latex_name(name, cx_.shape(e), sizes_) : name;
     }
 
-    void expand(Expr e, std::vector<Piece>& out) {
+    // The pieces of e; with first_only, at least the first one (enough for lead(), and
+    // without deciding the parentheses of right operands, which would call lead()).
+    void expand(Expr e, std::vector<Piece>& out, bool first_only = false) {
         if (const std::string* name = name_of(e)) return text(out, symbol_name(*name, e));
         const OpInfo& op = *e->op;
         switch (op.kind) {
@@ -354,7 +356,7 @@ private:
         }
         switch (op.notation) {
         case Notation::Infix:
-            return infix_as_call(op) ? call(e, out) : binary(e, out);
+            return infix_as_call(op) ? call(e, out) : binary(e, out, first_only);
         case Notation::Prefix: {
             text(out, std::string(spelling(op)));
             Expr a = e->args[0];
@@ -475,7 +477,7 @@ private:
         return " " + std::string(s) + " ";
     }
 
-    void binary(Expr e, std::vector<Piece>& out) {
+    void binary(Expr e, std::vector<Piece>& out, bool first_only) {
         Expr l = e->args[0], r = e->args[1];
         if (swapped(e)) std::swap(l, r);
         if (fraction(e)) {
@@ -493,6 +495,7 @@ private:
         bool dot = e->op->kind == Kind::Dot;
         if (dot && lp < kPostfix) left_parens = true;
         child(out, l, left_parens);
+        if (first_only) return;
         if (superscript_power(e)) return text(out, superscript(format_number(r->value)));
         if (power && latex_) {
             text(out, std::string(e->op->latex) + "{");

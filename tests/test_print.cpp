@@ -356,6 +356,13 @@ TEST_CASE("print: deep expressions do not overflow the stack", "[print]") {
     CHECK(u.find('(') == std::string::npos);
     CHECK(f.latex(neg).size() > 10u * kDepth);
     CHECK(f.unicode(pw).size() > 2u * kDepth);
+    // Far deeper than any call stack could follow: right operands whose parentheses
+    // depend on how they begin (a minus sign) are examined without recursion too.
+    Expr deep = f.z;
+    for (int i = 0; i < 200000; ++i) deep = cx.pow(i % 2 ? f.b : cx.neg(f.z), deep);
+    std::string d = f.ascii(deep);
+    CHECK(d.starts_with("b^(-z)^b^(-z)^"));
+    CHECK(f.latex(deep).size() > 200000u);
 }
 
 TEST_CASE("print: ASCII parses back to the same node", "[print][roundtrip]") {
