@@ -269,7 +269,7 @@ private:
         s.kind = Symbol::Kind::Defined;
         s.name = d.name.name;
         s.range = d.name.range;
-        s.expr = expr(d.value);
+        s.expr = cx_.refresh(expr(d.value));
         auto& free = options_.free_definitions;
         if (std::find(free.begin(), free.end(), s.name) != free.end()) {
             // Cut here: later definitions see a variable standing for this quantity.
@@ -330,7 +330,7 @@ Expr Model::bind_expression(std::string_view text) {
     try {
         BindOptions none;
         Binder b(*this, none);
-        Expr e = b.expr(std::get<ast::Definition>(p.statements[0]).value);
+        Expr e = cx_->refresh(b.expr(std::get<ast::Definition>(p.statements[0]).value));
         source_ = std::move(saved);
         return e;
     } catch (...) {

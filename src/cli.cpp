@@ -151,6 +151,8 @@ struct View {
     std::unique_ptr<Model> model;
     const Symbol* function = nullptr;
     Env env;
+    std::unique_ptr<Simplifier> simplifier;       // see prepare_names
+    std::unordered_map<Expr, std::string> names;  // definitions, to print by name
 };
 
 // The loaded model, the function and the variables of one run.
@@ -168,8 +170,11 @@ struct Session {
     View& main() { return views.front(); }
 };
 
+void prepare_names(const Options& o, View& v);
+
 void load_view(const Options& o, Session& s, View& v) {
     v.function = &v.model->function(o.of);
+    prepare_names(o, v);
     if (!o.at) return;
     s.blame = &*s.values_source;
     v.env = load_values(*v.model, *s.values_source);
@@ -186,7 +191,7 @@ void open(const Options& o, Session& s) {
     s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file);
     s.blame = &s.source;
     if (o.at) s.values_source = read_source(*o.at);
-    s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}});
+    s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}, nullptr, {}});
     load_view(o, s, s.main());
     Model& probe = *s.main().model;
     for (const std::string& w : o.wrt) {
@@ -205,7 +210,7 @@ void open(const Options& o, Session& s) {
             throw InputError(fmt::format("--wrt {}: that is the function being differentiated", w));
         BindOptions cut;
         cut.free_definitions.push_back(w);
-        View v{std::make_unique<Model>(load_model(s.source, cut)), nullptr, {}};
+        View v{std::make_unique<Model>(load_model(s.source, cut)), nullptr, {}, nullptr, {}};
         load_view(o, s, v);
         s.views.push_back(std::move(v));
         s.wrt.push_back({s.views.size() - 1, s.views.back().model->find(w)});
@@ -237,38 +242,56 @@ void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) 
     }
 }
 
-// Definition names for printing, matched against the simplified expressions too (the
-// simplifier puts a definition's own expression in normal form as well).
-std::unordered_map<Expr, std::string> readable_names(Model& m, const Symbol* f) {
-    auto names = m.definition_names(f);
-    std::vector<std::pair<Expr, std::string>> extra;
-    for (const auto& [e, n] : names) {
-        Expr s = simplify(m.cx(), e);
-        Kind k = s->op->kind;
-        if (k != Kind::Variable && k != Kind::Constant && k != Kind::Size) extra.emplace_back(s, n);
+// The simplifier of a view and the names it prints with. Unless --expand, every
+// definition is simplified in order and kept whole inside products and sums, so that a
+// derivative mentioning it prints its name (step(z) xᵀ); the function itself is not named.
+// x², 3 x y, w ⊙ x: products and powers of variables and numbers.
+bool monomial_of_leaves(Expr e) {
+    std::string_view name = e->op->name;
+    if (name != "hadamard" && name != "div" && name != "pow" && name != "neg") return false;
+    for (Expr a : e->args) {
+        Kind k = a->op->kind;
+        if (k != Kind::Variable && k != Kind::Constant && k != Kind::Size && !monomial_of_leaves(a)) return false;
     }
-    for (auto& [e, n] : extra) names.emplace(e, n);
-    return names;
+    return true;
+}
+
+void prepare_names(const Options& o, View& v) {
+    v.simplifier = std::make_unique<Simplifier>(v.model->cx());
+    if (o.expand) return;
+    for (const Symbol& sym : v.model->symbols()) {
+        if (sym.kind != Symbol::Kind::Defined || &sym == v.function) continue;
+        Kind k = sym.expr->op->kind;
+        // A definition that is only another name or a number adds nothing to read.
+        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
+        Expr simplified = (*v.simplifier)(sym.expr);
+        k = simplified->op->kind;
+        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
+        // Monomials of variables stay open to the product normal form, so that factors
+        // can still cancel (2x / g1 with g1 = x² is 2/x, as the lecture writes it).
+        if (!monomial_of_leaves(simplified)) v.simplifier->keep_whole(sym.expr);
+        v.names.emplace(sym.expr, sym.name);  // the first name of an expression wins
+        v.names.emplace(simplified, sym.name);
+    }
 }
 
 // One derivative, taken in the view its variable belongs to.
 struct Derived {
     View* view;
     const Symbol* x;
-    Expr d;                     // simplified, in the requested layout
-    Eigen::MatrixXd value;      // with --at
-    std::unordered_map<Expr, std::string> names;
+    Expr d;                 // simplified, in the requested layout
+    Eigen::MatrixXd value;  // with --at
 };
 
-std::vector<Derived> derive_all(const Options& o, Session& s, Layout layout, bool with_values) {
+std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values) {
     std::vector<Derived> results;
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
         Expr f = v.function->expr;
-        Derived r{&v, w.symbol, nullptr, {}, {}};
+        Derived r{&v, w.symbol, nullptr, {}};
         try {
-            r.d = simplify(cx, derivative(cx, f, w.symbol->expr, layout, declared_matrix(*w.symbol)));
+            r.d = (*v.simplifier)(derivative(cx, f, w.symbol->expr, layout, declared_matrix(*w.symbol)));
         } catch (const UnsupportedDerivative& e) {
             throw InputError(fmt::format("∂{}/∂{}: {}", v.function->name, w.symbol->name, e.what()));
         }
@@ -276,7 +299,6 @@ std::vector<Derived> derive_all(const Options& o, Session& s, Layout layout, boo
             require_values(*v.model, r.d, v.env);
             r.value = evaluate(cx, r.d, v.env);
         }
-        if (!o.expand) r.names = readable_names(*v.model, v.function);
         results.push_back(std::move(r));
     }
     return results;
@@ -291,7 +313,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         require_values(*main.model, main.function->expr, main.env);
         fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
-    std::vector<Derived> results = derive_all(o, s, o.layout, o.at.has_value());
+    std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value());
     PrintOptions po;
 
     std::string format = o.format.value_or("unicode");
@@ -306,7 +328,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         for (Derived& r : results) {
             Context& cx = r.view->model->cx();
             Expr f = r.view->function->expr;
-            po.names = &r.names;
+            po.names = &r.view->names;
             w.begin_object().key("wrt").string(r.x->name);
             po.style = Style::Ascii;
             w.key("text").string(print(cx, r.d, po));
@@ -340,7 +362,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     if (o.at) out << fmt::format("{} = {}\n", fname, matrix_text(fvalue));
     for (Derived& r : results) {
         Context& cx = r.view->model->cx();
-        po.names = &r.names;
+        po.names = &r.view->names;
         out << header(po.style, fname, *r.x, cx.sizes()) << " = " << print(cx, r.d, po) << "\n";
         if (o.at)
             out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
@@ -368,7 +390,7 @@ int eval(const Options& o, Session& s, std::ostream& out) {
 
 int check(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
-    std::vector<Derived> results = derive_all(o, s, Layout::Numerator, false);
+    std::vector<Derived> results = derive_all(s, Layout::Numerator, false);
     bool ok = true;
     for (Derived& d : results) {
         View& v = *d.view;
@@ -377,7 +399,7 @@ int check(const Options& o, Session& s, std::ostream& out) {
         const CheckResult& c = r.at(0);
         ok = ok && c.ok;
         PrintOptions po;
-        po.names = &d.names;
+        po.names = &v.names;
         out << fmt::format("∂{}/∂{} = {}\n", v.function->name, c.wrt, print(v.model->cx(), d.d, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",

@@ -69,6 +69,37 @@ Expr Context::with_args(Expr e, std::vector<Expr> args) {
     return apply(*e->op, args);
 }
 
+Expr Context::refresh(Expr e) {
+    std::unordered_map<Expr, Expr> memo;
+    std::vector<std::pair<Expr, bool>> stack{{e, false}};
+    // Iterative post-order: expressions may be deep.
+    while (!stack.empty()) {
+        auto [n, expanded] = stack.back();
+        stack.pop_back();
+        if (memo.count(n)) continue;
+        if (!expanded) {
+            stack.push_back({n, true});
+            for (Expr a : n->args)
+                if (!memo.count(a)) stack.push_back({a, false});
+            continue;
+        }
+        Expr r = n;
+        switch (n->op->kind) {
+        case Kind::Constant: r = constant(n->value, sizes_.resolve(n->shape)); break;
+        case Kind::Identity: r = identity(n->dim); break;
+        case Kind::Size: r = size(n->dim); break;
+        case Kind::Variable: break;
+        default: {
+            std::vector<Expr> args;
+            for (Expr a : n->args) args.push_back(memo.at(a));
+            r = with_args(n, std::move(args));
+        }
+        }
+        memo.emplace(n, r);
+    }
+    return memo.at(e);
+}
+
 Expr Context::variable(std::string_view name, Shape shape) {
     Node n;
     n.op = &op_of(Kind::Variable);
@@ -150,10 +181,16 @@ Shape broadcast(SizeTable& sizes, Shape a, Shape b, const OpInfo& op) {
     return a;
 }
 
-// Folds scalar constant arithmetic when the result prints as a short number.
+// Constant arithmetic that is folded (when the result prints as a short number).
 bool foldable(const OpInfo& op) {
     return op.name == "add" || op.name == "sub" || op.name == "hadamard" || op.name == "div" ||
            op.name == "pow" || op.name == "neg";
+}
+
+// Folding that is exact whatever the number: negation, and multiplying by one.
+bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {
+    if (op.name == "neg") return true;
+    return op.name == "hadamard" && (args[0]->value == 1.0 || args[1]->value == 1.0);
 }
 
 }  // namespace
@@ -180,7 +217,7 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
         for (Expr a : args) all_const = all_const && a->op->kind == Kind::Constant;
         if (all_const && foldable(op)) {
             double v = args.size() == 1 ? op.kernel1(args[0]->value) : op.kernel2(args[0]->value, args[1]->value);
-            if (prints_short(v)) return constant(v, node.shape);
+            if (prints_short(v) || (std::isfinite(v) && folds_exactly(op, args))) return constant(v, node.shape);
         }
         break;
     }

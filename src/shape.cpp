@@ -21,7 +21,9 @@ Dim SizeTable::symbol(std::string_view name) {
 
 Dim SizeTable::fresh() {
     Dim d = symbol_at(names_.size());
-    names_.push_back("?" + std::to_string(names_.size()));
+    std::string name = "?";  // flexible sizes print as `vector(c)` until they meet a real size
+    name += std::to_string(names_.size());
+    names_.push_back(std::move(name));
     parent_.push_back(d);
     rigid_.push_back(false);
     return d;

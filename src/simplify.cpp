@@ -29,24 +29,24 @@ std::pair<Expr, Expr> scaled(Context& cx, Expr e) {
 }
 
 // ---- transpose -----------------------------------------------------------------------
-Expr transpose_transpose(Context&, Expr e) {
+Expr transpose_transpose(Context&, Expr e, const Atoms&) {
     return is(e, Kind::Transpose) && is(arg(e, 0), Kind::Transpose) ? arg(arg(e, 0), 0) : nullptr;
 }
-Expr transpose_symmetric(Context&, Expr e) {
+Expr transpose_symmetric(Context&, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose)) return nullptr;
     Expr a = arg(e, 0);
     return is(a, Kind::Identity) || is(a, Kind::Diag) ? a : nullptr;
 }
-Expr transpose_constant(Context& cx, Expr e) {
+Expr transpose_constant(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Constant)) return nullptr;
     return cx.constant(arg(e, 0)->value, cx.shape(e));
 }
-Expr transpose_product(Context& cx, Expr e) {
+Expr transpose_product(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::MatMul)) return nullptr;
     Expr p = arg(e, 0);
     return cx.matmul(cx.transpose(arg(p, 1)), cx.transpose(arg(p, 0)));
 }
-Expr transpose_scaled(Context& cx, Expr e) {
+Expr transpose_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose)) return nullptr;
     Expr a = arg(e, 0);
     if (is(a, "neg")) return cx.neg(cx.transpose(arg(a, 0)));
@@ -56,17 +56,17 @@ Expr transpose_scaled(Context& cx, Expr e) {
 }
 
 // ---- products with identity, zero, ones, diagonals -----------------------------------
-Expr product_identity(Context&, Expr e) {
+Expr product_identity(Context&, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
     if (is(arg(e, 0), Kind::Identity)) return arg(e, 1);
     if (is(arg(e, 1), Kind::Identity)) return arg(e, 0);
     return nullptr;
 }
-Expr product_zero(Context& cx, Expr e) {
+Expr product_zero(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
     return cx.is_zero(arg(e, 0)) || cx.is_zero(arg(e, 1)) ? cx.zeros(cx.shape(e)) : nullptr;
 }
-Expr product_scalar_out(Context& cx, Expr e) {
+Expr product_scalar_out(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
     Expr a = arg(e, 0), b = arg(e, 1);
     if (is(a, "neg")) return cx.neg(cx.matmul(arg(a, 0), b));
@@ -77,48 +77,48 @@ Expr product_scalar_out(Context& cx, Expr e) {
     if (is(b, "div") && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
     return nullptr;
 }
-Expr diag_of_ones(Context& cx, Expr e) {
+Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Diag) || !is(arg(e, 0), Kind::Constant)) return nullptr;
     Shape s = cx.shape(e);
     Expr eye = cx.identity(s.rows);
     return arg(e, 0)->value == 1.0 ? eye : cx.mul(cx.constant(arg(e, 0)->value), eye);
 }
-Expr ones_diag(Context& cx, Expr e) {  // 1ᵀ diag(v) = vᵀ
+Expr ones_diag(Context& cx, Expr e, const Atoms&) {  // 1ᵀ diag(v) = vᵀ
     if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag)) return nullptr;
     Expr v = arg(arg(e, 1), 0);
     return row(cx, v) ? v : cx.transpose(v);
 }
-Expr diag_ones(Context& cx, Expr e) {  // diag(v) 1 = v
+Expr diag_ones(Context& cx, Expr e, const Atoms&) {  // diag(v) 1 = v
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !ones(cx, arg(e, 1)) || !column(cx, arg(e, 1)))
         return nullptr;
     Expr v = arg(arg(e, 0), 0);
     return column(cx, v) ? v : cx.transpose(v);
 }
-Expr diag_diag(Context& cx, Expr e) {  // diag(a) diag(b) = diag(a ⊙ b)
+Expr diag_diag(Context& cx, Expr e, const Atoms&) {  // diag(a) diag(b) = diag(a ⊙ b)
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !is(arg(e, 1), Kind::Diag)) return nullptr;
     Expr a = arg(arg(e, 0), 0), b = arg(arg(e, 1), 0);
     if (!cx.sizes().same(cx.shape(a), cx.shape(b))) b = cx.transpose(b);
     return cx.diag(cx.mul(a, b));
 }
-Expr diag_vector(Context& cx, Expr e) {  // diag(a) v = a ⊙ v
+Expr diag_vector(Context& cx, Expr e, const Atoms&) {  // diag(a) v = a ⊙ v
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !column(cx, arg(e, 1))) return nullptr;
     Expr a = arg(arg(e, 0), 0);
     return cx.mul(column(cx, a) ? a : cx.transpose(a), arg(e, 1));
 }
-Expr row_diag(Context& cx, Expr e) {  // rᵀ diag(a) = (r ⊙ a)ᵀ
+Expr row_diag(Context& cx, Expr e, const Atoms&) {  // rᵀ diag(a) = (r ⊙ a)ᵀ
     if (!is(e, Kind::MatMul) || !row(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag) || ones(cx, arg(e, 0)))
         return nullptr;
     Expr a = arg(arg(e, 1), 0);
     return cx.transpose(cx.mul(cx.transpose(arg(e, 0)), column(cx, a) ? a : cx.transpose(a)));
 }
-Expr ones_vector(Context& cx, Expr e) {  // 1ᵀ v = sum(v)
+Expr ones_vector(Context& cx, Expr e, const Atoms&) {  // 1ᵀ v = sum(v)
     if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !row(cx, arg(e, 0)) || !column(cx, arg(e, 1)))
         return nullptr;
     return cx.sum(arg(e, 1));
 }
 
 // ---- reductions ------------------------------------------------------------------------
-Expr reduction_scaled(Context& cx, Expr e) {
+Expr reduction_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
     Expr a = arg(e, 0);
     auto again = [&](Expr x) { return cx.apply(*e->op, std::span<const Expr>(&x, 1)); };
@@ -127,20 +127,20 @@ Expr reduction_scaled(Context& cx, Expr e) {
     if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(again(arg(a, 0)), arg(a, 1));
     return nullptr;
 }
-Expr reduction_constant(Context& cx, Expr e) {  // sum(c 1) = c n
+Expr reduction_constant(Context& cx, Expr e, const Atoms&) {  // sum(c 1) = c n
     if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
     Expr a = arg(e, 0);
     if (!is(a, Kind::Constant)) return nullptr;
     if (is(e, Kind::Mean)) return cx.constant(a->value);
     return cx.mul(cx.constant(a->value), cx.numel(cx.shape(a)));
 }
-Expr dot_ones(Context& cx, Expr e) {  // 1·v = sum(v)
+Expr dot_ones(Context& cx, Expr e, const Atoms&) {  // 1·v = sum(v)
     if (!is(e, Kind::Dot)) return nullptr;
     if (ones(cx, arg(e, 0))) return cx.sum(arg(e, 1));
     if (ones(cx, arg(e, 1))) return cx.sum(arg(e, 0));
     return nullptr;
 }
-Expr dot_scaled(Context& cx, Expr e) {
+Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Dot)) return nullptr;
     for (std::size_t i = 0; i < 2; ++i) {
         Expr a = arg(e, i), b = arg(e, 1 - i);
@@ -179,57 +179,45 @@ const std::vector<Rule>& simplifier_rules() {
     return table;
 }
 
-namespace {
-
-class Simplifier {
-public:
-    Simplifier(Context& cx, std::vector<RewriteStep>* trace) : cx_(cx), trace_(trace) {}
-
-    Expr run(Expr e) {
-        auto it = memo_.find(e);
-        if (it != memo_.end()) return it->second;
-        Expr current = with_simplified_args(e);
-        // Rewrite this node until no rule applies. Iterative, so that a long chain of
-        // rewrites costs no stack; a node that keeps changing is left after a bound.
-        for (int round = 0; round < 1000 && budget_ > 0; ++round) {
-            Expr next = nullptr;
-            std::string_view fired;
-            for (const Rule& rule : simplifier_rules()) {
-                next = rule.apply(cx_, current);
-                if (next && next != current) {
-                    fired = rule.name;
-                    break;
-                }
-                next = nullptr;
-            }
-            if (!next) break;
-            --budget_;
-            if (trace_) trace_->push_back({fired, current, next});
-            current = with_simplified_args(next);
-        }
-        memo_[e] = current;
-        memo_.emplace(current, current);
-        return current;
-    }
-
-private:
-    Expr with_simplified_args(Expr e) {
-        std::vector<Expr> args;
-        args.reserve(e->args.size());
-        for (Expr a : e->args) args.push_back(run(a));
-        return cx_.with_args(e, std::move(args));
-    }
-
-    Context& cx_;
-    std::vector<RewriteStep>* trace_;
-    std::unordered_map<Expr, Expr> memo_;
-    long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
-};
-
-}  // namespace
-
-Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) {
-    return Simplifier(cx, trace).run(e);
+void Simplifier::keep_whole(Expr e) {
+    atoms_.insert(e);
+    atoms_.insert(run(e));
 }
+
+Expr Simplifier::run(Expr e) {
+    auto it = memo_.find(e);
+    if (it != memo_.end()) return it->second;
+    Expr current = with_simplified_args(e);
+    // Rewrite this node until no rule applies. Iterative, so that a long chain of
+    // rewrites costs no stack; a node that keeps changing is left after a bound.
+    for (int round = 0; round < 1000 && budget_ > 0; ++round) {
+        Expr next = nullptr;
+        std::string_view fired;
+        for (const Rule& rule : simplifier_rules()) {
+            next = rule.apply(cx_, current, atoms_);
+            if (next && next != current) {
+                fired = rule.name;
+                break;
+            }
+            next = nullptr;
+        }
+        if (!next) break;
+        --budget_;
+        if (trace_) trace_->push_back({fired, current, next});
+        current = with_simplified_args(next);
+    }
+    memo_[e] = current;
+    memo_.emplace(current, current);
+    return current;
+}
+
+Expr Simplifier::with_simplified_args(Expr e) {
+    std::vector<Expr> args;
+    args.reserve(e->args.size());
+    for (Expr a : e->args) args.push_back(run(a));
+    return cx_.with_args(e, std::move(args));
+}
+
+Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }
 
 }  // namespace matcalc

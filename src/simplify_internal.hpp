@@ -1,13 +1,13 @@
 // Rules shared between the simplifier's files.
 #pragma once
 
-#include "matcalc/expr.hpp"
+#include "matcalc/simplify.hpp"
 
 namespace matcalc::rules {
 
 // Products and quotients of elementwise factors in normal form (simplify_normal_forms.cpp).
-Expr collect_factors(Context& cx, Expr e);
+Expr collect_factors(Context& cx, Expr e, const Atoms& atoms);
 // Sums and differences with equal terms collected (simplify_normal_forms.cpp).
-Expr collect_terms(Context& cx, Expr e);
+Expr collect_terms(Context& cx, Expr e, const Atoms& atoms);
 
 }  // namespace matcalc::rules

@@ -5,6 +5,7 @@
 // as (p − y) ⊘ (p ⊙ (1 − p)) ⊙ p ⊙ (1 − p) = p − y by themselves.
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 
 #include "matcalc/ops.hpp"
 #include "simplify_internal.hpp"
@@ -22,16 +23,19 @@ struct Monomial {
     double numerator = 1.0;    // the numeric coefficient as a fraction, so x/3 stays x/3
     double denominator = 1.0;
     std::vector<Factor> factors;
+    std::unordered_map<Expr, std::size_t> index;  // base → position in factors
 };
 
 bool is_integer(double p) { return p == std::floor(p) && std::abs(p) < 1e6; }
 
 class ProductFlattener {
 public:
-    ProductFlattener(Context& cx, Shape target) : cx_(cx), target_(target) {}
+    ProductFlattener(Context& cx, Shape target, const Atoms& atoms) : cx_(cx), target_(target), atoms_(atoms) {}
 
-    void add(Expr e, double power, Monomial& m) {
+    // `root`: e is the product being normalised (kept whole only below the root).
+    void add(Expr e, double power, Monomial& m, bool root = false) {
         const OpInfo& op = *e->op;
+        if (!root && atoms_.count(e)) return factor(e, power, m);
         bool fits = cx_.is_scalar(e) || cx_.sizes().same(cx_.shape(e), target_);
         if (op.kind == Kind::Constant && fits) {
             if (!cx_.is_scalar(e) && e->value == 1.0) return;  // the ones vector: shape only
@@ -75,16 +79,14 @@ private:
         return true;
     }
     void factor(Expr e, double power, Monomial& m) {
-        for (Factor& f : m.factors)
-            if (f.base == e) {
-                f.power += power;
-                return;
-            }
-        m.factors.push_back({e, power});
+        auto [it, fresh] = m.index.emplace(e, m.factors.size());
+        if (fresh) m.factors.push_back({e, power});
+        else m.factors[it->second].power += power;
     }
 
     Context& cx_;
     Shape target_;
+    const Atoms& atoms_;
 };
 
 // Sizes, then variables, then everything else: 2 x cos(x²), (2/N) v.
@@ -102,14 +104,14 @@ Expr product(Context& cx, Expr acc, Expr f) { return acc ? cx.mul(acc, f) : f; }
 
 }  // namespace
 
-Expr collect_factors(Context& cx, Expr e) {
+Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     std::string_view name = e->op->name;
     bool root = name == "hadamard" || name == "div" || name == "neg" ||
                 (name == "pow" && e->args[1]->op->kind == Kind::Constant);
     if (!root) return nullptr;
     Shape target = cx.shape(e);
     Monomial m;
-    ProductFlattener(cx, target).add(e, 1.0, m);
+    ProductFlattener(cx, target, atoms).add(e, 1.0, m, true);
     std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
     if (m.numerator == 0) return cx.zeros(target);
     std::stable_sort(m.factors.begin(), m.factors.end(),
@@ -168,8 +170,10 @@ void add_term(std::vector<Term>& terms, double c, Expr core) {
 }
 
 // Splits c ⊙ x, −x and numbers into coefficient and core.
-void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms) {
+void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms, const Atoms& atoms,
+                 bool root = false) {
     std::string_view name = e->op->name;
+    if (!root && atoms.count(e)) return add_term(terms, sign, e);
     bool fits = cx.sizes().same(cx.shape(e), target);
     // Scalars broadcast into the sum; other shapes mean a broadcast we leave alone.
     auto args_fit = [&] {
@@ -178,27 +182,76 @@ void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Ter
         return true;
     };
     if ((name == "add" || name == "sub") && args_fit()) {
-        flatten_sum(cx, e->args[0], sign, target, terms);
-        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms);
+        flatten_sum(cx, e->args[0], sign, target, terms, atoms);
+        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms, atoms);
         return;
     }
-    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms);
+    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms, atoms);
     if (e->op->kind == Kind::Constant && cx.is_scalar(e)) return add_term(terms, sign * e->value, nullptr);
     if (name == "hadamard" && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
         return add_term(terms, sign * e->args[0]->value, e->args[1]);
     add_term(terms, sign, e);
 }
 
+// x ⊙ a + x ⊙ b = x ⊙ (a + b). Besides reading better, this keeps reverse-mode results
+// small when printed: an adjoint reaching a node along two paths appears once, not twice.
+Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target, const Atoms& atoms) {
+    if (terms.size() < 2) return nullptr;
+    std::vector<std::vector<Factor>> factors;
+    for (const Term& t : terms) {
+        if (!t.core || !cx.sizes().same(cx.shape(t.core), target)) return nullptr;
+        Monomial m;
+        ProductFlattener(cx, target, atoms).add(t.core, 1.0, m, true);
+        if (m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
+        factors.push_back(std::move(m.factors));
+    }
+    // Per term: base → power, to test membership in constant time.
+    std::vector<std::unordered_map<Expr, double>> powers(factors.size());
+    for (std::size_t i = 0; i < factors.size(); ++i)
+        for (const Factor& f : factors[i]) powers[i][f.base] = f.power;
+    auto in = [&](std::size_t i, const Factor& f) {
+        auto it = powers[i].find(f.base);
+        return it != powers[i].end() && it->second == f.power;
+    };
+    std::vector<Factor> common;
+    std::unordered_map<Expr, double> common_index;
+    for (const Factor& f : factors[0]) {
+        bool everywhere = true;
+        for (std::size_t i = 1; i < factors.size() && everywhere; ++i) everywhere = in(i, f);
+        if (everywhere) {
+            common.push_back(f);
+            common_index[f.base] = f.power;
+        }
+    }
+    auto has = [&](const std::vector<Factor>&, const Factor& f) { return common_index.count(f.base) > 0; };
+    if (common.empty()) return nullptr;
+    Expr sum = nullptr;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        Expr rest = nullptr;
+        for (const Factor& f : factors[i])
+            if (!has(common, f)) rest = product(cx, rest, f.power > 0 ? power_of(cx, f.base, f.power) : cx.div(cx.constant(1.0), power_of(cx, f.base, -f.power)));
+        if (!rest) rest = cx.constant(1.0);
+        double c = terms[i].coefficient;
+        Expr term = std::abs(c) == 1 ? rest : cx.mul(cx.constant(std::abs(c)), rest);
+        sum = !sum ? (c < 0 ? cx.neg(term) : term) : c < 0 ? cx.sub(sum, term) : cx.add(sum, term);
+    }
+    Expr outside = nullptr;
+    for (const Factor& f : common) outside = product(cx, outside, f.power > 0 ? power_of(cx, f.base, f.power) : cx.div(cx.constant(1.0), power_of(cx, f.base, -f.power)));
+    Expr r = cx.mul(outside, sum);
+    return cx.sizes().same(cx.shape(r), target) ? r : nullptr;
+}
+
 }  // namespace
 
-Expr collect_terms(Context& cx, Expr e) {
+Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     std::string_view name = e->op->name;
     if (name != "add" && name != "sub") return nullptr;
     Shape target = cx.shape(e);
     std::vector<Term> terms;
-    flatten_sum(cx, e, 1.0, target, terms);
+    flatten_sum(cx, e, 1.0, target, terms, atoms, true);
     std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
     if (terms.empty()) return cx.zeros(target);
+    if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
     // A positive term first reads better: x − y rather than −y + x.
     auto first_positive = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient > 0; });
     if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);

@@ -28,7 +28,8 @@ struct Source {
 
 // Every input problem (syntax, names, sizes, values, options) is an InputError:
 // the command line turns it into exit code 2. `where` is set when the error points
-// into a Source; `source_name` says which one when it is not the model.
+// into a Source; which Source is the caller's to know (the command line tracks whether
+// it is reading the model or the values file).
 class InputError : public std::runtime_error {
 public:
     explicit InputError(std::string message, std::optional<SourceRange> where = std::nullopt,

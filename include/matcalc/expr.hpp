@@ -97,6 +97,10 @@ public:
     // with new children (`with_args`).
     Expr intern(Node node);
     Expr with_args(Expr e, std::vector<Expr> args);
+    // The same expression rebuilt with every size resolved: a constant whose size came
+    // from context (`vector(1)`) is built before its size is known; once unification has
+    // fixed it, this makes it the same node as the constant written with that size.
+    Expr refresh(Expr e);
 
 private:
     SizeTable sizes_;

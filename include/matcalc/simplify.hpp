@@ -6,6 +6,8 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "matcalc/expr.hpp"
@@ -18,15 +20,39 @@ struct RewriteStep {
     Expr after;
 };
 
+// Nodes the normal forms keep whole: a product or sum that is one of the model's
+// definitions stays one factor or term, so its name can still be printed.
+using Atoms = std::unordered_set<Expr>;
+
 struct Rule {
     std::string_view name;
     // The rewritten node, or nullptr when the rule does not apply. Children are already
     // simplified.
-    Expr (*apply)(Context& cx, Expr e);
+    Expr (*apply)(Context& cx, Expr e, const Atoms& atoms);
 };
 
 // Every rule, in the order they are tried.
 const std::vector<Rule>& simplifier_rules();
+
+// A simplifier whose memo lasts across calls (simplifying a model's definitions and
+// then its derivatives costs each shared node once).
+class Simplifier {
+public:
+    explicit Simplifier(Context& cx, std::vector<RewriteStep>* trace = nullptr) : cx_(cx), trace_(trace) {}
+    // Keeps e (and what it simplifies to) whole inside products and sums from now on.
+    void keep_whole(Expr e);
+    Expr operator()(Expr e) { return run(e); }
+
+private:
+    Expr run(Expr e);
+    Expr with_simplified_args(Expr e);
+
+    Context& cx_;
+    std::vector<RewriteStep>* trace_;
+    std::unordered_map<Expr, Expr> memo_;
+    Atoms atoms_;
+    long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
+};
 
 // Simplifies e to a fixed point. With `trace`, records every rule that fired.
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace = nullptr);
