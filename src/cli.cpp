@@ -3,6 +3,7 @@
 // diagnostic in the compiler form.
 #include "matcalc/cli.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -17,6 +18,7 @@
 #include "matcalc/json.hpp"
 #include "matcalc/model.hpp"
 #include "matcalc/ops.hpp"
+#include "matcalc/parser.hpp"
 #include "matcalc/print.hpp"
 #include "matcalc/simplify.hpp"
 
@@ -132,12 +134,24 @@ Options parse_options(const std::vector<std::string>& args) {
     return o;
 }
 
-Source read_source(const std::string& path) {
+// Reads at most `limit` bytes: a larger file (or /dev/zero) is an error, not a read
+// that never ends or exhausts memory.
+Source read_source(const std::string& path, std::size_t limit) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(fmt::format("cannot read '{}'", path));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return Source{path, text.str()};
+    std::string text;
+    std::vector<char> buffer(std::size_t{1} << 16);
+    while (text.size() <= limit) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        std::streamsize got = in.gcount();
+        if (got <= 0) break;
+        text.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    if (text.size() > limit)
+        throw UsageError(fmt::format("cannot read '{}': it is larger than the limit of {} bytes", path, limit));
+    return Source{path, std::move(text)};
 }
 
 std::string shape_json_dim(const SizeTable& z, Dim d) {
@@ -188,9 +202,9 @@ void load_view(const Options& o, Session& s, View& v) {
 }
 
 void open(const Options& o, Session& s) {
-    s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file);
+    s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     s.blame = &s.source;
-    if (o.at) s.values_source = read_source(*o.at);
+    if (o.at) s.values_source = read_source(*o.at, json::kMaxInputBytes);
     s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}, nullptr, {}});
     load_view(o, s, s.main());
     Model& probe = *s.main().model;
@@ -229,6 +243,17 @@ std::string header(Style style, const std::string& f, const Symbol& x, const Siz
 }
 
 std::string matrix_text(const Eigen::MatrixXd& m) { return value_json(m); }
+
+// A printed derivative; a text too large to be of use (a DAG printed as a tree can be
+// exponentially longer than itself) is an input error rather than a cut-off line.
+std::string printed(const Context& cx, Expr e, PrintOptions po) {
+    po.max_length = std::size_t{16} << 20;
+    std::string s = print(cx, e, po);
+    if (s.size() > po.max_length)
+        throw InputError("the result is too large to print (more than 16 MiB of text)", std::nullopt,
+                         {"give intermediate quantities names with definitions: results print them by name"});
+    return s;
+}
 
 bool declared_matrix(const Symbol& s) { return s.type == ast::TypeSpec::Kind::Matrix; }
 
@@ -331,11 +356,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             po.names = &r.view->names;
             w.begin_object().key("wrt").string(r.x->name);
             po.style = Style::Ascii;
-            w.key("text").string(print(cx, r.d, po));
+            w.key("text").string(printed(cx, r.d, po));
             po.style = Style::Unicode;
-            w.key("unicode").string(print(cx, r.d, po));
+            w.key("unicode").string(printed(cx, r.d, po));
             po.style = Style::Latex;
-            w.key("latex").string(print(cx, r.d, po));
+            w.key("latex").string(printed(cx, r.d, po));
             Shape sh = cx.shape(r.d);
             w.key("shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols)));
             if (o.at) {
@@ -363,7 +388,8 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     for (Derived& r : results) {
         Context& cx = r.view->model->cx();
         po.names = &r.view->names;
-        out << header(po.style, fname, *r.x, cx.sizes()) << " = " << print(cx, r.d, po) << "\n";
+        std::string body = printed(cx, r.d, po);
+        out << header(po.style, fname, *r.x, cx.sizes()) << " = " << body << "\n";
         if (o.at)
             out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
     }
@@ -400,7 +426,7 @@ int check(const Options& o, Session& s, std::ostream& out) {
         ok = ok && c.ok;
         PrintOptions po;
         po.names = &v.names;
-        out << fmt::format("∂{}/∂{} = {}\n", v.function->name, c.wrt, print(v.model->cx(), d.d, po));
+        out << fmt::format("∂{}/∂{} = {}\n", v.function->name, c.wrt, printed(v.model->cx(), d.d, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",
                            o.check.seed, c.point + 1, c.row + 1, c.col + 1, c.symbolic, c.numeric);

@@ -360,7 +360,10 @@ private:
         case Notation::Prefix: {
             text(out, std::string(spelling(op)));
             Expr a = e->args[0];
-            return child(out, a, precedence(a) <= kUnary);
+            // −a b is −(a b) in value, so Unicode and LaTeX write products after a minus
+            // without parentheses (−2 x cos(x²)); ASCII keeps them: it must parse back to
+            // the same tree.
+            return child(out, a, ascii_ ? precedence(a) <= kUnary : precedence(a) < kMultiplicative);
         }
         case Notation::Postfix: {
             Expr a = e->args[0];

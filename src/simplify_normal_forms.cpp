@@ -35,6 +35,9 @@ public:
     // `root`: e is the product being normalised (kept whole only below the root).
     void add(Expr e, double power, Monomial& m, bool root = false) {
         const OpInfo& op = *e->op;
+        // Shared subexpressions are walked once per path, and a DAG can have exponentially
+        // many: past a bound the walk gives up and the product is left as it is.
+        if (++visits_ > kMaxVisits) return;
         if (!root && atoms_.count(e)) return factor(e, power, m);
         bool fits = cx_.is_scalar(e) || cx_.sizes().same(cx_.shape(e), target_);
         if (op.kind == Kind::Constant && fits) {
@@ -72,6 +75,8 @@ public:
         factor(e, power, m);
     }
 
+    bool gave_up() const { return visits_ > kMaxVisits; }
+
 private:
     bool all_fit(Expr e) {
         for (Expr a : e->args)
@@ -84,9 +89,11 @@ private:
         else m.factors[it->second].power += power;
     }
 
+    static constexpr int kMaxVisits = 4096;
     Context& cx_;
     Shape target_;
     const Atoms& atoms_;
+    int visits_ = 0;
 };
 
 // Sizes, then variables, then everything else: 2 x cos(x²), (2/N) v.
@@ -111,8 +118,12 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     if (!root) return nullptr;
     Shape target = cx.shape(e);
     Monomial m;
-    ProductFlattener(cx, target, atoms).add(e, 1.0, m, true);
+    ProductFlattener flattener(cx, target, atoms);
+    flattener.add(e, 1.0, m, true);
+    if (flattener.gave_up()) return nullptr;
     std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
+    // A coefficient past the range of doubles has no form to print or parse back.
+    if (!std::isfinite(m.numerator) || !std::isfinite(m.denominator) || m.denominator == 0) return nullptr;
     if (m.numerator == 0) return cx.zeros(target);
     std::stable_sort(m.factors.begin(), m.factors.end(),
                      [](const Factor& a, const Factor& b) { return rank(a.base) < rank(b.base); });
@@ -171,8 +182,10 @@ void add_term(std::vector<Term>& terms, double c, Expr core) {
 
 // Splits c ⊙ x, −x and numbers into coefficient and core.
 void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms, const Atoms& atoms,
-                 bool root = false) {
+                 int& budget, bool root = false) {
     std::string_view name = e->op->name;
+    // As for products: a bounded walk (the caller gives up when the budget runs out).
+    if (--budget < 0) return;
     if (!root && atoms.count(e)) return add_term(terms, sign, e);
     bool fits = cx.sizes().same(cx.shape(e), target);
     // Scalars broadcast into the sum; other shapes mean a broadcast we leave alone.
@@ -182,11 +195,11 @@ void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Ter
         return true;
     };
     if ((name == "add" || name == "sub") && args_fit()) {
-        flatten_sum(cx, e->args[0], sign, target, terms, atoms);
-        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms, atoms);
+        flatten_sum(cx, e->args[0], sign, target, terms, atoms, budget);
+        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms, atoms, budget);
         return;
     }
-    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms, atoms);
+    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms, atoms, budget);
     if (e->op->kind == Kind::Constant && cx.is_scalar(e)) return add_term(terms, sign * e->value, nullptr);
     if (name == "hadamard" && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
         return add_term(terms, sign * e->args[0]->value, e->args[1]);
@@ -201,8 +214,9 @@ Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target
     for (const Term& t : terms) {
         if (!t.core || !cx.sizes().same(cx.shape(t.core), target)) return nullptr;
         Monomial m;
-        ProductFlattener(cx, target, atoms).add(t.core, 1.0, m, true);
-        if (m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
+        ProductFlattener flattener(cx, target, atoms);
+        flattener.add(t.core, 1.0, m, true);
+        if (flattener.gave_up() || m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
         factors.push_back(std::move(m.factors));
     }
     // Per term: base → power, to test membership in constant time.
@@ -248,7 +262,11 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     if (name != "add" && name != "sub") return nullptr;
     Shape target = cx.shape(e);
     std::vector<Term> terms;
-    flatten_sum(cx, e, 1.0, target, terms, atoms, true);
+    int budget = 4096;
+    flatten_sum(cx, e, 1.0, target, terms, atoms, budget, true);
+    if (budget < 0) return nullptr;
+    for (const Term& t : terms)
+        if (!std::isfinite(t.coefficient)) return nullptr;  // no printable form
     std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
     if (terms.empty()) return cx.zeros(target);
     if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
