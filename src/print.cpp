@@ -363,7 +363,8 @@ private:
             // −a b is −(a b) in value, so Unicode and LaTeX write products after a minus
             // without parentheses (−2 x cos(x²)); ASCII keeps them: it must parse back to
             // the same tree.
-            return child(out, a, ascii_ ? precedence(a) <= kUnary : precedence(a) < kMultiplicative);
+            int p = precedence(a);
+            return child(out, a, ascii_ ? p <= kUnary : p < kMultiplicative || p == kUnary);
         }
         case Notation::Postfix: {
             Expr a = e->args[0];
