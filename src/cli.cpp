@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -29,7 +30,7 @@ namespace {
 constexpr std::string_view kUsage = R"(usage:
   matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
                   [--format text|unicode|latex|json] [--layout numerator|denominator]
-                  [--expand] [--at VALUES.json]
+                  [--expand] [--at VALUES.json] [--piecewise step|cases]
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
 MODEL is a file, or -e 'TEXT' (statements separated by ';').
@@ -46,6 +47,7 @@ struct Options {
     std::vector<std::string> wrt;
     Layout layout = Layout::Numerator;
     bool expand = false;
+    bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
     CheckOptions check;
 };
 
@@ -105,6 +107,10 @@ Options parse_options(const std::vector<std::string>& args) {
             else throw UsageError(fmt::format("unknown layout '{}' (expected numerator or denominator)", l));
         } else if (a == "--expand") {
             o.expand = true;
+        } else if (a == "--piecewise") {
+            std::string p = next();
+            if (p != "step" && p != "cases") throw UsageError(fmt::format("unknown --piecewise '{}' (expected step or cases)", p));
+            o.cases = p == "cases";
         } else if (a == "--points") {
             o.check.points = static_cast<int>(parse_integer(a, next(), 1, 1000));
         } else if (a == "--seed") {
@@ -300,6 +306,31 @@ void prepare_names(const Options& o, View& v) {
     }
 }
 
+// The piecewise form of a derivative with step(z) of one scalar z: the two branches
+// simplified, as the lecture writes ∂max(0, z)/∂z. Empty when the derivative has no
+// such step (then it prints as it is).
+std::string latex_cases(View& v, Expr d, const PrintOptions& po) {
+    Context& cx = v.model->cx();
+    Expr step = nullptr;
+    std::vector<Expr> stack{d};
+    std::unordered_set<Expr> seen;
+    while (!stack.empty()) {
+        Expr e = stack.back();
+        stack.pop_back();
+        if (!seen.insert(e).second) continue;
+        if (e->op->name == "step") {
+            if (!cx.is_scalar(e) || (step && step != e)) return {};  // elementwise, or two kinks
+            step = e;
+        }
+        for (Expr a : e->args) stack.push_back(a);
+    }
+    if (!step) return {};
+    Expr on = (*v.simplifier)(cx.substitute(d, step, cx.constant(1.0)));
+    Expr off = (*v.simplifier)(cx.substitute(d, step, cx.constant(0.0)));
+    return fmt::format("\\begin{{cases}} {} & \\text{{if }} {} > 0 \\\\ {} & \\text{{otherwise}} \\end{{cases}}",
+                       printed(cx, on, po), printed(cx, step->args[0], po), printed(cx, off, po));
+}
+
 // One derivative, taken in the view its variable belongs to.
 struct Derived {
     View* view;
@@ -360,7 +391,10 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             po.style = Style::Unicode;
             w.key("unicode").string(printed(cx, r.d, po));
             po.style = Style::Latex;
-            w.key("latex").string(printed(cx, r.d, po));
+            std::string latex = printed(cx, r.d, po);
+            if (o.cases)
+                if (std::string c = latex_cases(*r.view, r.d, po); !c.empty()) latex = c;
+            w.key("latex").string(latex);
             Shape sh = cx.shape(r.d);
             w.key("shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols)));
             if (o.at) {
@@ -389,6 +423,8 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         Context& cx = r.view->model->cx();
         po.names = &r.view->names;
         std::string body = printed(cx, r.d, po);
+        if (o.cases && po.style == Style::Latex)
+            if (std::string c = latex_cases(*r.view, r.d, po); !c.empty()) body = c;
         out << header(po.style, fname, *r.x, cx.sizes()) << " = " << body << "\n";
         if (o.at)
             out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";

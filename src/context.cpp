@@ -100,6 +100,26 @@ Expr Context::refresh(Expr e) {
     return memo.at(e);
 }
 
+Expr Context::substitute(Expr e, Expr from, Expr to) {
+    std::unordered_map<Expr, Expr> memo{{from, to}};
+    std::vector<std::pair<Expr, bool>> stack{{e, false}};
+    while (!stack.empty()) {
+        auto [n, expanded] = stack.back();
+        stack.pop_back();
+        if (memo.count(n)) continue;
+        if (!expanded) {
+            stack.push_back({n, true});
+            for (Expr a : n->args)
+                if (!memo.count(a)) stack.push_back({a, false});
+            continue;
+        }
+        std::vector<Expr> args;
+        for (Expr a : n->args) args.push_back(memo.at(a));
+        memo.emplace(n, n->args.empty() ? n : with_args(n, std::move(args)));
+    }
+    return memo.at(e);
+}
+
 Expr Context::variable(std::string_view name, Shape shape) {
     Node n;
     n.op = &op_of(Kind::Variable);

@@ -63,3 +63,15 @@ TEST_CASE("results never contain I, 1 or 0 factors, diag(1), 1ᵀ diag(v) or dou
             CHECK(run({"check", "-e", model, "--wrt", wrt, "--points", "2"}).code == 0);
         }
 }
+
+TEST_CASE("LaTeX cases form for piecewise derivatives on request", "[forms][latex]") {
+    std::string model = "w, x : vector(n); b : scalar; z = w·x + b; a = max(0, z)";
+    Run r = run({"derive", "-e", model, "--wrt", "w", "--wrt", "b", "--format", "latex", "--piecewise", "cases"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\\begin{cases} \\mathbf{x}^\\top & \\text{if } z > 0 \\\\ \\mathbf{0}") != std::string::npos);
+    CHECK(r.out.find("\\begin{cases} 1 & \\text{if } z > 0 \\\\ 0 & \\text{otherwise} \\end{cases}") != std::string::npos);
+    // Without the option, the indicator form of design.md §2.
+    Run plain = run({"derive", "-e", model, "--wrt", "b", "--format", "latex"});
+    CHECK(plain.out.find("\\operatorname{step}\\left(z\\right)") != std::string::npos);
+    CHECK(run({"derive", "-e", model, "--wrt", "b", "--piecewise", "both"}).code == 2);
+}

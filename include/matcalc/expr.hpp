@@ -101,6 +101,8 @@ public:
     // from context (`vector(1)`) is built before its size is known; once unification has
     // fixed it, this makes it the same node as the constant written with that size.
     Expr refresh(Expr e);
+    // e with every occurrence of the node `from` replaced by `to` (same shape).
+    Expr substitute(Expr e, Expr from, Expr to);
 
 private:
     SizeTable sizes_;
