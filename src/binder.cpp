@@ -143,8 +143,9 @@ private:
 
     Dim size_argument(const ast::Expr& a) {
         if (a.kind == ast::ExprKind::Number) {
-            if (a.number < 1 || a.number != std::floor(a.number) || a.number > 1e9)
+            if (a.number < 1 || a.number != std::floor(a.number))
                 throw InputError("a size must be a positive integer", a.range);
+            if (a.number > 1e9) throw InputError("size is too large (the largest size is 1000000000)", a.range);
             return static_cast<Dim>(a.number);
         }
         if (a.kind == ast::ExprKind::Name) {
@@ -217,7 +218,9 @@ private:
     Shape shape_of(const ast::TypeSpec& t) {
         auto dim = [&](const ast::Size& s) -> Dim {
             if (s.symbol.empty()) {
-                if (s.value < 1 || s.value > 1000000000) throw InputError("a size must be a positive integer", s.range);
+                if (s.value < 1) throw InputError("a size must be a positive integer", s.range);
+                if (s.value > 1000000000)
+                    throw InputError("size is too large (the largest size is 1000000000)", s.range);
                 return s.value;
             }
             if (m_.find(s.symbol))
