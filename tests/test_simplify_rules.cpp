@@ -1,0 +1,83 @@
+// Every rewrite the simplifier makes is checked numerically: over a corpus of functions
+// and their derivatives, each (before, after) pair of the trace evaluates to the same
+// numbers at random points; and every rule of the simplifier fires somewhere in it.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+
+#include "matcalc/derive.hpp"
+#include "matcalc/eval.hpp"
+#include "matcalc/model.hpp"
+#include "matcalc/simplify.hpp"
+
+using namespace matcalc;
+
+namespace {
+
+const char* const kDecl = "w, x : vector(n); b, z, s : scalar; X : matrix(N, n); y : vector(N); ";
+
+const char* const kCorpus[] = {
+    "w·x + b", "max(0, w·x + b)", "sum(w ⊙ x)", "mean((y - max(0, X*w + b))^2)", "σ(w·x)",
+    "bce(σ(z), s)", "sin(z^2)", "[log(z^2); sin(3z)]", "w ⊘ x", "x + z", "x * z", "sum(x) * z",
+    "norm(w ⊙ x + x)", "norm1(x - w)", "(w + x)' * x", "sum(diag(w) * x)", "exp(-x)·w",
+    "z * z * z / z", "-(-(x))", "x - x + w", "2x + 3x", "sum(x ./ (x .* w))", "dot(x, ones(n))",
+    "tanh(X * w)' * y", "sum(X' * y)", "mean(x) - mean(w)", "leaky_relu(x)·w", "(x * z)' * w",
+    "sum(sqrt(exp(x)))", "x'*x", "sum(eye(n) * x)", "diag(x) * ones(n)", "ones(n)' * diag(x) * w",
+    "sum(diag(x) * diag(w) * x)", "(2 * x)' * (3 * w)", "sum(-(X * w))", "mean(3 * x)",
+    "sum(ones(n) * z)", "z / 1 + 0 * b", "sum(zeros(N, n) * x) + z", "diag(ones(n)) * x",
+    "w' * diag(x) * w", "ones(n)' * x", "dot(2x, w)",
+};
+
+// Random values for every variable of the model at sizes n = 3, N = 4.
+Env random_env(Model& m, std::mt19937_64& rng) {
+    Env env;
+    SizeTable& sizes = m.cx().sizes();
+    env.sizes[sizes.resolve(sizes.find("n"))] = 3;
+    env.sizes[sizes.resolve(sizes.find("N"))] = 4;
+    std::uniform_real_distribution<double> u(0.2, 1.5);
+    for (const Symbol& s : m.symbols()) {
+        if (s.kind != Symbol::Kind::Declared) continue;
+        auto [r, c] = concrete_shape(m.cx(), s.expr, env);
+        Eigen::MatrixXd v(r, c);
+        for (Eigen::Index i = 0; i < v.size(); ++i) v(i) = u(rng);
+        env.values[s.name] = v;
+    }
+    return env;
+}
+
+}  // namespace
+
+TEST_CASE("every simplifier rewrite preserves values, and every rule is exercised", "[simplify]") {
+    std::map<std::string_view, int> fired;
+    std::mt19937_64 rng(42);
+    for (const char* f : kCorpus) {
+        Model m = load_model(Source{"t.mc", std::string(kDecl) + "f = " + f});
+        Expr fn = m.function(std::nullopt).expr;
+        std::vector<Expr> exprs{fn};
+        for (const char* v : {"w", "x", "b", "z", "s"}) {
+            try {
+                exprs.push_back(derivative(m.cx(), fn, m.find(v)->expr));
+            } catch (const UnsupportedDerivative&) {
+            }
+        }
+        Env env = random_env(m, rng);
+        for (Expr e : exprs) {
+            std::vector<RewriteStep> trace;
+            simplify(m.cx(), e, &trace);
+            for (const RewriteStep& step : trace) {
+                ++fired[step.rule];
+                INFO(f << ": rule " << step.rule);
+                Eigen::MatrixXd before = evaluate(m.cx(), step.before, env);
+                Eigen::MatrixXd after = evaluate(m.cx(), step.after, env);
+                REQUIRE(before.rows() == after.rows());
+                REQUIRE(before.cols() == after.cols());
+                CHECK((before - after).cwiseAbs().maxCoeff() <= 1e-12 * std::max(1.0, before.cwiseAbs().maxCoeff()));
+            }
+        }
+    }
+    for (const Rule& rule : simplifier_rules()) {
+        INFO("rule " << rule.name);
+        CHECK(fired[rule.name] > 0);
+    }
+}
