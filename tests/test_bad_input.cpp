@@ -363,6 +363,12 @@ TEST_CASE("bad input: absurd size", "[bad_input][sizes]") {
     model_error("x : vector(999999999999); f = sum(x)", {"too large"});
 }
 
+TEST_CASE("bad input: sizes over the binder's limit say so", "[bad_input][sizes]") {
+    model_error("x : vector(2000000000); f = sum(x)", {"too large", "1000000000"});
+    model_error("A : matrix(3, 2147483647); f = sum(A)", {"too large"});
+    model_error("x : scalar; f = x * sum(ones(2000000000, 2))", {"too large"});
+}
+
 TEST_CASE("bad input: size beyond 64 bits", "[bad_input][sizes]") {
     model_error("x : vector(99999999999999999999999999); f = sum(x)", {"too large"});
 }
@@ -472,19 +478,27 @@ TEST_CASE("hostile input: a 2000-definition doubling chain", "[bad_input][dag][l
     std::string text = "x : scalar\na1 = x\n";
     for (int i = 2; i <= 2000; ++i)
         text += "a" + std::to_string(i) + " = a" + std::to_string(i - 1) + " + a" + std::to_string(i - 1) + "\n";
-    SECTION("derive") {
-        Run r = cli({"derive", "-e", text, "--wrt", "x"}, 10000ms);
+    // The derivative is the constant 2^1999 (a double overflows to inf). As of writing,
+    // with names it prints that constant at some commits and at others (bounded walks in
+    // the normal forms) stops with "the result is too large to print": both are fine, a
+    // crash, exit 3 or a hang is not.
+    auto small_or_clean_error = [](const Run& r) {
         INFO("stderr:\n" << r.err.substr(0, 2000) << "\nseconds: " << r.seconds);
         REQUIRE(r.code != 3);
-        REQUIRE(r.code == 0);
-        CHECK(r.out.size() < 10000);
-        CHECK(contains(r.out, "∂a2000/∂x"));
+        if (r.code == 0) {
+            CHECK(r.out.size() < 10000);
+        } else {
+            expect_bad_input(r);
+            CHECK(contains(r.err, "too large"));
+        }
+    };
+    SECTION("derive") {
+        Run r = cli({"derive", "-e", text, "--wrt", "x"}, 10000ms);
+        small_or_clean_error(r);
+        if (r.code == 0) CHECK(contains(r.out, "∂a2000/∂x"));
     }
     SECTION("derive --expand") {
-        Run r = cli({"derive", "-e", text, "--wrt", "x", "--expand", "--format", "latex"}, 10000ms);
-        REQUIRE(r.code != 3);
-        REQUIRE(r.code == 0);
-        CHECK(r.out.size() < 10000);
+        small_or_clean_error(cli({"derive", "-e", text, "--wrt", "x", "--expand", "--format", "latex"}, 10000ms));
     }
     SECTION("eval") {
         std::string path = temp().write("chain.json", R"({"x": 1})");
@@ -516,7 +530,7 @@ TEST_CASE("hostile input: a 2000-definition chain through a nonlinear function",
 // (src/simplify_normal_forms.cpp, ProductFlattener::add with its linear factor search):
 // about cubic in the chain length. 400 definitions take ~9 s (release build), 2000
 // more than 10 minutes. It should be a clean result or a clean error within seconds.
-TEST_CASE("hostile input: a 2000-definition nonlinear chain with --expand", "[.][known_slow][bad_input][dag]") {
+TEST_CASE("hostile input: a 2000-definition nonlinear chain with --expand", "[.][known_slow]") {
     std::string text = "x : scalar\na1 = x\n";
     for (int i = 2; i <= 2000; ++i)
         text += "a" + std::to_string(i) + " = sin(a" + std::to_string(i - 1) + ") * a" + std::to_string(i - 1) + "\n";
@@ -578,6 +592,19 @@ TEST_CASE("bad input: no command, unknown command, no model, missing file", "[ba
     usage_error({"derive", (temp().path / "no_such_model.mc").string(), "--wrt", "x"}, {"cannot read"});
     usage_error({"eval", "-e", "x : scalar; f = x", "--at", (temp().path / "no_such.json").string()},
                 {"cannot read"});
+}
+
+TEST_CASE("bad input: a model or values file that never ends, or is a directory", "[bad_input][cli]") {
+    // Reading /dev/zero to the end would never finish (and exhaust memory).
+    usage_error({"derive", "/dev/zero", "--wrt", "x"}, {"/dev/zero", "larger than the limit"});
+    usage_error({"eval", "-e", "x : scalar; f = x", "--at", "/dev/zero"}, {"/dev/zero", "larger than the limit"});
+    usage_error({"derive", temp().path.string(), "--wrt", "x"}, {"directory"});
+    usage_error({"eval", "-e", "x : scalar; f = x", "--at", temp().path.string()}, {"directory"});
+}
+
+TEST_CASE("bad input: a model file over the 8 MiB limit", "[bad_input][cli][large]") {
+    std::string path = temp().write("huge.mc", "x : scalar\nf = x\n" + repeat("# padding padding padding\n", 400000));
+    usage_error({"derive", path, "--wrt", "x"}, {"larger than the limit"});
 }
 
 TEST_CASE("bad input: a model file with an error names the file", "[bad_input][cli]") {
@@ -703,4 +730,21 @@ TEST_CASE("bad input: check on a 10^10-entry matrix variable", "[bad_input][memo
     // check draws its own values: they must not be allocated.
     Run r = cli({"check", "-e", "W : matrix(100000, 100000); f = sum(W)", "--wrt", "W"});
     expect_bad_input(r);
+}
+
+// ------------------------------------------------------------ fuzzer findings
+
+// fuzz/artifacts/timeout-14eb7f67…: a 99-layer network (z_i = W*relu(z_{i-1}) + x). It
+// timed out in the fuzz target because the target re-parsed the unnamed ASCII derivative
+// (a megabyte of text); the command line prints with names and must stay fast.
+TEST_CASE("fuzz regression: a 99-layer chain of W*relu(z) + x", "[bad_input][fuzz][dag]") {
+    std::string text = "w, x : vector(n)\nW : matrix(n, n)\nz1 = W*x\n";
+    for (int i = 2; i < 100; ++i)
+        text += "z" + std::to_string(i) + " = W*relu(z" + std::to_string(i - 1) + ") + x\n";
+    text += "L = sum(z99)\n";
+    for (const char* wrt : {"x", "W", "w"}) {
+        Run r = cli({"derive", "-e", text, "--wrt", wrt, "--format", "json"}, 10000ms);
+        INFO("stderr:\n" << r.err.substr(0, 2000));
+        REQUIRE(r.code == 0);
+    }
 }
