@@ -15,33 +15,6 @@ namespace matcalc {
 
 namespace {
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
-// "did you mean 'sigmoid'?" for a near miss among `candidates`.
-std::vector<std::string> suggest(std::string_view name, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
-    for (const std::string& c : candidates) {
-        std::size_t d = edit_distance(name, c);
-        if (d < best_d) best_d = d, best = c;
-    }
-    if (best.empty()) return {};
-    return {fmt::format("did you mean '{}'?", best)};
-}
-
 // Functions of design.md §1 that a later version implements.
 bool planned_function(std::string_view name) {
     static const char* const planned[] = {"tr", "det", "logdet", "inv", "kron", "softmax", "logsumexp"};
@@ -138,7 +111,7 @@ private:
         if (e.text == "eye") return cx_.identity(cx_.sizes().fresh());
         if (find_function(e.text))
             throw InputError(fmt::format("'{}' is a function: write {}(...)", e.text, e.text), e.range);
-        throw InputError(fmt::format("unknown name '{}'", e.text), e.range, suggest(e.text, known_names()));
+        throw InputError(fmt::format("unknown name '{}'", e.text), e.range, did_you_mean(e.text, known_names()));
     }
 
     Dim size_argument(const ast::Expr& a) {
@@ -196,7 +169,7 @@ private:
             std::vector<std::string> names;
             for (const OpInfo& o : op_table())
                 for (std::string_view s : o.call_names) names.emplace_back(s);
-            throw InputError(fmt::format("unknown function '{}'", f), e.op_range, suggest(f, names));
+            throw InputError(fmt::format("unknown function '{}'", f), e.op_range, did_you_mean(f, names));
         }
         arity(static_cast<std::size_t>(std::max(op->min_args, 1)), static_cast<std::size_t>(op->max_args));
         std::vector<Expr> args;

@@ -69,10 +69,14 @@ Expr Context::with_args(Expr e, std::vector<Expr> args) {
     return apply(*e->op, args);
 }
 
-Expr Context::refresh(Expr e) {
-    std::unordered_map<Expr, Expr> memo;
+namespace {
+
+// Rebuilds e bottom-up (iteratively: expressions may be deep), each node from its rebuilt
+// arguments; `leaf` gives the replacement of nodes without arguments, and `memo` may
+// hold replacements fixed in advance.
+template <class Leaf>
+Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr> memo, Leaf leaf) {
     std::vector<std::pair<Expr, bool>> stack{{e, false}};
-    // Iterative post-order: expressions may be deep.
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
         stack.pop_back();
@@ -83,41 +87,32 @@ Expr Context::refresh(Expr e) {
                 if (!memo.count(a)) stack.push_back({a, false});
             continue;
         }
-        Expr r = n;
-        switch (n->op->kind) {
-        case Kind::Constant: r = constant(n->value, sizes_.resolve(n->shape)); break;
-        case Kind::Identity: r = identity(n->dim); break;
-        case Kind::Size: r = size(n->dim); break;
-        case Kind::Variable: break;
-        default: {
-            std::vector<Expr> args;
-            for (Expr a : n->args) args.push_back(memo.at(a));
-            r = with_args(n, std::move(args));
-        }
-        }
-        memo.emplace(n, r);
-    }
-    return memo.at(e);
-}
-
-Expr Context::substitute(Expr e, Expr from, Expr to) {
-    std::unordered_map<Expr, Expr> memo{{from, to}};
-    std::vector<std::pair<Expr, bool>> stack{{e, false}};
-    while (!stack.empty()) {
-        auto [n, expanded] = stack.back();
-        stack.pop_back();
-        if (memo.count(n)) continue;
-        if (!expanded) {
-            stack.push_back({n, true});
-            for (Expr a : n->args)
-                if (!memo.count(a)) stack.push_back({a, false});
+        if (n->args.empty()) {
+            memo.emplace(n, leaf(n));
             continue;
         }
         std::vector<Expr> args;
         for (Expr a : n->args) args.push_back(memo.at(a));
-        memo.emplace(n, n->args.empty() ? n : with_args(n, std::move(args)));
+        memo.emplace(n, cx.with_args(n, std::move(args)));
     }
     return memo.at(e);
+}
+
+}  // namespace
+
+Expr Context::refresh(Expr e) {
+    return rebuild(*this, e, {}, [&](Expr n) {
+        switch (n->op->kind) {
+        case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
+        case Kind::Identity: return identity(n->dim);
+        case Kind::Size: return size(n->dim);
+        default: return n;
+        }
+    });
+}
+
+Expr Context::substitute(Expr e, Expr from, Expr to) {
+    return rebuild(*this, e, {{from, to}}, [](Expr n) { return n; });
 }
 
 Expr Context::variable(std::string_view name, Shape shape) {

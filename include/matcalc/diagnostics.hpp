@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace matcalc {
@@ -51,6 +52,10 @@ struct LineColumn {
     std::size_t column = 1;
 };
 LineColumn line_column(const std::string& text, std::size_t offset);
+
+// A note "did you mean 'sigmoid'?" for the candidate nearest to a misspelt name (by edit
+// distance, within about a third of its length), or nothing.
+std::vector<std::string> did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
 // "name:line:col: error: message" + the source line + a caret line + notes.
 // Without a position: "name: error: message" + notes.
