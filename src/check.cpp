@@ -6,6 +6,8 @@
 #include <random>
 #include <unordered_set>
 
+#include <fmt/format.h>
+
 #include "matcalc/ops.hpp"
 
 namespace matcalc {
@@ -82,6 +84,20 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
     std::vector<const Symbol*> variables;
     for (const Symbol& s : model.symbols())
         if (s.kind == Symbol::Kind::Declared) variables.push_back(&s);
+
+    // Finite differences evaluate the function twice per entry of the variable: keep the
+    // work bounded (and the random values allocatable).
+    constexpr Eigen::Index kMaxCheckedEntries = 20000;
+    for (const Symbol* s : variables) {
+        auto [r, c] = concrete_shape(cx, s->expr, base);
+        if (r > kMaxEntries / c)
+            throw InputError(fmt::format("'{}' would have {} × {} entries: too large to check", s->name, r, c));
+        bool differentiated = std::count(wrt.begin(), wrt.end(), s->expr) > 0;
+        if (differentiated && r * c > kMaxCheckedEntries)
+            throw InputError(fmt::format("--wrt {}: {} entries are too many to check by finite differences (at most {})",
+                                         s->name, r * c, kMaxCheckedEntries),
+                             std::nullopt, {"check a smaller instance: symbolic sizes with small values in --at"});
+    }
 
     std::vector<CheckResult> results(wrt.size());
     for (std::size_t k = 0; k < wrt.size(); ++k) results[k].wrt = wrt[k]->name;

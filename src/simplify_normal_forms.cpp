@@ -30,14 +30,20 @@ bool is_integer(double p) { return p == std::floor(p) && std::abs(p) < 1e6; }
 
 class ProductFlattener {
 public:
-    ProductFlattener(Context& cx, Shape target, const Atoms& atoms) : cx_(cx), target_(target), atoms_(atoms) {}
+    // `partial`: past the bound, keep the rest as whole factors instead of giving up
+    // (enough to find factors common to the terms of a sum).
+    ProductFlattener(Context& cx, Shape target, const Atoms& atoms, bool partial = false)
+        : cx_(cx), target_(target), atoms_(atoms), partial_(partial) {}
 
     // `root`: e is the product being normalised (kept whole only below the root).
     void add(Expr e, double power, Monomial& m, bool root = false) {
         const OpInfo& op = *e->op;
         // Shared subexpressions are walked once per path, and a DAG can have exponentially
         // many: past a bound the walk gives up and the product is left as it is.
-        if (++visits_ > kMaxVisits) return;
+        if (++visits_ > kMaxVisits) {
+            if (partial_) factor(e, power, m);
+            return;
+        }
         if (!root && atoms_.count(e)) return factor(e, power, m);
         bool fits = cx_.is_scalar(e) || cx_.sizes().same(cx_.shape(e), target_);
         if (op.kind == Kind::Constant && fits) {
@@ -75,7 +81,7 @@ public:
         factor(e, power, m);
     }
 
-    bool gave_up() const { return visits_ > kMaxVisits; }
+    bool gave_up() const { return !partial_ && visits_ > kMaxVisits; }
 
 private:
     bool all_fit(Expr e) {
@@ -89,10 +95,11 @@ private:
         else m.factors[it->second].power += power;
     }
 
-    static constexpr int kMaxVisits = 4096;
+    static constexpr int kMaxVisits = 64;   // a product of more factors is not for reading anyway
     Context& cx_;
     Shape target_;
     const Atoms& atoms_;
+    bool partial_;
     int visits_ = 0;
 };
 
@@ -214,9 +221,9 @@ Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target
     for (const Term& t : terms) {
         if (!t.core || !cx.sizes().same(cx.shape(t.core), target)) return nullptr;
         Monomial m;
-        ProductFlattener flattener(cx, target, atoms);
+        ProductFlattener flattener(cx, target, atoms, /*partial=*/true);
         flattener.add(t.core, 1.0, m, true);
-        if (flattener.gave_up() || m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
+        if (m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
         factors.push_back(std::move(m.factors));
     }
     // Per term: base → power, to test membership in constant time.
@@ -262,7 +269,7 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     if (name != "add" && name != "sub") return nullptr;
     Shape target = cx.shape(e);
     std::vector<Term> terms;
-    int budget = 4096;
+    int budget = 64;
     flatten_sum(cx, e, 1.0, target, terms, atoms, budget, true);
     if (budget < 0) return nullptr;
     for (const Term& t : terms)

@@ -65,8 +65,16 @@ void* run_job(void* p) {
     return nullptr;
 }
 
+// Sanitizer builds (Debug, ASan + UBSan) run several times slower: budgets scale.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kSlowdown = 8;
+#else
+constexpr int kSlowdown = 1;
+#endif
+
 // Runs `matcalc ARGS...` in-process on a big stack, within `budget`.
 Run cli(std::vector<std::string> args, std::chrono::milliseconds budget = 5000ms) {
+    budget *= kSlowdown;
     auto job = std::make_shared<Job>();
     job->args = std::move(args);
     pthread_attr_t attr;
