@@ -16,9 +16,11 @@ int main() {
                                                  "a = max(0, z)\n"});
     Context& cx = model.cx();
     const Symbol& a = model.function(std::nullopt);
-    auto names = model.definition_names(&a);
+    // Definitions print by name: z rather than w·x + b.
+    Simplifier simplifier(cx);
+    auto names = name_definitions(simplifier, model, &a);
     for (const char* wrt : {"w", "b", "x"}) {
-        Expr d = simplify(cx, derivative(cx, a.expr, model.find(wrt)->expr));
+        Expr d = simplifier(derivative(cx, a.expr, model.find(wrt)->expr));
         PrintOptions unicode{Style::Unicode, &names};
         PrintOptions latex{Style::Latex, &names};
         std::cout << "∂a/∂" << wrt << " = " << print(cx, d, unicode) << "    LaTeX: " << print(cx, d, latex) << "\n";

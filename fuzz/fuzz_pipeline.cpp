@@ -133,35 +133,6 @@ void values_round_trip(Model& model, const Env& env) {
     }
 }
 
-// x², 3 x y, w ⊙ x: products and powers of variables and numbers (as src/cli.cpp).
-bool monomial_of_leaves(Expr e) {
-    std::string_view name = e->op->name;
-    if (name != "hadamard" && name != "div" && name != "pow" && name != "neg") return false;
-    for (Expr a : e->args) {
-        Kind k = a->op->kind;
-        if (k != Kind::Variable && k != Kind::Constant && k != Kind::Size && !monomial_of_leaves(a)) return false;
-    }
-    return true;
-}
-
-// What `derive` does unless --expand (src/cli.cpp, prepare_names): definitions simplified
-// in order and kept whole, their names printed.
-std::unordered_map<Expr, std::string> prepare_names(Model& model, const Symbol& f, Simplifier& simplifier) {
-    std::unordered_map<Expr, std::string> names;
-    for (const Symbol& sym : model.symbols()) {
-        if (sym.kind != Symbol::Kind::Defined || &sym == &f) continue;
-        Kind k = sym.expr->op->kind;
-        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
-        Expr simplified = simplifier(sym.expr);
-        k = simplified->op->kind;
-        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
-        if (!monomial_of_leaves(simplified)) simplifier.keep_whole(sym.expr);
-        names.emplace(sym.expr, sym.name);
-        names.emplace(simplified, sym.name);
-    }
-    return names;
-}
-
 void check_shape(const Context& cx, Expr e, const Eigen::MatrixXd& v, const Env& env, const char* what) {
     auto [rows, cols] = concrete_shape(cx, e, env);
     if (v.rows() != rows || v.cols() != cols)
@@ -185,7 +156,7 @@ void pipeline(const std::string& text) {
         const bool expand = text.size() < 1024 && (rng() & 3) == 0;
         Simplifier simplifier(cx);
         std::unordered_map<Expr, std::string> names;
-        if (!expand) names = prepare_names(model, f, simplifier);
+        if (!expand) names = name_definitions(simplifier, model, &f);
 
         std::vector<const Symbol*> vars;
         for (const Symbol& s : model.symbols())

@@ -284,18 +284,6 @@ const Symbol& Model::function(const std::optional<std::string>& of) const {
     throw InputError("the model defines no function (write a definition such as f = w·x + b)");
 }
 
-std::unordered_map<Expr, std::string> Model::definition_names(const Symbol* except) const {
-    std::unordered_map<Expr, std::string> names;
-    for (const Symbol& s : symbols_) {
-        if (s.kind != Symbol::Kind::Defined || &s == except) continue;
-        Kind k = s.expr->op->kind;
-        // A definition that is only another name or a number adds nothing to read.
-        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
-        names.emplace(s.expr, s.name);  // the first name of an expression wins
-    }
-    return names;
-}
-
 Expr Model::bind_expression(std::string_view text) {
     Source src{source_.name, std::string("__expression__ = ") + std::string(text)};
     ast::Program p = parse_program(src);

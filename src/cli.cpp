@@ -273,37 +273,10 @@ void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) 
     }
 }
 
-// The simplifier of a view and the names it prints with. Unless --expand, every
-// definition is simplified in order and kept whole inside products and sums, so that a
-// derivative mentioning it prints its name (step(z) xᵀ); the function itself is not named.
-// x², 3 x y, w ⊙ x: products and powers of variables and numbers.
-bool monomial_of_leaves(Expr e) {
-    std::string_view name = e->op->name;
-    if (name != "hadamard" && name != "div" && name != "pow" && name != "neg") return false;
-    for (Expr a : e->args) {
-        Kind k = a->op->kind;
-        if (k != Kind::Variable && k != Kind::Constant && k != Kind::Size && !monomial_of_leaves(a)) return false;
-    }
-    return true;
-}
-
+// The simplifier of a view and the names it prints with (none with --expand).
 void prepare_names(const Options& o, View& v) {
     v.simplifier = std::make_unique<Simplifier>(v.model->cx());
-    if (o.expand) return;
-    for (const Symbol& sym : v.model->symbols()) {
-        if (sym.kind != Symbol::Kind::Defined || &sym == v.function) continue;
-        Kind k = sym.expr->op->kind;
-        // A definition that is only another name or a number adds nothing to read.
-        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
-        Expr simplified = (*v.simplifier)(sym.expr);
-        k = simplified->op->kind;
-        if (k == Kind::Variable || k == Kind::Constant || k == Kind::Size) continue;
-        // Monomials of variables stay open to the product normal form, so that factors
-        // can still cancel (2x / g1 with g1 = x² is 2/x, as the lecture writes it).
-        if (!monomial_of_leaves(simplified)) v.simplifier->keep_whole(sym.expr);
-        v.names.emplace(sym.expr, sym.name);  // the first name of an expression wins
-        v.names.emplace(simplified, sym.name);
-    }
+    if (!o.expand) v.names = name_definitions(*v.simplifier, *v.model, v.function);
 }
 
 // The piecewise form of a derivative with step(z) of one scalar z: the two branches

@@ -6,6 +6,7 @@
 
 #include <unordered_map>
 
+#include "matcalc/model.hpp"
 #include "matcalc/ops.hpp"
 #include "simplify_internal.hpp"
 
@@ -219,5 +220,36 @@ Expr Simplifier::with_simplified_args(Expr e) {
 }
 
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }
+
+namespace {
+
+bool trivial(Expr e) {
+    Kind k = e->op->kind;
+    return k == Kind::Variable || k == Kind::Constant || k == Kind::Size;
+}
+
+// x², 3 x y, w ⊙ x: products and powers of variables and numbers.
+bool monomial_of_leaves(Expr e) {
+    if (!is(e, "hadamard") && !is(e, "div") && !is(e, "pow") && !is(e, "neg")) return false;
+    for (Expr a : e->args)
+        if (!trivial(a) && !monomial_of_leaves(a)) return false;
+    return true;
+}
+
+}  // namespace
+
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, const Model& model,
+                                                       const Symbol* except) {
+    std::unordered_map<Expr, std::string> names;
+    for (const Symbol& sym : model.symbols()) {
+        if (sym.kind != Symbol::Kind::Defined || &sym == except || trivial(sym.expr)) continue;
+        Expr simplified = simplifier(sym.expr);
+        if (trivial(simplified)) continue;
+        if (!monomial_of_leaves(simplified)) simplifier.keep_whole(sym.expr);
+        names.emplace(sym.expr, sym.name);  // the first name of an expression wins
+        names.emplace(simplified, sym.name);
+    }
+    return names;
+}
 
 }  // namespace matcalc

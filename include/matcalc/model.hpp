@@ -50,9 +50,6 @@ public:
     const Symbol* find(std::string_view name) const;
     // The function to differentiate: `--of NAME`, or the last definition.
     const Symbol& function(const std::optional<std::string>& of) const;
-    // Definition nodes and their names, so printers write `step(z)` where z = w·x + b.
-    // `except` (the function itself) is left out.
-    std::unordered_map<Expr, std::string> definition_names(const Symbol* except = nullptr) const;
     // Binds one more expression in this model's scope (round-trip tests, values).
     Expr bind_expression(std::string_view text);
 

@@ -28,7 +28,7 @@ enum class Style { Ascii, Unicode, Latex };
 
 struct PrintOptions {
     Style style = Style::Unicode;
-    // Print these nodes as their definition name (Model::definition_names), in every style.
+    // Print these nodes as their definition name (name_definitions in simplify.hpp), in every style.
     const std::unordered_map<Expr, std::string>* names = nullptr;
     // Write the Hadamard product ⊗ (\otimes), as the lecture does, instead of ⊙ (\odot).
     bool hadamard_as_otimes = false;

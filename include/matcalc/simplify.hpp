@@ -54,6 +54,18 @@ private:
     long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
 };
 
+class Model;
+struct Symbol;
+
+// Prepares `simplifier` to keep the model's definitions readable and returns their
+// names for the printers: every definition (but `except`, the function itself) is
+// simplified in order and kept whole inside products and sums, so that a derivative that
+// contains it prints its name (step(z) xᵀ). Definitions that are only a name or a number
+// get no name, and monomials of variables (g1 = x²) stay open so that factors can still
+// cancel (2x / g1 = 2/x, as the lecture writes it).
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, const Model& model,
+                                                       const Symbol* except);
+
 // Simplifies e to a fixed point. With `trace`, records every rule that fired.
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace = nullptr);
 
