@@ -84,6 +84,9 @@ Env random_env(Model& model, std::mt19937_64& rng) {
     for (const Symbol& s : model.symbols()) {
         if (s.kind != Symbol::Kind::Declared) continue;
         auto [rows, cols] = concrete_shape(cx, s.expr, env);
+        // Declared integer sizes can be huge (matrix(2, 555555555)): such a variable gets
+        // no value here, and an evaluation that needs it is an input error ("no value").
+        if (rows > (Eigen::Index{1} << 16) / cols) continue;
         Eigen::MatrixXd m(rows, cols);
         for (Eigen::Index j = 0; j < m.size(); ++j) m.data()[j] = value(rng);
         env.values[s.name] = std::move(m);
