@@ -135,7 +135,7 @@ Options parse_options(const std::vector<std::string>& args) {
     if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
         throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
     if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
-    if (o.command != "derive" && o.format && (*o.format == "latex" || *o.format == "unicode") && o.command == "eval")
+    if (o.command == "eval" && o.format && *o.format != "text" && *o.format != "json")
         throw UsageError("eval prints text or json");
     return o;
 }
