@@ -277,6 +277,14 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
     if (terms.empty()) return cx.zeros(target);
     if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
+    // c x + c y = c (x + y): one coefficient shared by every term is written once.
+    double shared = std::abs(terms[0].coefficient);
+    bool common_coefficient = terms.size() > 1 && shared != 1 &&
+                              std::all_of(terms.begin(), terms.end(), [&](const Term& t) {
+                                  return t.core && std::abs(t.coefficient) == shared;
+                              });
+    if (common_coefficient)
+        for (Term& t : terms) t.coefficient /= shared;
     // A positive term first reads better: x − y rather than −y + x.
     auto first_positive = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient > 0; });
     if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
@@ -290,6 +298,7 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     for (std::size_t i = 1; i < terms.size(); ++i)
         r = terms[i].coefficient > 0 ? cx.add(r, magnitude(terms[i])) : cx.sub(r, magnitude(terms[i]));
     if (!cx.sizes().same(cx.shape(r), target)) r = cx.mul(r, cx.ones(target));
+    if (common_coefficient) r = cx.mul(cx.constant(shared), r);
     return r == e ? nullptr : r;
 }
 
