@@ -1,0 +1,55 @@
+// `matcalc check`: agreement is reported, and a disagreement is found and exits 1.
+#include <catch2/catch.hpp>
+
+#include "matcalc/check.hpp"
+#include "matcalc/derive.hpp"
+#include "matcalc/simplify.hpp"
+#include "support.hpp"
+
+using namespace matcalc;
+using namespace matcalc::testing;
+
+TEST_CASE("check: a wrong derivative is found, with where and how much", "[check]") {
+    Model m = load_model(Source{"t.mc", "w, x : vector(n); b : scalar; f = σ(w·x + b)"});
+    Context& cx = m.cx();
+    Expr f = m.function(std::nullopt).expr;
+    Expr w = m.find("w")->expr, x = m.find("x")->expr;
+    Expr right = simplify(cx, derivative(cx, f, w));
+    // The derivative with the sigmoid's factor forgotten: xᵀ instead of σ(1 − σ) xᵀ.
+    Expr wrong = cx.transpose(x);
+    CheckOptions options;
+    options.points = 3;
+    std::vector<CheckResult> good = check_derivatives(m, f, {w}, {right}, nullptr, options);
+    std::vector<CheckResult> bad = check_derivatives(m, f, {w}, {wrong}, nullptr, options);
+    REQUIRE(good.size() == 1);
+    REQUIRE(bad.size() == 1);
+    CHECK(good[0].ok);
+    CHECK(good[0].max_error < 1e-8);
+    CHECK_FALSE(bad[0].ok);
+    CHECK(bad[0].max_error > 1e-3);
+    CHECK(bad[0].symbolic != Approx(bad[0].numeric));
+}
+
+TEST_CASE("check: exit code 1 and MISMATCH when the tolerance is not met", "[check]") {
+    // Central differences agree to about 1e-10, never to 1e-300.
+    Run r = run({"check", "-e", "x : vector(n); f = sum(exp(x))", "--wrt", "x", "--tol", "1e-300"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("MISMATCH") != std::string::npos);
+    Run ok = run({"check", "-e", "x : vector(n); f = sum(exp(x))", "--wrt", "x"});
+    CHECK(ok.code == 0);
+    CHECK(ok.out.find("ok: largest relative error") != std::string::npos);
+}
+
+TEST_CASE("check: the same seed gives the same report, points near kinks are avoided", "[check]") {
+    std::vector<std::string> args{"check", "-e", "x : vector(n); f = sum(abs(x) + max(x, 0.5))", "--wrt", "x",
+                                  "--points", "20", "--seed", "3"};
+    Run a = run(args), b = run(args);
+    CHECK(a.code == 0);
+    CHECK(a.out == b.out);
+}
+
+TEST_CASE("--expand writes the result in the declared variables only", "[names]") {
+    std::string model = "w, x : vector(n); b : scalar; z = w·x + b; a = max(0, z)";
+    CHECK(derive({"-e", model, "--wrt", "w"}).unicode == "step(z) xᵀ");
+    CHECK(derive({"-e", model, "--wrt", "w", "--expand"}).unicode == "step(w·x + b) xᵀ");
+}
