@@ -6,7 +6,10 @@ scripts/install-deps.sh
 scripts/build.sh >/dev/null
 m=build/matcalc
 ex=examples/lecture
-run() { echo "\$ matcalc $*"; "$m" "$@"; echo; }
+run() {
+  printf '$ matcalc'; for a in "$@"; do case $a in *[\ \;\'\(\)\*]*) printf " '%s'" "$a" ;; *) printf ' %s' "$a" ;; esac; done; echo
+  "$m" "$@"; echo
+}
 echo "== The ReLU neuron, max(0, w·x + b) (slide: Gradient of Neuron Activation)"
 run derive -e 'w, x : vector(n); b : scalar; f = max(0, w·x + b)' --wrt w --wrt b
 run derive $ex/relu_neuron.mc --wrt w --wrt b --wrt x
