@@ -48,7 +48,7 @@ TEST_CASE("check: the same seed gives the same report, points near kinks are avo
     CHECK(a.out == b.out);
 }
 
-TEST_CASE("--expand writes the result in the declared variables only", "[names]") {
+TEST_CASE("names: with --expand the result uses the declared variables only", "[names]") {
     std::string model = "w, x : vector(n); b : scalar; z = w·x + b; a = max(0, z)";
     CHECK(derive({"-e", model, "--wrt", "w"}).unicode == "step(z) xᵀ");
     CHECK(derive({"-e", model, "--wrt", "w", "--expand"}).unicode == "step(w·x + b) xᵀ");
