@@ -288,6 +288,26 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
         node.shape = {a.rows, 1};
         break;
     }
+    case Kind::Trace:
+    case Kind::Det:
+    case Kind::LogDet:
+    case Kind::Inverse: {
+        Shape a = shape(args[0]);
+        if (!sizes_.unify(a.rows, a.cols))
+            throw ShapeError(fmt::format("{} needs a square matrix, not a {}", op.name, sizes_.describe(a)));
+        node.shape = op.kind == Kind::Inverse ? sizes_.resolve(a) : kScalarShape;
+        break;
+    }
+    case Kind::LogSumExp:
+        node.shape = kScalarShape;
+        break;
+    case Kind::Softmax: {
+        Shape a = shape(args[0]);
+        if (sizes_.is_matrix(a))
+            throw ShapeError(fmt::format("softmax takes a vector, not a {}", sizes_.describe(a)));
+        node.shape = a;
+        break;
+    }
     case Kind::Stack:
         return stack(args, 1);
     default:

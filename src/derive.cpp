@@ -89,6 +89,19 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     }
     case Kind::DiagPart:
         return cx.diag(ybar);
+    case Kind::Trace:  // ∂tr(A)/∂A = I
+        return cx.mul(ybar, cx.identity(sa.rows));
+    case Kind::Det:  // ∂det(A)/∂A = det(A) A⁻ᵀ
+        return cx.mul(cx.mul(ybar, y), cx.transpose(cx.apply("inv", a[0])));
+    case Kind::LogDet:  // ∂logdet(A)/∂A = A⁻ᵀ
+        return cx.mul(ybar, cx.transpose(cx.apply("inv", a[0])));
+    case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
+        return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
+    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
+        return z.is_matrix(sa) ? cx.mul(ybar, cx.apply("exp", cx.sub(a[0], y)))
+                               : cx.mul(ybar, cx.apply("softmax", a[0]));
+    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ)
+        return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     default:
         throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
     }
@@ -190,6 +203,14 @@ private:
         case Kind::Norm1:
             if (!is_vec(a[0])) unsupported(a[0]);
             return cx_.matmul(row(cx_.apply("sign", a[0])), jac(a[0]));
+        case Kind::LogSumExp:
+            if (!is_vec(a[0])) unsupported(a[0]);
+            return cx_.matmul(row(cx_.apply("softmax", a[0])), jac(a[0]));
+        case Kind::Softmax: {
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ.
+            Expr p = column(y);
+            return cx_.matmul(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), jac(a[0]));
+        }
         case Kind::DiagPart: {
             // diag(u vᵀ) = u ⊙ v: the diagonal of an outer product.
             Expr m = a[0];

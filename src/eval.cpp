@@ -4,8 +4,10 @@
 #include "matcalc/eval.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
+#include <Eigen/LU>
 #include <fmt/format.h>
 
 #include "matcalc/model.hpp"
@@ -229,6 +231,29 @@ void Evaluator::step(Slot& s) {
     case Kind::DiagPart:
         out = arg(0).diagonal();
         break;
+    case Kind::Trace:
+        out(0, 0) = arg(0).trace();
+        break;
+    case Kind::Det:
+        out(0, 0) = arg(0).determinant();
+        break;
+    case Kind::LogDet:
+        out(0, 0) = std::log(arg(0).determinant());  // NaN unless the determinant is positive
+        break;
+    case Kind::Inverse:
+        out = arg(0).inverse();
+        break;
+    case Kind::LogSumExp: {
+        const double top = arg(0).maxCoeff();  // shifted, so that exp cannot overflow
+        out(0, 0) = top + std::log((arg(0).array() - top).exp().sum());
+        break;
+    }
+    case Kind::Softmax: {
+        const double top = arg(0).maxCoeff();
+        out = (arg(0).array() - top).exp().matrix();
+        out /= out.sum();
+        break;
+    }
     case Kind::Stack: {
         const std::size_t per_row = static_cast<std::size_t>(s.node->param);
         Index top = 0;

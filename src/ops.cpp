@@ -201,6 +201,18 @@ std::vector<OpInfo> make_table() {
                  .unicode = "diag", .latex = "\\operatorname{diag}", .rule = "diagonal matrix"});
     t.push_back({.name = "diag_part", .kind = Kind::DiagPart, .ascii = "diag", .unicode = "diag",
                  .latex = "\\operatorname{diag}", .rule = "diagonal of a matrix"});
+    t.push_back({.name = "tr", .call_names = {"tr", "trace"}, .kind = Kind::Trace, .ascii = "tr",
+                 .unicode = "tr", .latex = "\\operatorname{tr}", .rule = "trace"});
+    t.push_back({.name = "det", .call_names = {"det"}, .kind = Kind::Det, .ascii = "det", .unicode = "det",
+                 .latex = "\\det", .rule = "determinant"});
+    t.push_back({.name = "logdet", .call_names = {"logdet"}, .kind = Kind::LogDet, .ascii = "logdet",
+                 .unicode = "logdet", .latex = "\\operatorname{logdet}", .rule = "log-determinant"});
+    t.push_back({.name = "inv", .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "inv",
+                 .latex = "\\operatorname{inv}", .rule = "matrix inverse"});
+    t.push_back({.name = "logsumexp", .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .ascii = "logsumexp",
+                 .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .rule = "log-sum-exp"});
+    t.push_back({.name = "softmax", .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",
+                 .unicode = "softmax", .latex = "\\operatorname{softmax}", .rule = "softmax"});
     t.push_back({.name = "stack", .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
                  .notation = Notation::Special, .rule = "stacking"});
     return t;

@@ -151,6 +151,11 @@ Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
+// ---- matrix functions -------------------------------------------------------------------
+Expr inverse_inverse(Context&, Expr e, const Atoms&) {
+    return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
+}
+
 }  // namespace
 
 const std::vector<Rule>& simplifier_rules() {
@@ -176,6 +181,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"sum(c 1) = c n", reduction_constant},
         {"1·v = sum(v)", dot_ones},
         {"(s a)·b = s (a·b)", dot_scaled},
+        {"(A⁻¹)⁻¹ = A", inverse_inverse},
     };
     return table;
 }

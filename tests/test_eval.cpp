@@ -254,6 +254,25 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         CHECK_SAME(ev(cx.stack(blocks, 2)), rows({{1, 2, 5}, {3, 4, 6}, {7, 8, 1}}));
     };
 
+    Expr M = cx.variable("M", {2, 2});
+    env.values["M"] = rows({{2, 1}, {1, 3}});
+    cases["tr"] = [&] { CHECK_SAME(ev(cx.apply("tr", M)), num(5)); };
+    cases["det"] = [&] { CHECK_SAME(ev(cx.apply("det", M)), num(5)); };
+    cases["logdet"] = [&] { CHECK(ev(cx.apply("logdet", M))(0, 0) == Approx(std::log(5.0))); };
+    cases["inv"] = [&] {
+        MatrixXd inv = ev(cx.apply("inv", M));
+        CHECK((inv - rows({{0.6, -0.2}, {-0.2, 0.4}})).cwiseAbs().maxCoeff() < 1e-15);
+    };
+    cases["logsumexp"] = [&] {
+        env.values["x"] = col({1000, 1000, 1000});  // shifted: no overflow
+        CHECK(ev(cx.apply("logsumexp", x))(0, 0) == Approx(1000 + std::log(3.0)));
+    };
+    cases["softmax"] = [&] {
+        env.values["x"] = col({0, std::log(2.0), std::log(5.0)});
+        MatrixXd p = ev(cx.apply("softmax", x));
+        CHECK((p - col({0.125, 0.25, 0.625})).cwiseAbs().maxCoeff() < 1e-15);
+    };
+
     for (const OpInfo& op : op_table()) {
         INFO("operation " << op.name);
         auto it = cases.find(std::string(op.name));

@@ -14,7 +14,7 @@ using namespace matcalc::testing;
 
 namespace {
 
-const char* const kDecl = "x, y : vector(n); u : vector(m); s : scalar; A : matrix(m, n); ";
+const char* const kDecl = "x, y : vector(n); u : vector(m); s : scalar; A : matrix(m, n); S : matrix(n, n); ";
 
 struct Case {
     std::string function;
@@ -93,6 +93,31 @@ std::vector<Case> cases_for(const OpInfo& op) {
                 add(n + "(A)", {"A"});
             }
         }
+        break;
+    case Kind::Trace:
+        for (std::string_view name : op.call_names) add(std::string(name) + "(S * S')", {"S"});
+        add("tr(x * y')", {"x", "y"});
+        break;
+    case Kind::Det:
+        add("det(S)", {"S"});
+        add("det(S' * S + eye(n))", {"S"});
+        break;
+    case Kind::LogDet:
+        add("logdet(S' * S + eye(n))", {"S"});
+        break;
+    case Kind::Inverse:
+        add("sum(inv(S' * S + eye(n)) * x)", {"S", "x"});
+        add("x' * inv(S * S' + eye(n)) * y", {"x", "S"});
+        break;
+    case Kind::LogSumExp:
+        add("logsumexp(x)", {"x"});
+        add("logsumexp(A)", {"A"});
+        add("logsumexp(A * x)", {"x", "A"});
+        break;
+    case Kind::Softmax:
+        add("softmax(x)", {"x"});
+        add("softmax(S * x)", {"x"});
+        add("log(softmax(x))·y", {"x", "y"});
         break;
     default:
         break;  // leaves: tested through the spellings that build them, below

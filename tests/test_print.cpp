@@ -410,6 +410,10 @@ TEST_CASE("print: every table operation prints and round-trips", "[print][roundt
         case Kind::Size: e = cx.size(n); break;
         case Kind::MatMul: e = cx.matmul(A, x); break;
         case Kind::DiagPart: e = cx.diag(A); break;
+        case Kind::Trace:
+        case Kind::Det:
+        case Kind::LogDet:
+        case Kind::Inverse: e = cx.apply(op, std::span<const Expr>(&A, 1)); break;
         case Kind::Stack: {
             Expr blocks[] = {z, cx.neg(z)};
             e = cx.stack(blocks, 1);

@@ -15,7 +15,7 @@ using namespace matcalc;
 
 namespace {
 
-const char* const kDecl = "w, x : vector(n); b, z, s : scalar; X : matrix(N, n); y : vector(N); ";
+const char* const kDecl = "w, x : vector(n); b, z, s : scalar; X : matrix(N, n); y : vector(N); S : matrix(n, n); ";
 
 const char* const kCorpus[] = {
     "w·x + b", "max(0, w·x + b)", "sum(w ⊙ x)", "mean((y - max(0, X*w + b))^2)", "σ(w·x)",
@@ -26,7 +26,8 @@ const char* const kCorpus[] = {
     "sum(sqrt(exp(x)))", "x'*x", "sum(eye(n) * x)", "diag(x) * ones(n)", "ones(n)' * diag(x) * w",
     "sum(diag(x) * diag(w) * x)", "(2 * x)' * (3 * w)", "sum(-(X * w))", "mean(3 * x)",
     "sum(ones(n) * z)", "z / 1 + 0 * b", "sum(zeros(N, n) * x) + z", "diag(ones(n)) * x",
-    "w' * diag(x) * w", "ones(n)' * x", "dot(2x, w)",
+    "w' * diag(x) * w", "ones(n)' * x", "dot(2x, w)", "sum(inv(inv(S)) * x)", "log(det(inv(S)))",
+    "tr(S * S') + logsumexp(x)", "softmax(x)·w",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

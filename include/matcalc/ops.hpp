@@ -23,6 +23,8 @@ enum class Kind : std::uint8_t {
     Elementwise,
     // Structural operations with hand-written rules.
     MatMul, Transpose, Dot, Sum, Mean, Norm, Norm1, Diag, DiagPart, Stack,
+    // Matrix functions and the softmax family.
+    Trace, Det, LogDet, Inverse, LogSumExp, Softmax,
 };
 
 // How an operation is written.
