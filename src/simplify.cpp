@@ -47,6 +47,16 @@ Expr transpose_product(Context& cx, Expr e, const Atoms&) {
     Expr p = arg(e, 0);
     return cx.matmul(cx.transpose(arg(p, 1)), cx.transpose(arg(p, 0)));
 }
+// (Aᵀ + B)ᵀ = A + Bᵀ: distributed only when a transpose inside cancels, so (σ − y)ᵀ stays.
+Expr transpose_sum(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Transpose)) return nullptr;
+    Expr a = arg(e, 0);
+    if (!is(a, "add") && !is(a, "sub")) return nullptr;
+    if (!is(arg(a, 0), Kind::Transpose) && !is(arg(a, 1), Kind::Transpose)) return nullptr;
+    if (scalar(cx, arg(a, 0)) || scalar(cx, arg(a, 1))) return nullptr;  // a broadcast scalar
+    return cx.apply(*a->op, std::vector<Expr>{cx.transpose(arg(a, 0)), cx.transpose(arg(a, 1))});
+}
+
 Expr transpose_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose)) return nullptr;
     Expr a = arg(e, 0);
@@ -167,6 +177,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"transpose of a constant", transpose_constant},
         {"(A B)ᵀ = Bᵀ Aᵀ", transpose_product},
         {"(s A)ᵀ = s Aᵀ", transpose_scaled},
+        {"(Aᵀ + B)ᵀ = A + Bᵀ", transpose_sum},
         {"I A = A I = A", product_identity},
         {"0 A = A 0 = 0", product_zero},
         {"(s A) B = s (A B)", product_scalar_out},

@@ -264,20 +264,11 @@ Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target
 
 }  // namespace
 
-Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
-    std::string_view name = e->op->name;
-    if (name != "add" && name != "sub") return nullptr;
-    Shape target = cx.shape(e);
-    std::vector<Term> terms;
-    int budget = 64;
-    flatten_sum(cx, e, 1.0, target, terms, atoms, budget, true);
-    if (budget < 0) return nullptr;
-    for (const Term& t : terms)
-        if (!std::isfinite(t.coefficient)) return nullptr;  // no printable form
-    std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
-    if (terms.empty()) return cx.zeros(target);
-    if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
-    // c x + c y = c (x + y): one coefficient shared by every term is written once.
+namespace {
+
+// Σ cᵢ xᵢ written out: a positive term first (x − y rather than −y + x), and a coefficient
+// shared by every term written once, c (x + y).
+Expr write_sum(Context& cx, std::vector<Term> terms, Shape target) {
     double shared = std::abs(terms[0].coefficient);
     bool common_coefficient = terms.size() > 1 && shared != 1 &&
                               std::all_of(terms.begin(), terms.end(), [&](const Term& t) {
@@ -285,7 +276,6 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
                               });
     if (common_coefficient)
         for (Term& t : terms) t.coefficient /= shared;
-    // A positive term first reads better: x − y rather than −y + x.
     auto first_positive = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient > 0; });
     if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
     auto magnitude = [&](const Term& t) -> Expr {
@@ -299,6 +289,43 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
         r = terms[i].coefficient > 0 ? cx.add(r, magnitude(terms[i])) : cx.sub(r, magnitude(terms[i]));
     if (!cx.sizes().same(cx.shape(r), target)) r = cx.mul(r, cx.ones(target));
     if (common_coefficient) r = cx.mul(cx.constant(shared), r);
+    return r;
+}
+
+// A x + B x = (A + B) x and A x + A y = A (x + y), when every term is such a product.
+Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms) {
+    if (terms.size() < 2) return nullptr;
+    for (const Term& t : terms)
+        if (!t.core || t.core->op->kind != Kind::MatMul) return nullptr;
+    for (std::size_t side : {1u, 0u}) {  // the shared operand: right, then left
+        Expr shared = terms[0].core->args[side];
+        bool all = std::all_of(terms.begin(), terms.end(), [&](const Term& t) { return t.core->args[side] == shared; });
+        if (!all) continue;
+        std::vector<Term> inner;
+        for (const Term& t : terms) inner.push_back({t.coefficient, t.core->args[1 - side]});
+        Expr sum = write_sum(cx, inner, cx.shape(inner[0].core));
+        return side == 1 ? cx.matmul(sum, shared) : cx.matmul(shared, sum);
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
+    std::string_view name = e->op->name;
+    if (name != "add" && name != "sub") return nullptr;
+    Shape target = cx.shape(e);
+    std::vector<Term> terms;
+    int budget = 64;
+    flatten_sum(cx, e, 1.0, target, terms, atoms, budget, true);
+    if (budget < 0) return nullptr;
+    for (const Term& t : terms)
+        if (!std::isfinite(t.coefficient)) return nullptr;  // no printable form
+    std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
+    if (terms.empty()) return cx.zeros(target);
+    if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
+    if (Expr factored = factor_out_of_products(cx, terms)) return factored;
+    Expr r = write_sum(cx, terms, target);
     return r == e ? nullptr : r;
 }
 

@@ -27,7 +27,7 @@ const char* const kCorpus[] = {
     "sum(diag(x) * diag(w) * x)", "(2 * x)' * (3 * w)", "sum(-(X * w))", "mean(3 * x)",
     "sum(ones(n) * z)", "z / 1 + 0 * b", "sum(zeros(N, n) * x) + z", "diag(ones(n)) * x",
     "w' * diag(x) * w", "ones(n)' * x", "dot(2x, w)", "sum(inv(inv(S)) * x)", "log(det(inv(S)))",
-    "tr(S * S') + logsumexp(x)", "softmax(x)·w",
+    "tr(S * S') + logsumexp(x)", "softmax(x)·w", "x' * S * x", "x' * S * w + x' * S' * w",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
