@@ -207,8 +207,8 @@ std::vector<OpInfo> make_table() {
                  .latex = "\\det", .rule = "determinant"});
     t.push_back({.name = "logdet", .call_names = {"logdet"}, .kind = Kind::LogDet, .ascii = "logdet",
                  .unicode = "logdet", .latex = "\\operatorname{logdet}", .rule = "log-determinant"});
-    t.push_back({.name = "inv", .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "inv",
-                 .latex = "\\operatorname{inv}", .rule = "matrix inverse"});
+    t.push_back({.name = "inv", .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "⁻¹",
+                 .latex = "^{-1}", .superscript_outside_ascii = true, .rule = "matrix inverse"});
     t.push_back({.name = "logsumexp", .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .ascii = "logsumexp",
                  .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .rule = "log-sum-exp"});
     t.push_back({.name = "softmax", .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",

@@ -260,6 +260,7 @@ private:
         default:
             break;
         }
+        if (op.superscript_outside_ascii && !ascii_) return kPostfix;
         switch (op.notation) {
         case Notation::Infix:
             if (infix_as_call(op)) return kAtom;
@@ -368,10 +369,20 @@ private:
         }
         case Notation::Postfix: {
             Expr a = e->args[0];
+            if (!ascii_ && a->op->kind == Kind::Inverse && !name_of(a)) {  // X⁻ᵀ, X^{-\top}
+                Expr m = a->args[0];
+                child(out, m, precedence(m) < kAtom);
+                return text(out, latex_ ? "^{-\\top}" : "⁻ᵀ");
+            }
             child(out, a, precedence(a) < (ascii_ ? kPostfix : kAtom));
             return text(out, std::string(spelling(op)));
         }
         default:
+            if (op.superscript_outside_ascii && !ascii_) {
+                Expr a = e->args[0];
+                child(out, a, precedence(a) < kAtom);
+                return text(out, std::string(spelling(op)));
+            }
             return call(e, out);
         }
     }

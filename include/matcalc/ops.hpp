@@ -55,6 +55,9 @@ struct OpInfo {
     std::string_view unicode;
     std::string_view latex;
     int precedence = 6;  // see print.hpp: 1 additive, 2 multiplicative, 3 unary, 4 power, 5 postfix, 6 atom
+    // A call in ASCII written as a superscript in Unicode and LaTeX (`inv(X)` is X⁻¹):
+    // then `unicode` and `latex` are the superscripts.
+    bool superscript_outside_ascii = false;
     // Elementwise only.
     double (*kernel1)(double) = nullptr;
     double (*kernel2)(double, double) = nullptr;
