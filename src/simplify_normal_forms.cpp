@@ -276,6 +276,13 @@ Expr write_sum(Context& cx, std::vector<Term> terms, Shape target) {
                               });
     if (common_coefficient)
         for (Term& t : terms) t.coefficient /= shared;
+    // A before Aᵀ, as (A + Aᵀ) x is written.
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        Expr c = terms[i].core;
+        if (!c || c->op->kind != Kind::Transpose) continue;
+        for (std::size_t j = i + 1; j < terms.size(); ++j)
+            if (terms[j].core == c->args[0]) std::swap(terms[i], terms[j]);
+    }
     auto first_positive = std::find_if(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient > 0; });
     if (first_positive != terms.end()) std::rotate(terms.begin(), first_positive, first_positive + 1);
     auto magnitude = [&](const Term& t) -> Expr {

@@ -14,7 +14,7 @@ TEST_CASE("matrix forms: Matrix Cookbook classics", "[matrix]") {
         const char* layout;
         const char* unicode;
     } cases[] = {
-        {"x'*A*x", "x", "denominator", "(Aᵀ + A) x"},
+        {"x'*A*x", "x", "denominator", "(A + Aᵀ) x"},
         {"norm(A*x - y)^2", "x", "denominator", "2 Aᵀ (A x − y)"},
         {"tr(A*X)", "X", "numerator", "Aᵀ"},
         {"logdet(X)", "X", "numerator", "X⁻ᵀ"},
