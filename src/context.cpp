@@ -47,8 +47,6 @@ bool prints_short(double v) {
 
 }  // namespace
 
-const OpInfo& op_info(Expr e) { return *e->op; }
-
 Context::Context() = default;
 
 Expr Context::intern(Node node) {

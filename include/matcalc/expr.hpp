@@ -110,7 +110,5 @@ private:
     std::unordered_multimap<std::size_t, Expr> index_;
 };
 
-// The kind of an expression's operation: shorthand for e->op->kind.
-const OpInfo& op_info(Expr e);
 
 }  // namespace matcalc
