@@ -169,7 +169,8 @@ Expr inverse_inverse(Context&, Expr e, const Atoms&) {
 }  // namespace
 
 const std::vector<Rule>& simplifier_rules() {
-    static const std::vector<Rule> table = {
+    static const std::vector<Rule> table = [] {
+        std::vector<Rule> rows = {
         {"collect factors", rules::collect_factors},
         {"collect terms", rules::collect_terms},
         {"(Aᵀ)ᵀ = A", transpose_transpose},
@@ -193,7 +194,11 @@ const std::vector<Rule>& simplifier_rules() {
         {"1·v = sum(v)", dot_ones},
         {"(s a)·b = s (a·b)", dot_scaled},
         {"(A⁻¹)⁻¹ = A", inverse_inverse},
-    };
+        };
+        const std::vector<Rule>& more = rules::matrix_rules();
+        rows.insert(rows.end(), more.begin(), more.end());
+        return rows;
+    }();
     return table;
 }
 
