@@ -15,12 +15,6 @@ namespace matcalc {
 
 namespace {
 
-// Functions of design.md §1 that a later version implements.
-bool planned_function(std::string_view name) {
-    static const char* const planned[] = {"kron"};
-    return std::any_of(std::begin(planned), std::end(planned), [&](const char* p) { return name == p; });
-}
-
 class Binder {
 public:
     Binder(Model& model, const BindOptions& options) : m_(model), cx_(model.cx()), options_(options) {}
@@ -164,8 +158,6 @@ private:
         }
         const OpInfo* op = find_function(f);
         if (!op) {
-            if (planned_function(f))
-                throw InputError(fmt::format("function '{}' is not supported yet", f), e.op_range);
             std::vector<std::string> names;
             for (const OpInfo& o : op_table())
                 for (std::string_view s : o.call_names) names.emplace_back(s);

@@ -30,9 +30,10 @@ namespace {
 constexpr std::string_view kUsage = R"(usage:
   matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
                   [--format text|unicode|latex|json] [--layout numerator|denominator]
-                  [--expand] [--at VALUES.json] [--piecewise step|cases]
+                  [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
+                  [--hessian]
 MODEL is a file, or -e 'TEXT' (statements separated by ';').
 )";
 
@@ -48,6 +49,7 @@ struct Options {
     Layout layout = Layout::Numerator;
     bool expand = false;
     bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
+    bool hessian = false;
     CheckOptions check;
 };
 
@@ -122,7 +124,9 @@ Options parse_options(const std::vector<std::string>& args) {
             if (t.empty() || *end || !(v > 0) || !std::isfinite(v))
                 throw UsageError(fmt::format("--tol expects a positive number, not '{}'", t));
             o.check.tolerance = v;
-        } else if (a == "--steps" || a == "--hessian") {
+        } else if (a == "--hessian") {
+            o.hessian = true;
+        } else if (a == "--steps") {
             throw UsageError(fmt::format("{} is not available in this version yet", a));
         } else if (!a.empty() && a[0] == '-' && a != "-") {
             throw UsageError(fmt::format("unknown option '{}'", a));
@@ -248,6 +252,18 @@ std::string header(Style style, const std::string& f, const Symbol& x, const Siz
     return {};
 }
 
+// ∂²f/∂x²: the Hessian's left-hand side.
+std::string hessian_header(Style style, const std::string& f, const Symbol& x, const SizeTable& z) {
+    switch (style) {
+    case Style::Ascii: return fmt::format("d2{}/d{}2", f, x.name);
+    case Style::Unicode: return fmt::format("∂²{}/∂{}²", f, x.name);
+    case Style::Latex:
+        return fmt::format("\\frac{{\\partial^2 {}}}{{\\partial {}^2}}", latex_name(f, kScalarShape, z),
+                           latex_name(x.name, x.expr->shape, z));
+    }
+    return {};
+}
+
 std::string matrix_text(const Eigen::MatrixXd& m) { return value_json(m); }
 
 // A printed derivative; a text too large to be of use (a DAG printed as a tree can be
@@ -310,23 +326,38 @@ struct Derived {
     const Symbol* x;
     Expr d;                 // simplified, in the requested layout
     Eigen::MatrixXd value;  // with --at
+    Expr gradient = nullptr, hessian = nullptr;  // with --hessian: ∇f and ∂vec(∇f)/∂vec(x)
+    Eigen::MatrixXd hessian_value;               // with --hessian and --at
 };
 
-std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values) {
+std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, bool hessian = false) {
     std::vector<Derived> results;
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
         Expr f = v.function->expr;
         Derived r{&v, w.symbol, nullptr, {}};
+        Expr x = w.symbol->expr;
+        if (hessian && !cx.is_scalar(f))
+            throw InputError(fmt::format("--hessian needs a scalar function; {} is a {}", v.function->name,
+                                         cx.sizes().describe(cx.shape(f))));
         try {
-            r.d = (*v.simplifier)(derivative(cx, f, w.symbol->expr, layout, declared_matrix(*w.symbol)));
+            r.d = (*v.simplifier)(derivative(cx, f, x, layout, declared_matrix(*w.symbol)));
+            if (hessian) {
+                // The Jacobian of the simplified gradient: smaller than that of the raw one.
+                r.gradient = (*v.simplifier)(gradient(cx, f, x));
+                r.hessian = (*v.simplifier)(matcalc::hessian(cx, f, x, r.gradient));
+            }
         } catch (const UnsupportedDerivative& e) {
             throw InputError(fmt::format("∂{}/∂{}: {}", v.function->name, w.symbol->name, e.what()));
         }
         if (with_values) {
             require_values(*v.model, r.d, v.env);
             r.value = evaluate(cx, r.d, v.env);
+            if (r.hessian) {
+                require_values(*v.model, r.hessian, v.env);
+                r.hessian_value = evaluate(cx, r.hessian, v.env);
+            }
         }
         results.push_back(std::move(r));
     }
@@ -342,7 +373,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         require_values(*main.model, main.function->expr, main.env);
         fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
-    std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value());
+    std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian);
     PrintOptions po;
 
     std::string format = o.format.value_or("unicode");
@@ -368,8 +399,20 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             if (o.cases)
                 if (std::string c = latex_cases(*r.view, r.d, po); !c.empty()) latex = c;
             w.key("latex").string(latex);
-            Shape sh = cx.shape(r.d);
-            w.key("shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols)));
+            auto shape = [&](Expr e) {
+                Shape sh = cx.shape(e);
+                return fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols));
+            };
+            w.key("shape").raw(shape(r.d));
+            if (r.hessian) {  // the Hessian's formula beside the derivative's
+                po.style = Style::Ascii;
+                w.key("hessian_text").string(printed(cx, r.hessian, po));
+                po.style = Style::Unicode;
+                w.key("hessian_unicode").string(printed(cx, r.hessian, po));
+                po.style = Style::Latex;
+                w.key("hessian_latex").string(printed(cx, r.hessian, po));
+                w.key("hessian_shape").raw(shape(r.hessian));
+            }
             if (o.at) {
                 Eigen::MatrixXd numerator = r.value;
                 bool matrix_x = declared_matrix(*r.x);
@@ -382,6 +425,10 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                     Eigen::MatrixXd g = numerator.reshaped(rows, cols);
                     w.key("gradient");
                     write_declared(w, g, *r.x);
+                }
+                if (r.hessian) {
+                    w.key("hessian");
+                    write_rows(w, r.hessian_value);
                 }
             }
             w.end_object();
@@ -401,6 +448,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         out << header(po.style, fname, *r.x, cx.sizes()) << " = " << body << "\n";
         if (o.at)
             out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
+        if (r.hessian) {
+            out << hessian_header(po.style, fname, *r.x, cx.sizes()) << " = " << printed(cx, r.hessian, po) << "\n";
+            if (o.at)
+                out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.hessian_value) << "\n";
+        }
     }
     return kExitOk;
 }
@@ -425,17 +477,22 @@ int eval(const Options& o, Session& s, std::ostream& out) {
 
 int check(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
-    std::vector<Derived> results = derive_all(s, Layout::Numerator, false);
+    std::vector<Derived> results = derive_all(s, Layout::Numerator, false, o.hessian);
     bool ok = true;
     for (Derived& d : results) {
         View& v = *d.view;
-        std::vector<CheckResult> r = check_derivatives(*v.model, v.function->expr, {d.x->expr}, {d.d},
+        // With --hessian, the Hessian against finite differences of the gradient.
+        Expr f = o.hessian ? d.gradient : v.function->expr;
+        Expr derivative = o.hessian ? d.hessian : d.d;
+        std::vector<CheckResult> r = check_derivatives(*v.model, f, {d.x->expr}, {derivative},
                                                        o.at ? &v.env : nullptr, o.check);
         const CheckResult& c = r.at(0);
         ok = ok && c.ok;
         PrintOptions po;
         po.names = &v.names;
-        out << fmt::format("∂{}/∂{} = {}\n", v.function->name, c.wrt, printed(v.model->cx(), d.d, po));
+        std::string lhs = o.hessian ? hessian_header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes())
+                                    : fmt::format("∂{}/∂{}", v.function->name, c.wrt);
+        out << fmt::format("{} = {}\n", lhs, printed(v.model->cx(), derivative, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",
                            o.check.seed, c.point + 1, c.row + 1, c.col + 1, c.symbolic, c.numeric);

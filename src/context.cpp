@@ -23,6 +23,7 @@ std::size_t hash_node(const Node& n) {
     for (Expr a : n.args) h = combine(h, a->id);
     h = combine(h, std::hash<double>{}(n.value));
     h = combine(h, std::hash<Dim>{}(n.dim));
+    h = combine(h, std::hash<Dim>{}(n.dim2));
     h = combine(h, std::hash<int>{}(n.param));
     h = combine(h, std::hash<std::string>{}(n.name));
     h = combine(h, std::hash<Dim>{}(n.shape.rows));
@@ -32,7 +33,7 @@ std::size_t hash_node(const Node& n) {
 
 bool same_node(const Node& a, const Node& b) {
     return a.op == b.op && a.args == b.args && a.value == b.value && a.dim == b.dim &&
-           a.param == b.param && a.name == b.name && a.shape == b.shape &&
+           a.dim2 == b.dim2 && a.param == b.param && a.name == b.name && a.shape == b.shape &&
            std::signbit(a.value) == std::signbit(b.value);
 }
 
@@ -104,6 +105,7 @@ Expr Context::refresh(Expr e) {
         case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
         case Kind::Identity: return identity(n->dim);
         case Kind::Size: return size(n->dim);
+        case Kind::Commutation: return commutation(n->dim, n->dim2);
         default: return n;
         }
     });
@@ -146,6 +148,19 @@ Expr Context::size(Dim d) {
     n.op = &op_of(Kind::Size);
     n.dim = d;
     return intern(std::move(n));
+}
+
+Expr Context::commutation(Dim m, Dim n) {
+    m = sizes_.resolve(m);
+    n = sizes_.resolve(n);
+    Dim mn = sizes_.product(m, n);
+    if (m == 1 || n == 1) return identity(mn);  // the transpose of a vector keeps vec order
+    Node node;
+    node.op = &op_of(Kind::Commutation);
+    node.dim = m;
+    node.dim2 = n;
+    node.shape = {mn, mn};
+    return intern(std::move(node));
 }
 
 Expr Context::numel(Shape s) {
@@ -304,6 +319,20 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
         if (sizes_.is_matrix(a))
             throw ShapeError(fmt::format("softmax takes a vector, not a {}", sizes_.describe(a)));
         node.shape = a;
+        break;
+    }
+    case Kind::Kron: {
+        // kron(s, B) = s B: a scalar factor is a scaling.
+        if (is_scalar(args[0]) || is_scalar(args[1])) return mul(args[0], args[1]);
+        Shape a = shape(args[0]), b = shape(args[1]);
+        node.shape = {sizes_.product(a.rows, b.rows), sizes_.product(a.cols, b.cols)};
+        break;
+    }
+    case Kind::Vec: {
+        Shape a = shape(args[0]);
+        if (sizes_.is_one(a.cols)) return args[0];
+        if (sizes_.is_one(a.rows)) return transpose(args[0]);
+        node.shape = {sizes_.product(a.rows, a.cols), 1};
         break;
     }
     case Kind::Stack:

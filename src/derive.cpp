@@ -54,6 +54,20 @@ Expr elementwise_partial(Context& cx, Expr y, std::size_t i) {
     return op.partial[i](cx, y->args, y);
 }
 
+// ∂vec(a ⊗ b)/∂vec(args[i]) for two column vectors or two row vectors: a ⊗ b = vec(b aᵀ),
+// so the partials are I ⊗ b and a ⊗ I. Kronecker products of matrices would need the
+// permutation I ⊗ K ⊗ I of vec(A ⊗ B); they are not differentiated yet.
+Expr kron_partial(Context& cx, Expr y, std::size_t i) {
+    SizeTable& z = cx.sizes();
+    Shape sa = cx.shape(y->args[0]), sb = cx.shape(y->args[1]);
+    bool columns = z.is_one(sa.cols) && z.is_one(sb.cols), rows = z.is_one(sa.rows) && z.is_one(sb.rows);
+    if (!columns && !rows)
+        throw UnsupportedDerivative("the derivative through kron of matrices that depend on the variable is not supported yet");
+    Expr a = cx.vec(y->args[0]), b = cx.vec(y->args[1]);
+    if (i == 0) return cx.kron(cx.identity(cx.shape(a).rows), b);
+    return cx.kron(a, cx.identity(cx.shape(b).rows));
+}
+
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
 Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     const std::vector<Expr>& a = y->args;
@@ -100,6 +114,11 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
         return z.is_matrix(sa) ? cx.mul(ybar, cx.apply("exp", cx.sub(a[0], y)))
                                : cx.mul(ybar, cx.apply("softmax", a[0]));
+    case Kind::Kron: {  // vectors: d vec(a ⊗ b) = (I ⊗ b) d a + (a ⊗ I) d b
+        Expr j = kron_partial(cx, y, i);
+        Expr g = cx.matmul(cx.transpose(j), cx.vec(ybar));
+        return z.is_row(sa) ? cx.transpose(g) : g;
+    }
     case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ)
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     default:
@@ -110,11 +129,14 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
 // The number of entries of a scalar or vector shape, as one size.
 Dim length(const SizeTable& z, Shape s) { return z.is_one(s.cols) ? s.rows : s.cols; }
 
+// The vector chain rule accumulated forward: J(y) = ∂vec(y)/∂vec(x), numel(y) × numel(x),
+// from the arguments' Jacobians. Matrix-valued nodes get the Kronecker forms of the
+// Matrix Cookbook: vec(A B) = (Bᵀ ⊗ I) vec A + (I ⊗ A) vec B, vec(Aᵀ) = K vec A.
 class Forward {
 public:
-    Forward(Context& cx, Expr x) : cx_(cx), x_(x), depends_(x), n_(length(cx.sizes(), cx.shape(x))) {}
+    Forward(Context& cx, Expr x) : cx_(cx), x_(x), depends_(x), n_(numel_dim(cx.shape(x))) {}
 
-    // ∂y/∂x, numel(y) × numel(x); nullptr for a structural zero.
+    // ∂vec y/∂vec x; nullptr for a structural zero.
     Expr jac(Expr y) {
         if (!depends_(y)) return nullptr;
         auto it = memo_.find(y);
@@ -126,64 +148,99 @@ public:
 
 private:
     SizeTable& z() { return cx_.sizes(); }
-    bool is_vec(Expr e) { return !z().is_matrix(cx_.shape(e)); }
-    // A vector or scalar as a column (vec order of a row vector is its transpose).
-    Expr column(Expr e) { return z().is_row(cx_.shape(e)) ? cx_.transpose(e) : e; }
-    Expr row(Expr e) { return z().is_vector(cx_.shape(e)) ? cx_.transpose(e) : e; }
+    Shape shape(Expr e) { return cx_.shape(e); }
+    bool is_vec(Expr e) { return !z().is_matrix(shape(e)); }
+    Dim numel_dim(Shape s) { return z().product(s.rows, s.cols); }
+    // The entries of e as a column, in vec order (a row vector is transposed).
+    Expr column(Expr e) { return cx_.vec(e); }
+    Expr row(Expr e) { return cx_.transpose(column(e)); }
     Expr plus(Expr acc, Expr term) { return !term ? acc : !acc ? term : cx_.add(acc, term); }
     [[noreturn]] void unsupported(Expr y) {
         throw UnsupportedDerivative(fmt::format(
-            "the Jacobian through a matrix-valued {} that depends on the variable is not supported yet",
-            y->op->name));
+            "the Jacobian through {} of a matrix that depends on the variable is not supported yet", y->op->name));
+    }
+
+    // J(a) carried to the shape of y, where a is broadcast over y (§1): a scalar reaches
+    // every entry, a row vector every row, a column every column.
+    Expr spread(Expr a, Expr ja, Shape sy) {
+        Shape sa = shape(a);
+        if (z().same(sa, sy)) return ja;
+        if (z().is_scalar(sa)) return cx_.matmul(cx_.ones(Shape{numel_dim(sy), 1}), ja);
+        if (z().is_one(sa.rows))  // vec(1 r) = (I ⊗ 1) vec r
+            return cx_.matmul(cx_.kron(cx_.identity(sy.cols), cx_.ones(Shape{sy.rows, 1})), ja);
+        // vec(c 1ᵀ) = (1 ⊗ I) c
+        return cx_.matmul(cx_.kron(cx_.ones(Shape{sy.cols, 1}), cx_.identity(sy.rows)), ja);
+    }
+
+    Expr elementwise(Expr y) {
+        const std::vector<Expr>& a = y->args;
+        Shape sy = shape(y);
+        Expr sum = nullptr;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            Expr ja = jac(a[i]);
+            if (!ja) continue;
+            Expr d = elementwise_partial(cx_, y, i);
+            if (cx_.is_zero(d)) continue;
+            Expr term;
+            if (cx_.is_scalar(a[i]) && !cx_.is_scalar(y)) {
+                // Vector–scalar expansion: the scalar's change reaches every entry.
+                Expr dy = cx_.is_scalar(d) ? cx_.mul(d, cx_.ones(Shape{numel_dim(sy), 1})) : column(d);
+                term = cx_.matmul(dy, ja);
+            } else {
+                Expr j = spread(a[i], ja, sy);
+                if (cx_.is_one(d)) term = j;
+                else if (cx_.is_constant(d, -1)) term = cx_.neg(j);
+                else if (cx_.is_scalar(d)) term = cx_.mul(d, j);
+                else {
+                    if (!z().same(shape(d), sy)) d = cx_.mul(d, cx_.ones(sy));  // broadcast to y
+                    term = cx_.matmul(cx_.diag(column(d)), j);  // a diagonal Jacobian
+                }
+            }
+            sum = plus(sum, term);
+        }
+        return sum;
+    }
+
+    Expr matmul(Expr y) {
+        const std::vector<Expr>& a = y->args;
+        // diag(v) b is the elementwise product v ⊙ b.
+        if (a[0]->op->kind == Kind::Diag && z().is_one(shape(a[1]).cols))
+            return jac(cx_.mul(column(a[0]->args[0]), a[1]));
+        Shape sa = shape(a[0]), sb = shape(a[1]);
+        Expr sum = nullptr;
+        if (Expr ja = jac(a[0])) {  // vec(A B) = (Bᵀ ⊗ I) vec A; a row vector: Bᵀ aᵀ
+            Expr left = z().is_one(sa.rows) ? cx_.transpose(a[1]) : cx_.kron(cx_.transpose(a[1]), cx_.identity(sa.rows));
+            sum = plus(sum, cx_.matmul(left, ja));
+        }
+        if (Expr jb = jac(a[1])) {  // vec(A B) = (I ⊗ A) vec B; a column: A b
+            Expr left = z().is_one(sb.cols) ? a[0] : cx_.kron(cx_.identity(sb.cols), a[0]);
+            sum = plus(sum, cx_.matmul(left, jb));
+        }
+        return sum;
     }
 
     Expr compute(Expr y) {
         if (y == x_) return cx_.identity(n_);
-        if (!is_vec(y)) unsupported(y);
         const std::vector<Expr>& a = y->args;
+        auto through = [&](Expr local_row, Expr arg) { return cx_.matmul(local_row, jac(arg)); };
         switch (y->op->kind) {
-        case Kind::Elementwise: {
-            Expr sum = nullptr;
-            for (std::size_t i = 0; i < a.size(); ++i) {
-                Expr ja = jac(a[i]);
-                if (!ja) continue;
-                Expr d = elementwise_partial(cx_, y, i);
-                if (cx_.is_zero(d)) continue;
-                Expr term;
-                if (cx_.is_scalar(a[i]) && !cx_.is_scalar(y)) {
-                    // Vector–scalar expansion: the scalar's change reaches every entry.
-                    Expr spread = cx_.is_scalar(d) ? cx_.mul(d, cx_.ones(Shape{length(z(), cx_.shape(y)), 1})) : column(d);
-                    term = cx_.matmul(spread, ja);
-                } else if (cx_.is_one(d)) {
-                    term = ja;
-                } else if (cx_.is_constant(d, -1)) {
-                    term = cx_.neg(ja);
-                } else if (cx_.is_scalar(d)) {
-                    term = cx_.mul(d, ja);
-                } else {
-                    term = cx_.matmul(cx_.diag(column(d)), ja);  // a diagonal Jacobian
-                }
-                sum = plus(sum, term);
-            }
-            return sum;
+        case Kind::Elementwise:
+            return elementwise(y);
+        case Kind::MatMul:
+            return matmul(y);
+        case Kind::Transpose: {
+            Shape sa = shape(a[0]);
+            Expr ja = jac(a[0]);
+            return is_vec(a[0]) ? ja : cx_.matmul(cx_.commutation(sa.rows, sa.cols), ja);
         }
-        case Kind::MatMul: {
-            // diag(v) b is the elementwise product v ⊙ b.
-            if (a[0]->op->kind == Kind::Diag && z().is_one(cx_.shape(a[1]).cols))
-                return jac(cx_.mul(column(a[0]->args[0]), a[1]));
-            Expr sum = nullptr;
-            if (Expr ja = jac(a[0])) {
-                if (!z().is_one(cx_.shape(a[0]).rows)) unsupported(a[0]);
-                sum = plus(sum, cx_.matmul(cx_.transpose(a[1]), ja));  // vec(a B) = Bᵀ aᵀ
-            }
-            if (Expr jb = jac(a[1])) {
-                if (!z().is_one(cx_.shape(a[1]).cols)) unsupported(a[1]);
-                sum = plus(sum, cx_.matmul(a[0], jb));
-            }
-            return sum;
-        }
-        case Kind::Transpose:
+        case Kind::Vec:
             return jac(a[0]);
+        case Kind::Kron: {
+            Expr sum = nullptr;
+            for (std::size_t i = 0; i < 2; ++i)
+                if (Expr ja = jac(a[i])) sum = plus(sum, cx_.matmul(kron_partial(cx_, y, i), ja));
+            return sum;
+        }
         case Kind::Dot: {
             Expr sum = nullptr;
             if (Expr ja = jac(a[0])) sum = plus(sum, cx_.matmul(row(a[1]), ja));
@@ -192,39 +249,43 @@ private:
         }
         case Kind::Sum:
         case Kind::Mean: {
-            if (!is_vec(a[0])) unsupported(a[0]);
-            Expr ja = jac(a[0]);
-            Expr s = cx_.matmul(cx_.ones(Shape{1, length(z(), cx_.shape(a[0]))}), ja);
-            return y->op->kind == Kind::Sum ? s : cx_.div(s, cx_.numel(cx_.shape(a[0])));
+            Expr s = through(cx_.ones(Shape{1, numel_dim(shape(a[0]))}), a[0]);
+            return y->op->kind == Kind::Sum ? s : cx_.div(s, cx_.numel(shape(a[0])));
         }
         case Kind::Norm:
-            if (!is_vec(a[0])) unsupported(a[0]);
-            return cx_.matmul(row(cx_.div(a[0], y)), jac(a[0]));
+            return through(row(cx_.div(a[0], y)), a[0]);
         case Kind::Norm1:
-            if (!is_vec(a[0])) unsupported(a[0]);
-            return cx_.matmul(row(cx_.apply("sign", a[0])), jac(a[0]));
+            return through(row(cx_.apply("sign", a[0])), a[0]);
         case Kind::LogSumExp:
-            if (!is_vec(a[0])) unsupported(a[0]);
-            return cx_.matmul(row(cx_.apply("softmax", a[0])), jac(a[0]));
+            return through(row(is_vec(a[0]) ? cx_.apply("softmax", a[0]) : cx_.apply("exp", cx_.sub(a[0], y))), a[0]);
+        case Kind::Trace:  // tr A = vec(I)ᵀ vec A
+            return through(row(cx_.identity(shape(a[0]).rows)), a[0]);
+        case Kind::Det:  // d det A = det A vec(A⁻ᵀ)ᵀ d vec A
+            return cx_.mul(y, through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]));
+        case Kind::LogDet:
+            return through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]);
+        case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
+            return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
             // The softmax's Jacobian, kept as diag(p) − p pᵀ.
             Expr p = column(y);
-            return cx_.matmul(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), jac(a[0]));
+            return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
         }
         case Kind::DiagPart: {
             // diag(u vᵀ) = u ⊙ v: the diagonal of an outer product.
             Expr m = a[0];
-            if (m->op->kind == Kind::MatMul && z().is_one(cx_.shape(m->args[0]).cols))
+            if (m->op->kind == Kind::MatMul && z().is_one(shape(m->args[0]).cols))
                 return jac(cx_.mul(m->args[0], column(m->args[1])));
-            unsupported(m);
+            unsupported(y);
         }
         case Kind::Stack: {
             // Blocks along the vector: the Jacobian stacks the blocks' Jacobians.
+            if (!is_vec(y)) unsupported(y);
             std::vector<Expr> parts;
             for (Expr b : a) {
-                if (!is_vec(b)) unsupported(b);
+                if (!is_vec(b)) unsupported(y);
                 Expr jb = jac(b);
-                parts.push_back(jb ? jb : cx_.zeros(Shape{length(z(), cx_.shape(b)), n_}));
+                parts.push_back(jb ? jb : cx_.zeros(Shape{length(z(), shape(b)), n_}));
             }
             return cx_.stack(parts, 1);
         }
@@ -281,12 +342,16 @@ Expr gradient(Context& cx, Expr f, Expr x) {
 }
 
 Expr jacobian(Context& cx, Expr f, Expr x) {
-    SizeTable& z = cx.sizes();
-    if (z.is_matrix(cx.shape(x)) || z.is_matrix(cx.shape(f)))
-        throw UnsupportedDerivative("Jacobians of or with respect to matrices (∂vec F/∂vec X) are not supported yet");
     Forward fwd(cx, x);
     Expr j = fwd.jac(f);
-    return j ? j : cx.zeros(Shape{length(z, cx.shape(f)), length(z, cx.shape(x))});
+    Shape sf = cx.shape(f), sx = cx.shape(x);
+    SizeTable& z = cx.sizes();
+    return j ? j : cx.zeros(Shape{z.product(sf.rows, sf.cols), z.product(sx.rows, sx.cols)});
+}
+
+Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
 }
 
 Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {

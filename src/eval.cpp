@@ -29,6 +29,15 @@ Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
     d = sizes.resolve(d);
     if (!is_symbol(d)) return static_cast<Index>(d);
     if (auto it = env.sizes.find(d); it != env.sizes.end()) return it->second;
+    if (const std::vector<Dim>& factors = sizes.factors(d); !factors.empty()) {
+        Index product = 1;
+        for (Dim f : factors) {
+            Index x = concrete_dim(sizes, f, env);
+            if (product > kMaxEntries / x) throw InputError(fmt::format("the size {} is too large to evaluate", sizes.name(d)));
+            product *= x;
+        }
+        return product;
+    }
     // A key recorded before a later unification made another symbol the representative.
     for (const auto& [key, value] : env.sizes)
         if (sizes.resolve(key) == d) return value;
@@ -56,6 +65,23 @@ std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
 }
 
 std::string describe_dims(Index r, Index c) { return fmt::format("{}×{}", r, c); }
+
+// Kronecker products and commutation matrices can be applied without being formed.
+bool structured(Expr e) { return e->op->kind == Kind::Kron || e->op->kind == Kind::Commutation; }
+
+// K(m,n): K vec(A) = vec(Aᵀ) for A m×n.
+MatrixXd commutation_matrix(Index m, Index n) {
+    MatrixXd k = MatrixXd::Zero(m * n, m * n);
+    for (Index i = 0; i < m; ++i)
+        for (Index j = 0; j < n; ++j) k(j + i * n, i + j * m) = 1.0;
+    return k;
+}
+
+std::vector<std::size_t> root_slots_of(std::span<const Expr> roots, const std::vector<std::size_t>& slot_of) {
+    std::vector<std::size_t> out;
+    for (Expr r : roots) out.push_back(slot_of[r->id]);
+    return out;
+}
 
 }  // namespace
 
@@ -99,7 +125,8 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                          rows, cols));
         total += rows * cols;
         if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
-        Slot s{e, rows, cols, {}, {}, nullptr};
+        Slot s{e, rows, cols, {}, {}, nullptr, false, 0};
+        if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
         for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
         slot_of[e->id] = slots_.size();
         switch (e->op->kind) {
@@ -114,14 +141,40 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         case Kind::Size:
             s.buffer = MatrixXd::Constant(1, 1, static_cast<double>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
+        case Kind::Kron:
+        case Kind::Commutation:
+            break;  // formed below only when something needs the matrix itself
         default:
             s.buffer.resize(rows, cols);
         }
         slots_.push_back(std::move(s));
     }
+    // A Kronecker product or commutation matrix that only ever multiplies is applied by
+    // the product instead of being formed (it may be n²×n² where its uses are n×n²).
+    std::vector<char> dense(slots_.size(), 0);
+    for (std::size_t r : root_slots_of(roots, slot_of)) dense[r] = 1;
+    for (const Slot& s : slots_) {
+        bool product = s.node->op->kind == Kind::MatMul;
+        for (std::size_t a : s.args)
+            if (!product) dense[a] = 1;
+        // At most one implicit factor per product: the other is formed.
+        if (product && structured(slots_[s.args[0]].node) && structured(slots_[s.args[1]].node)) dense[s.args[1]] = 1;
+    }
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (structured(s.node) && !dense[i]) {
+            s.implicit = true;
+            total -= s.rows * s.cols;
+            s.buffer.resize(0, 0);
+        } else if (s.node->op->kind == Kind::Commutation) {
+            s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m);
+        }
+    }
     // Buffers no longer move: point every computed slot at its own.
-    for (Slot& s : slots_)
+    for (Slot& s : slots_) {
+        if (s.node->op->kind == Kind::Kron && !s.implicit) s.buffer.resize(s.rows, s.cols);
         if (s.node->op->kind != Kind::Variable) s.value = &s.buffer;
+    }
     // Elementwise arguments must broadcast to the result as the shape rules promise.
     for (const Slot& s : slots_) {
         if (s.node->op->kind != Kind::Elementwise) continue;
@@ -161,9 +214,10 @@ void Evaluator::run(const Env& env) {
         case Kind::Constant:
         case Kind::Identity:
         case Kind::Size:
+        case Kind::Commutation:
             break;  // filled when compiled
         default:
-            step(s);
+            if (!s.implicit) step(s);
         }
     }
 }
@@ -204,7 +258,19 @@ void Evaluator::step(Slot& s) {
         break;
     }
     case Kind::MatMul:
-        out.noalias() = arg(0) * arg(1);
+        if (slots_[s.args[0]].implicit || slots_[s.args[1]].implicit) multiply(s);
+        else out.noalias() = arg(0) * arg(1);
+        break;
+    case Kind::Kron: {
+        const MatrixXd& A = arg(0);
+        const MatrixXd& B = arg(1);
+        for (Index j = 0; j < A.cols(); ++j)
+            for (Index i = 0; i < A.rows(); ++i)
+                out.block(i * B.rows(), j * B.cols(), B.rows(), B.cols()) = A(i, j) * B;
+        break;
+    }
+    case Kind::Vec:
+        out = arg(0).reshaped();
         break;
     case Kind::Transpose:
         out = arg(0).transpose();
@@ -270,6 +336,43 @@ void Evaluator::step(Slot& s) {
     }
     default:
         throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
+    }
+}
+
+// A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
+// column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
+// to the rows; K(m,n) permutes rows, and M K(m,n) columns.
+void Evaluator::multiply(Slot& s) {
+    MatrixXd& out = s.buffer;
+    const bool left = slots_[s.args[0]].implicit;
+    const Slot& factor = slots_[s.args[left ? 0 : 1]];
+    const MatrixXd& M = *slots_[s.args[left ? 1 : 0]].value;
+    if (factor.node->op->kind == Kind::Commutation) {
+        // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
+        const Index m = factor.commutation_m, n = factor.rows / m;
+        for (Index i = 0; i < m; ++i)
+            for (Index j = 0; j < n; ++j) {
+                if (left) out.row(j + i * n) = M.row(i + j * m);
+                else out.col(i + j * m) = M.col(j + i * n);
+            }
+        return;
+    }
+    const MatrixXd& A = *slots_[factor.args[0]].value;
+    const MatrixXd& B = *slots_[factor.args[1]].value;
+    MatrixXd X, Y;  // one column (row) of M as a matrix, and its image
+    if (left) {
+        for (Index k = 0; k < M.cols(); ++k) {
+            X = M.col(k).reshaped(B.cols(), A.cols());
+            Y.noalias() = B * X * A.transpose();
+            out.col(k) = Y.reshaped();
+        }
+    } else {
+        // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M.
+        for (Index r = 0; r < M.rows(); ++r) {
+            X = M.row(r).transpose().reshaped(B.rows(), A.rows());
+            Y.noalias() = B.transpose() * X * A;
+            out.row(r) = Y.reshaped().transpose();
+        }
     }
 }
 

@@ -38,6 +38,9 @@ std::vector<OpInfo> make_table() {
     t.push_back({.name = "eye", .call_names = {"eye"}, .kind = Kind::Identity, .min_args = 0,
                  .max_args = 0, .notation = Notation::Leaf, .ascii = "eye", .unicode = "I",
                  .latex = "I", .rule = "constant"});
+    t.push_back({.name = "commutation", .kind = Kind::Commutation, .min_args = 0, .max_args = 0,
+                 .notation = Notation::Leaf, .ascii = "K", .unicode = "K", .latex = "K",
+                 .rule = "commutation matrix"});
     t.push_back({.name = "size", .kind = Kind::Size, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .rule = "constant"});
 
@@ -213,6 +216,15 @@ std::vector<OpInfo> make_table() {
                  .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .rule = "log-sum-exp"});
     t.push_back({.name = "softmax", .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",
                  .unicode = "softmax", .latex = "\\operatorname{softmax}", .rule = "softmax"});
+    // kron(A, B) prints as A ⊗ B outside ASCII, where the input's ⊗ is the Hadamard
+    // product (design.md §1): the printers write it as a call when ⊗ means Hadamard.
+    t.push_back({.name = "kron", .call_names = {"kron"}, .kind = Kind::Kron, .min_args = 2, .max_args = 2,
+                 .notation = Notation::Infix, .ascii = "kron", .unicode = "⊗", .latex = "\\otimes",
+                 .precedence = 2, .rule = "Kronecker product"});
+    // vec(A) appears in Jacobians with respect to matrices; it is not part of the input
+    // language (`vec` is a type name there).
+    t.push_back({.name = "vec", .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",
+                 .latex = "\\operatorname{vec}", .rule = "vectorisation"});
     t.push_back({.name = "stack", .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
                  .notation = Notation::Special, .rule = "stacking"});
     return t;

@@ -244,7 +244,10 @@ private:
         return juxtaposed(e) || is(e, add_) || is(e, hadamard_) || e->op->kind == Kind::MatMul;
     }
     // An infix operation written as a function call in this style (`dot(a, b)` in ASCII).
-    bool infix_as_call(const OpInfo& op) const { return ascii_ && is_identifier(op.ascii); }
+    // Kronecker products too, when ⊗ is the Hadamard product's symbol (the lecture's style).
+    bool infix_as_call(const OpInfo& op) const {
+        return (ascii_ && is_identifier(op.ascii)) || (op.kind == Kind::Kron && o_.hadamard_as_otimes);
+    }
 
     int precedence(Expr e) const {
         if (name_of(e)) return kAtom;
@@ -252,6 +255,7 @@ private:
         switch (op.kind) {
         case Kind::Variable:
         case Kind::Identity:
+        case Kind::Commutation:
         case Kind::Size:
         case Kind::Stack:
             return kAtom;
@@ -348,6 +352,12 @@ private:
             if (!ascii_) return text(out, std::string(latex_ ? op.latex : op.unicode));
             if (unresolved(e->dim)) return text(out, std::string(op.ascii));
             return text(out, std::string(op.ascii) + "(" + sizes_.name(e->dim) + ")");
+        case Kind::Commutation:  // K(m,n), K_{m,n}
+            if (latex_)
+                return text(out, std::string(op.latex) + "_{" + latex_name(sizes_.name(e->dim), kScalarShape, sizes_) +
+                                     "," + latex_name(sizes_.name(e->dim2), kScalarShape, sizes_) + "}");
+            return text(out, std::string(ascii_ ? op.ascii : op.unicode) + "(" + sizes_.name(e->dim) + "," +
+                                 sizes_.name(e->dim2) + ")");
         case Kind::Constant:
             return text(out, constant_text(e));
         case Kind::Stack:
@@ -431,6 +441,7 @@ private:
         // An optional second argument left at its default is not written: leaky_relu(z).
         if (n == 2 && op.min_args < 2 && number(e->args[1]) && e->args[1]->value == op.default_second) n = 1;
         std::string_view name = spelling(op);
+        if (op.kind == Kind::Kron && !ascii_) name = latex_ ? "\\operatorname{kron}" : op.ascii;  // ⊗ is Hadamard here
         if (op.notation == Notation::Special && !ascii_) {  // ‖x‖
             if (!latex_) {
                 text(out, std::string(name));

@@ -1,5 +1,9 @@
 #include "matcalc/shape.hpp"
 
+#include <algorithm>
+#include <functional>
+#include <stdexcept>
+
 #include <fmt/format.h>
 
 namespace matcalc {
@@ -15,6 +19,7 @@ Dim SizeTable::symbol(std::string_view name) {
     names_.emplace_back(name);
     parent_.push_back(d);
     rigid_.push_back(true);
+    factors_.emplace_back();
     by_name_.emplace(std::string(name), d);
     return d;
 }
@@ -26,7 +31,56 @@ Dim SizeTable::fresh() {
     names_.push_back(std::move(name));
     parent_.push_back(d);
     rigid_.push_back(false);
+    factors_.emplace_back();
     return d;
+}
+
+Dim SizeTable::product(Dim a, Dim b) {
+    a = resolve(a);
+    b = resolve(b);
+    if (a == 1) return b;
+    if (b == 1) return a;
+    // Flatten to an integer coefficient times symbols in creation order, so that m·n,
+    // n·m and (m·n)·1 are one size.
+    Dim coefficient = 1;
+    std::vector<Dim> symbols;
+    for (Dim d : {a, b}) {
+        const std::vector<Dim>& f = factors(d);
+        for (Dim p : f.empty() ? std::vector<Dim>{d} : f) {
+            p = resolve(p);
+            if (is_symbol(p)) {
+                symbols.push_back(p);
+            } else {
+                if (coefficient > (Dim{1} << 40) / p) throw std::overflow_error("a size product is too large");
+                coefficient *= p;
+            }
+        }
+    }
+    if (symbols.empty()) return coefficient;
+    std::sort(symbols.begin(), symbols.end(), std::greater<>());  // -1 (the oldest) first
+    std::vector<Dim> all;
+    if (coefficient != 1) all.push_back(coefficient);
+    all.insert(all.end(), symbols.begin(), symbols.end());
+    if (all.size() == 1) return all[0];
+    std::string key, text;
+    for (Dim d : all) {
+        key += std::to_string(d) + ",";
+        text += (text.empty() ? "" : "*") + name(d);
+    }
+    if (auto it = products_.find(key); it != products_.end()) return it->second;
+    Dim d = symbol_at(names_.size());
+    names_.push_back(text);
+    parent_.push_back(d);
+    rigid_.push_back(true);
+    factors_.push_back(all);
+    products_.emplace(std::move(key), d);
+    return d;
+}
+
+const std::vector<Dim>& SizeTable::factors(Dim d) const {
+    static const std::vector<Dim> none;
+    d = resolve(d);
+    return is_symbol(d) ? factors_[index_of(d)] : none;
 }
 
 Dim SizeTable::find(std::string_view name) const {

@@ -1,13 +1,96 @@
-// Rewrite rules for matrix products: inverses that cancel, Kronecker products and the
-// commutation matrix. Registered after the rules of simplify.cpp.
+// Rewrite rules for Kronecker products and the commutation matrix, the pieces of
+// Jacobians with respect to matrices (∂vec F/∂vec X). Registered after the rules of
+// simplify.cpp. The mixed-product rule (A ⊗ B)(C ⊗ D) = A C ⊗ B D does most of the work:
+// the chain (Bᵀ ⊗ I)(I ⊗ A) of ∂vec(A X B)/∂vec(X) becomes the textbook Bᵀ ⊗ A.
 #include "simplify_internal.hpp"
 
 #include "matcalc/ops.hpp"
 
 namespace matcalc::rules {
 
+namespace {
+
+bool is(Expr e, Kind kind) { return e->op->kind == kind; }
+Expr arg(Expr e, std::size_t i) { return e->args[i]; }
+
+// A ⊗ B and C ⊗ D whose products A C and B D are defined.
+bool mixable(Context& cx, Expr ab, Expr cd) {
+    if (!is(ab, Kind::Kron) || !is(cd, Kind::Kron)) return false;
+    SizeTable& z = cx.sizes();
+    return z.same(cx.shape(arg(ab, 0)).cols, cx.shape(arg(cd, 0)).rows) &&
+           z.same(cx.shape(arg(ab, 1)).cols, cx.shape(arg(cd, 1)).rows);
+}
+Expr mixed(Context& cx, Expr ab, Expr cd) {
+    return cx.kron(cx.matmul(arg(ab, 0), arg(cd, 0)), cx.matmul(arg(ab, 1), arg(cd, 1)));
+}
+
+// (A ⊗ B)(C ⊗ D) = A C ⊗ B D, also inside a longer chain: (A ⊗ B)((C ⊗ D) M).
+Expr mixed_product(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    Expr l = arg(e, 0), r = arg(e, 1);
+    if (mixable(cx, l, r)) return mixed(cx, l, r);
+    if (is(r, Kind::MatMul) && mixable(cx, l, arg(r, 0))) return cx.matmul(mixed(cx, l, arg(r, 0)), arg(r, 1));
+    if (is(l, Kind::MatMul) && mixable(cx, arg(l, 1), r)) return cx.matmul(arg(l, 0), mixed(cx, arg(l, 1), r));
+    return nullptr;
+}
+
+// I ⊗ I = I.
+Expr kron_identities(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Kron) || !is(arg(e, 0), Kind::Identity) || !is(arg(e, 1), Kind::Identity)) return nullptr;
+    return cx.identity(cx.shape(e).rows);
+}
+
+// (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ.
+Expr kron_transpose(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Kron)) return nullptr;
+    Expr k = arg(e, 0);
+    return cx.kron(cx.transpose(arg(k, 0)), cx.transpose(arg(k, 1)));
+}
+
+// A factor with one row (or column) passes a product through: M (a ⊗ B) = a ⊗ M B for a
+// row a, since M = 1 ⊗ M. So diag(d)(xᵀ ⊗ I) = xᵀ ⊗ diag(d), and a row vector gᵀ times
+// (xᵀ ⊗ I) is xᵀ ⊗ gᵀ, the vec of the matrix g xᵀ.
+Expr kron_absorb(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    Expr l = arg(e, 0), r = arg(e, 1);
+    SizeTable& z = cx.sizes();
+    if (is(r, Kind::Kron) && !is(l, Kind::Kron)) {
+        Expr a = arg(r, 0), b = arg(r, 1);
+        if (z.is_one(cx.shape(a).rows)) return cx.kron(a, cx.matmul(l, b));
+        if (z.is_one(cx.shape(b).rows)) return cx.kron(cx.matmul(l, a), b);
+    }
+    if (is(l, Kind::Kron) && !is(r, Kind::Kron)) {
+        Expr a = arg(l, 0), b = arg(l, 1);
+        if (z.is_one(cx.shape(a).cols)) return cx.kron(a, cx.matmul(b, r));
+        if (z.is_one(cx.shape(b).cols)) return cx.kron(cx.matmul(a, r), b);
+    }
+    return nullptr;
+}
+
+// K(n,m) K(m,n) = I: the commutation matrix is a permutation, undone by its transpose.
+Expr commutation_inverse(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    Expr l = arg(e, 0), r = arg(e, 1);
+    SizeTable& z = cx.sizes();
+    auto inverse_pair = [&](Expr a, Expr b) {
+        return is(a, Kind::Commutation) && is(b, Kind::Commutation) && z.same(a->dim, b->dim2) &&
+               z.same(a->dim2, b->dim);
+    };
+    if (inverse_pair(l, r)) return cx.identity(cx.shape(e).rows);
+    if (is(r, Kind::MatMul) && inverse_pair(l, arg(r, 0))) return arg(r, 1);
+    return nullptr;
+}
+
+}  // namespace
+
 const std::vector<Rule>& matrix_rules() {
-    static const std::vector<Rule> table = {};
+    static const std::vector<Rule> table = {
+        {"(A ⊗ B)(C ⊗ D) = A C ⊗ B D", mixed_product},
+        {"I ⊗ I = I", kron_identities},
+        {"(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ", kron_transpose},
+        {"M (aᵀ ⊗ B) = aᵀ ⊗ M B", kron_absorb},
+        {"K(n,m) K(m,n) = I", commutation_inverse},
+    };
     return table;
 }
 

@@ -273,6 +273,27 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         CHECK((p - col({0.125, 0.25, 0.625})).cwiseAbs().maxCoeff() < 1e-15);
     };
 
+    cases["kron"] = [&] {
+        Expr B = cx.variable("B", {1, 2});
+        env.values["B"] = rows({{1, 10}});
+        CHECK_SAME(ev(cx.kron(M, B)), rows({{2, 20, 1, 10}, {1, 10, 3, 30}}));
+        CHECK_SAME(ev(cx.kron(B, M)), rows({{2, 1, 20, 10}, {1, 3, 10, 30}}));
+    };
+    cases["vec"] = [&] {
+        Expr A = cx.variable("A3", {2, 3});
+        env.values["A3"] = rows({{1, 2, 3}, {4, 5, 6}});
+        CHECK_SAME(ev(cx.vec(A)), col({1, 4, 2, 5, 3, 6}));  // the columns stacked
+    };
+    cases["commutation"] = [&] {
+        // K(2,3) vec(A) = vec(Aᵀ) for A 2×3.
+        Expr A = cx.variable("A3", {2, 3});
+        env.values["A3"] = rows({{1, 2, 3}, {4, 5, 6}});
+        CHECK_SAME(ev(cx.matmul(cx.commutation(2, 3), cx.vec(A))), col({1, 2, 3, 4, 5, 6}));
+        MatrixXd K = ev(cx.commutation(2, 3));
+        CHECK(K.rows() == 6);
+        CHECK((K * K.transpose() - MatrixXd::Identity(6, 6)).cwiseAbs().maxCoeff() == 0);
+    };
+
     for (const OpInfo& op : op_table()) {
         INFO("operation " << op.name);
         auto it = cases.find(std::string(op.name));

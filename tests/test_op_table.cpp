@@ -119,6 +119,12 @@ std::vector<Case> cases_for(const OpInfo& op) {
         add("softmax(S * x)", {"x"});
         add("log(softmax(x))·y", {"x", "y"});
         break;
+    case Kind::Kron:
+        add("kron(x, u)", {"x", "u"});
+        add("sum(sin(kron(x', y')))", {"x", "y"});
+        add("u' * kron(x', A) * kron(y, x)", {"u", "y"});
+        add("sum(kron(A, S) * kron(x, y))", {"x"});
+        break;
     default:
         break;  // leaves: tested through the spellings that build them, below
     }
@@ -131,8 +137,10 @@ TEST_CASE("every operation: parse each spelling, print back, derivative against 
     int rows_tested = 0;
     for (const OpInfo& op : op_table()) {
         std::vector<Case> cases = cases_for(op);
+        // Leaves, and the notation of Jacobians with respect to matrices (vec, K), which
+        // the language has no spelling for: test_kronecker.cpp covers those.
         bool leaf = op.kind == Kind::Variable || op.kind == Kind::Constant || op.kind == Kind::Identity ||
-                    op.kind == Kind::Size;
+                    op.kind == Kind::Size || op.kind == Kind::Commutation || op.kind == Kind::Vec;
         INFO("operation " << op.name);
         CHECK((leaf || !cases.empty()));
         if (!cases.empty()) ++rows_tested;

@@ -3,7 +3,7 @@
 // multiple of the function's size and a variable reached along several paths gets the
 // sum of their contributions: the total derivative). Vector functions of scalar or
 // vector variables get their Jacobian by the vector chain rule, J(f∘g) = J(f) J(g),
-// accumulated forward. The results are raw: the simplifier makes them readable.
+// accumulated forward, with Kronecker products where matrices meet. The results are raw: the simplifier makes them readable.
 #pragma once
 
 #include <stdexcept>
@@ -24,8 +24,13 @@ struct UnsupportedDerivative : std::runtime_error {
 // ∇_x f for a scalar f: an expression shaped like x.
 Expr gradient(Context& cx, Expr f, Expr x);
 
-// ∂f/∂x for f and x scalars or vectors: numel(f) × numel(x) (numerator layout).
+// ∂vec(f)/∂vec(x): numel(f) × numel(x) (numerator layout), with Kronecker products and
+// the commutation matrix for matrices (∂vec(W x)/∂vec(W) = xᵀ ⊗ I).
 Expr jacobian(Context& cx, Expr f, Expr x);
+
+// The Hessian ∂²f/∂vec(x)² of a scalar f: the Jacobian of its gradient, numel(x) ×
+// numel(x). `grad` may pass the gradient already taken (and simplified).
+Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
 // The derivative as design.md §2 prints it: the Jacobian in numerator layout (a row
 // vector for scalar f and vector x), the gradient (shape of x) for a matrix x; with

@@ -98,7 +98,12 @@ private:
         std::vector<std::size_t> args;  // slots of the arguments
         Eigen::MatrixXd buffer;         // the result (unused for variables)
         const Eigen::MatrixXd* value;   // &buffer, or the variable's value in the Env
+        // A Kronecker product or commutation matrix used only as a factor of matrix
+        // products: never formed, the products apply it (see multiply()).
+        bool implicit = false;
+        Eigen::Index commutation_m = 0;  // K(m,n): its m
     };
+    void multiply(Slot& s);
     void step(Slot& s);
 
     std::vector<Slot> slots_;

@@ -27,7 +27,8 @@ struct Node {
     std::vector<Expr> args;
     Shape shape;          // as constructed; read through Context::shape() to resolve symbols
     double value = 0.0;   // Constant: the value of every entry
-    Dim dim = 0;          // Size: the size used as a number; Identity: its order
+    Dim dim = 0;          // Size: the size used as a number; Identity: its order; Commutation: m
+    Dim dim2 = 0;         // Commutation: n (K(m,n) vec(A) = vec(Aᵀ) for an m×n matrix A)
     int param = 0;        // Stack: blocks per row
     std::string name;     // Variable
     std::uint32_t id = 0; // creation order: a topological order of the DAG
@@ -61,6 +62,8 @@ public:
     Expr ones(Shape shape) { return constant(1.0, shape); }
     Expr identity(Dim n);
     Expr size(Dim d);  // a size such as N used as a number (mean's 1/N)
+    // The commutation matrix K(m,n): mn×mn, K(m,n) vec(A) = vec(Aᵀ) for A m×n.
+    Expr commutation(Dim m, Dim n);
 
     // Operations (shape-checked; throw ShapeError).
     Expr apply(const OpInfo& op, std::span<const Expr> args);  // any table operation
@@ -81,6 +84,8 @@ public:
     Expr dot(Expr a, Expr b) { return apply("dot", a, b); }
     Expr sum(Expr a) { return apply("sum", a); }
     Expr diag(Expr v) { return apply("diag", v); }
+    Expr kron(Expr a, Expr b) { return apply("kron", a, b); }
+    Expr vec(Expr a) { return apply("vec", a); }  // a column: the columns of a stacked
     // `*` of the language: scaling when either side is a scalar, else the matrix product.
     Expr times(Expr a, Expr b);
     // [a, b; c, d]: blocks in row-major order, `blocks_per_row` of them in each row.

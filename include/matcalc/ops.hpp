@@ -18,13 +18,15 @@ namespace matcalc {
 
 enum class Kind : std::uint8_t {
     // Leaves.
-    Variable, Constant, Identity, Size,
+    Variable, Constant, Identity, Size, Commutation,
     // Table-driven elementwise functions of one or two arguments, broadcasting (§1).
     Elementwise,
     // Structural operations with hand-written rules.
     MatMul, Transpose, Dot, Sum, Mean, Norm, Norm1, Diag, DiagPart, Stack,
     // Matrix functions and the softmax family.
     Trace, Det, LogDet, Inverse, LogSumExp, Softmax,
+    // Kronecker calculus (∂vec F/∂vec X): kron(A, B) and vec(A), the columns stacked.
+    Kron, Vec,
 };
 
 // How an operation is written.

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace matcalc {
@@ -32,6 +33,13 @@ public:
     // A flexible size whose value comes from context (`vector(1)` in `x + vector(1)`):
     // it unifies with anything.
     Dim fresh();
+    // a·b, the number of entries of an a×b block (vec of a matrix, Kronecker products):
+    // an integer when both sizes are, else a symbol that stands for the product, the same
+    // one for the same factors. Too large a product of integers throws std::overflow_error.
+    Dim product(Dim a, Dim b);
+    // The factors of a product symbol (an integer coefficient, if any, first; then the
+    // symbols), or an empty list for any other size.
+    const std::vector<Dim>& factors(Dim d) const;
     // The symbol named `name` if it exists, else 0.
     Dim find(std::string_view name) const;
     // The representative of d: an integer when d is bound to one, else the oldest symbol.
@@ -58,6 +66,8 @@ private:
     std::vector<std::string> names_;
     mutable std::vector<Dim> parent_;  // per symbol: itself, another symbol, or an integer
     std::vector<bool> rigid_;
+    std::vector<std::vector<Dim>> factors_;  // per symbol: empty unless a product
+    std::unordered_map<std::string, Dim> products_;  // factors' key -> product symbol
     std::unordered_map<std::string, Dim> by_name_;
 };
 
