@@ -73,7 +73,7 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
     SizeTable& sizes = cx.sizes();
     for (std::size_t i = 0; i < sizes.symbol_count(); ++i) {
         Dim d = sizes.resolve(-static_cast<Dim>(i) - 1);
-        if (is_symbol(d) && !base.sizes.count(d) && sizes.factors(d).empty()) base.sizes[d] = std::uniform_int_distribution<int>(2, 4)(rng);
+        if (is_symbol(d) && !base.sizes.count(d) && sizes.factors(d).empty() && sizes.terms(d).empty()) base.sizes[d] = std::uniform_int_distribution<int>(2, 4)(rng);
     }
     std::vector<Expr> roots{f};
     roots.insert(roots.end(), derivatives.begin(), derivatives.end());

@@ -65,6 +65,7 @@ Expr Context::intern(Node node) {
 Expr Context::with_args(Expr e, std::vector<Expr> args) {
     if (args == e->args) return e;
     if (e->op->kind == Kind::Stack) return stack(args, e->param);
+    if (e->op->kind == Kind::Block) return block(args[0], e->dim, e->dim2, e->shape);
     return apply(*e->op, args);
 }
 
@@ -160,6 +161,33 @@ Expr Context::commutation(Dim m, Dim n) {
     node.dim = m;
     node.dim2 = n;
     node.shape = {mn, mn};
+    return intern(std::move(node));
+}
+
+Expr Context::block(Expr a, Dim row, Dim col, Shape s) {
+    s = sizes_.resolve(s);
+    if (row == 0 && col == 0 && sizes_.same(s, shape(a))) return a;
+    if (a->op->kind == Kind::Constant) return constant(a->value, s);
+    if (a->op->kind == Kind::Stack) {
+        // Walk the grid of blocks to the one starting at (row, col).
+        std::size_t per_row = static_cast<std::size_t>(a->param);
+        Dim top = 0;
+        for (std::size_t first = 0; first < a->args.size(); first += per_row) {
+            Dim left = 0;
+            for (std::size_t j = first; j < first + per_row; ++j) {
+                Shape b = shape(a->args[j]);
+                if (sizes_.same(top, row) && sizes_.same(left, col) && sizes_.same(b, s)) return a->args[j];
+                left = sizes_.sum(left, b.cols);
+            }
+            top = sizes_.sum(top, shape(a->args[first]).rows);
+        }
+    }
+    Node node;
+    node.op = &op_of(Kind::Block);
+    node.args = {a};
+    node.dim = sizes_.resolve(row);
+    node.dim2 = sizes_.resolve(col);
+    node.shape = s;
     return intern(std::move(node));
 }
 
@@ -328,6 +356,8 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
         node.shape = {sizes_.product(a.rows, b.rows), sizes_.product(a.cols, b.cols)};
         break;
     }
+    case Kind::Block:
+        throw std::logic_error("a block needs its offsets: Context::block");
     case Kind::Vec: {
         Shape a = shape(args[0]);
         if (sizes_.is_one(a.cols)) return args[0];
@@ -358,20 +388,14 @@ Expr Context::stack(std::span<const Expr> blocks, int blocks_per_row) {
                 throw ShapeError(fmt::format("entries of row {} of a matrix literal have different heights ({} and {})",
                                              r + 1, sizes_.name(row_height), sizes_.name(s.rows)));
             Dim w = sizes_.resolve(s.cols);
-            if (is_symbol(w) && blocks_per_row > 1)
-                throw ShapeError(fmt::format("stacking blocks of symbolic width {} side by side is not supported; declare an integer size",
-                                             sizes_.name(w)));
-            width = blocks_per_row == 1 ? w : width + w;
+            width = c == 0 ? w : sizes_.sum(width, w);
         }
         if (r == 0) total_cols = width;
         else if (!sizes_.unify(total_cols, width))
             throw ShapeError(fmt::format("rows of a matrix literal have different widths ({} and {})",
                                          sizes_.name(total_cols), sizes_.name(width)));
         Dim h = sizes_.resolve(row_height);
-        if (is_symbol(h) && rows > 1)
-            throw ShapeError(fmt::format("stacking blocks of symbolic height {} is not supported; declare an integer size",
-                                         sizes_.name(h)));
-        total_rows = rows == 1 ? h : total_rows + h;
+        total_rows = r == 0 ? h : sizes_.sum(total_rows, h);
     }
     Node node;
     node.op = &op_of(Kind::Stack);

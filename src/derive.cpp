@@ -119,6 +119,40 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         Expr g = cx.matmul(cx.transpose(j), cx.vec(ybar));
         return z.is_row(sa) ? cx.transpose(g) : g;
     }
+    case Kind::Stack: {  // each block gets its block of the adjoint
+        std::size_t per_row = static_cast<std::size_t>(y->param);
+        Dim top = 0, left = 0;
+        for (std::size_t j = 0; j < i; ++j) {
+            Shape b = cx.shape(a[j]);
+            if ((j + 1) % per_row == 0) {
+                top = z.sum(top, b.rows);
+                left = 0;
+            } else {
+                left = z.sum(left, b.cols);
+            }
+        }
+        return cx.block(ybar, top, left, sa);
+    }
+    case Kind::Block: {
+        // Only the block's entries: the rest of the argument's adjoint is zero.
+        Shape whole = sa, s = cx.shape(y);
+        if (is_symbol(whole.rows) || is_symbol(whole.cols) || is_symbol(s.rows) || is_symbol(s.cols) ||
+            is_symbol(y->dim) || is_symbol(y->dim2))
+            throw UnsupportedDerivative("the gradient through a block of a matrix of symbolic size");
+        std::vector<Expr> parts;
+        auto zeros = [&](Dim r, Dim c) { return cx.zeros(Shape{r, c}); };
+        Dim r0 = y->dim, c0 = y->dim2, r1 = whole.rows - r0 - s.rows, c1 = whole.cols - c0 - s.cols;
+        // [0 0 0; 0 ȳ 0; 0 0 0] without the empty rows and columns.
+        std::vector<Expr> middle;
+        if (c0) middle.push_back(zeros(s.rows, c0));
+        middle.push_back(ybar);
+        if (c1) middle.push_back(zeros(s.rows, c1));
+        Expr band = cx.stack(middle, static_cast<int>(middle.size()));
+        if (r0) parts.push_back(zeros(r0, whole.cols));
+        parts.push_back(band);
+        if (r1) parts.push_back(zeros(r1, whole.cols));
+        return cx.stack(parts, 1);
+    }
     case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ)
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     default:
@@ -235,6 +269,17 @@ private:
         }
         case Kind::Vec:
             return jac(a[0]);
+        case Kind::Diag: {  // vec(diag(v)) = diag(vec(I)) (1 ⊗ I) v: v in every column, masked
+            Dim n = shape(y).rows;
+            Expr mask = cx_.diag(cx_.vec(cx_.identity(n)));
+            return cx_.matmul(cx_.matmul(mask, cx_.kron(cx_.ones(Shape{n, 1}), cx_.identity(n))), jac(a[0]));
+        }
+        case Kind::Block: {  // the block's rows of vec: a selection, as a block of J
+            Shape whole = shape(a[0]), s = shape(y);
+            if (!is_vec(a[0]) || !is_vec(y)) unsupported(y);
+            Dim offset = z().is_one(whole.cols) ? y->dim : y->dim2;
+            return cx_.block(jac(a[0]), offset, 0, Shape{length(z(), s), n_});
+        }
         case Kind::Kron: {
             Expr sum = nullptr;
             for (std::size_t i = 0; i < 2; ++i)
@@ -276,16 +321,21 @@ private:
             Expr m = a[0];
             if (m->op->kind == Kind::MatMul && z().is_one(shape(m->args[0]).cols))
                 return jac(cx_.mul(m->args[0], column(m->args[1])));
-            unsupported(y);
+            // diag(A) = (I ⊙ A) 1 = (1ᵀ ⊗ I) diag(vec(I)) vec(A)
+            Dim n = shape(y).rows;
+            Expr mask = cx_.diag(cx_.vec(cx_.identity(n)));
+            return cx_.matmul(cx_.matmul(cx_.kron(cx_.ones(Shape{1, n}), cx_.identity(n)), mask), jac(m));
         }
         case Kind::Stack: {
-            // Blocks along the vector: the Jacobian stacks the blocks' Jacobians.
-            if (!is_vec(y)) unsupported(y);
+            // Blocks side by side ([A, B]: vec stacks vec A on vec B) or vectors one on
+            // another: the Jacobian stacks the blocks' Jacobians.
+            bool one_row = static_cast<std::size_t>(y->param) == a.size();
+            bool column_of_vectors = y->param == 1 && is_vec(y);
+            if (!one_row && !column_of_vectors) unsupported(y);
             std::vector<Expr> parts;
             for (Expr b : a) {
-                if (!is_vec(b)) unsupported(y);
                 Expr jb = jac(b);
-                parts.push_back(jb ? jb : cx_.zeros(Shape{length(z(), shape(b)), n_}));
+                parts.push_back(jb ? jb : cx_.zeros(Shape{numel_dim(shape(b)), n_}));
             }
             return cx_.stack(parts, 1);
         }

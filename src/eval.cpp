@@ -38,6 +38,11 @@ Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
         }
         return product;
     }
+    if (const std::vector<Dim>& terms = sizes.terms(d); !terms.empty()) {
+        Index total = 0;
+        for (Dim t : terms) total += concrete_dim(sizes, t, env);  // each at most kMaxEntries
+        return total;
+    }
     // A key recorded before a later unification made another symbol the representative.
     for (const auto& [key, value] : env.sizes)
         if (sizes.resolve(key) == d) return value;
@@ -125,8 +130,12 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                          rows, cols));
         total += rows * cols;
         if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
-        Slot s{e, rows, cols, {}, {}, nullptr, false, 0};
+        Slot s{e, rows, cols, {}, {}, nullptr, false, 0, 0, 0};
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
+        if (e->op->kind == Kind::Block) {
+            s.top = concrete_dim(cx.sizes(), e->dim, env);
+            s.left = concrete_dim(cx.sizes(), e->dim2, env);
+        }
         for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
         slot_of[e->id] = slots_.size();
         switch (e->op->kind) {
@@ -271,6 +280,9 @@ void Evaluator::step(Slot& s) {
     }
     case Kind::Vec:
         out = arg(0).reshaped();
+        break;
+    case Kind::Block:
+        out = arg(0).block(s.top, s.left, out.rows(), out.cols());
         break;
     case Kind::Transpose:
         out = arg(0).transpose();

@@ -225,6 +225,11 @@ std::vector<OpInfo> make_table() {
     // language (`vec` is a type name there).
     t.push_back({.name = "vec", .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",
                  .latex = "\\operatorname{vec}", .rule = "vectorisation"});
+    // A block of a matrix, written x[2:3] or A[1:2, 2:4] (1-based, inclusive): the gradient
+    // of a stacked block is the matching block of the stack's adjoint. Not in the input
+    // language either.
+    t.push_back({.name = "block", .kind = Kind::Block, .notation = Notation::Postfix, .precedence = 5,
+                 .rule = "block of a stacked matrix"});
     t.push_back({.name = "stack", .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
                  .notation = Notation::Special, .rule = "stacking"});
     return t;

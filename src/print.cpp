@@ -379,6 +379,7 @@ private:
         }
         case Notation::Postfix: {
             Expr a = e->args[0];
+            if (op.kind == Kind::Block) return block(e, out);
             if (!ascii_ && a->op->kind == Kind::Inverse && !name_of(a)) {  // X⁻ᵀ, X^{-\top}
                 Expr m = a->args[0];
                 child(out, m, precedence(m) < kAtom);
@@ -473,6 +474,28 @@ private:
             child(out, e->args[i]);
         }
         text(out, latex_ ? "\\right)" : ")");
+    }
+
+    // x[2:3], A[1:2, 2:4]: 1-based and inclusive, as MATLAB indexes.
+    void block(Expr e, std::vector<Piece>& out) {
+        Expr a = e->args[0];
+        child(out, a, precedence(a) < kAtom);
+        Shape whole = cx_.shape(a), s = cx_.shape(e);
+        auto range = [&](Dim from, Dim size) {
+            from = sizes_.resolve(from);
+            size = sizes_.resolve(size);
+            if (!is_symbol(from) && !is_symbol(size)) return std::to_string(from + 1) + ":" + std::to_string(from + size);
+            std::string first = is_symbol(from) ? sizes_.name(from) + "+1" : std::to_string(from + 1);
+            std::string last = from == 0            ? sizes_.name(size)
+                               : !is_symbol(from) ? sizes_.name(size) + "+" + std::to_string(from)
+                                                  : sizes_.name(from) + "+" + sizes_.name(size);
+            return first + ":" + last;
+        };
+        std::string index;
+        if (sizes_.is_one(whole.cols)) index = range(e->dim, s.rows);
+        else if (sizes_.is_one(whole.rows)) index = range(e->dim2, s.cols);
+        else index = range(e->dim, s.rows) + ", " + range(e->dim2, s.cols);
+        text(out, latex_ ? "_{" + index + "}" : "[" + index + "]");
     }
 
     void stack(Expr e, std::vector<Piece>& out) {

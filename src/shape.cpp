@@ -20,6 +20,7 @@ Dim SizeTable::symbol(std::string_view name) {
     parent_.push_back(d);
     rigid_.push_back(true);
     factors_.emplace_back();
+    terms_.emplace_back();
     by_name_.emplace(std::string(name), d);
     return d;
 }
@@ -32,6 +33,7 @@ Dim SizeTable::fresh() {
     parent_.push_back(d);
     rigid_.push_back(false);
     factors_.emplace_back();
+    terms_.emplace_back();
     return d;
 }
 
@@ -62,18 +64,62 @@ Dim SizeTable::product(Dim a, Dim b) {
     if (coefficient != 1) all.push_back(coefficient);
     all.insert(all.end(), symbols.begin(), symbols.end());
     if (all.size() == 1) return all[0];
-    std::string key, text;
-    for (Dim d : all) {
-        key += std::to_string(d) + ",";
-        text += (text.empty() ? "" : "*") + name(d);
+    return composite('*', std::move(all));
+}
+
+Dim SizeTable::sum(Dim a, Dim b) {
+    a = resolve(a);
+    b = resolve(b);
+    // Flatten to coefficient × base terms, equal bases collected (n + n = 2*n, the same
+    // size as the product 2·n), bases in creation order, then an integer: n+m = m+n.
+    Dim constant = 0;
+    std::vector<std::pair<Dim, Dim>> bases;  // (base symbol, coefficient)
+    for (Dim d : {a, b}) {
+        const std::vector<Dim>& t = terms(d);
+        for (Dim p : t.empty() ? std::vector<Dim>{d} : t) {
+            p = resolve(p);
+            if (!is_symbol(p)) {
+                if (constant > (Dim{1} << 40) - p) throw std::overflow_error("a size sum is too large");
+                constant += p;
+                continue;
+            }
+            Dim coefficient = 1, base = p;
+            const std::vector<Dim>& f = factors(p);
+            if (!f.empty() && !is_symbol(f[0])) {
+                coefficient = f[0];
+                base = 1;
+                for (std::size_t i = 1; i < f.size(); ++i) base = product(base, f[i]);
+            }
+            auto it = std::find_if(bases.begin(), bases.end(), [&](auto& e) { return e.first == base; });
+            if (it == bases.end()) bases.push_back({base, coefficient});
+            else it->second += coefficient;
+        }
     }
-    if (auto it = products_.find(key); it != products_.end()) return it->second;
+    std::sort(bases.begin(), bases.end(), [](auto& x, auto& y) { return x.first > y.first; });
+    std::vector<Dim> parts;
+    for (auto [base, coefficient] : bases) parts.push_back(product(coefficient, base));
+    if (constant) parts.push_back(constant);
+    if (parts.empty()) return 0;
+    if (parts.size() == 1) return parts[0];
+    return composite('+', std::move(parts));
+}
+
+Dim SizeTable::composite(char op, std::vector<Dim> parts) {
+    std::string key(1, op), text;
+    for (Dim d : parts) {
+        key += std::to_string(d) + ",";
+        std::string part = name(d);
+        if (op == '*' && !terms(d).empty()) part = "(" + part + ")";
+        text += (text.empty() ? "" : std::string(1, op)) + part;
+    }
+    if (auto it = composites_.find(key); it != composites_.end()) return it->second;
     Dim d = symbol_at(names_.size());
     names_.push_back(text);
     parent_.push_back(d);
     rigid_.push_back(true);
-    factors_.push_back(all);
-    products_.emplace(std::move(key), d);
+    factors_.push_back(op == '*' ? parts : std::vector<Dim>{});
+    terms_.push_back(op == '+' ? parts : std::vector<Dim>{});
+    composites_.emplace(std::move(key), d);
     return d;
 }
 
@@ -81,6 +127,12 @@ const std::vector<Dim>& SizeTable::factors(Dim d) const {
     static const std::vector<Dim> none;
     d = resolve(d);
     return is_symbol(d) ? factors_[index_of(d)] : none;
+}
+
+const std::vector<Dim>& SizeTable::terms(Dim d) const {
+    static const std::vector<Dim> none;
+    d = resolve(d);
+    return is_symbol(d) ? terms_[index_of(d)] : none;
 }
 
 Dim SizeTable::find(std::string_view name) const {

@@ -1,5 +1,6 @@
 // Rewrite rules for Kronecker products and the commutation matrix, the pieces of
-// Jacobians with respect to matrices (∂vec F/∂vec X). Registered after the rules of
+// Jacobians with respect to matrices (∂vec F/∂vec X), and for blocks of stacked
+// matrices, the pieces of gradients through `[a; b]`. Registered after the rules of
 // simplify.cpp. The mixed-product rule (A ⊗ B)(C ⊗ D) = A C ⊗ B D does most of the work:
 // the chain (Bᵀ ⊗ I)(I ⊗ A) of ∂vec(A X B)/∂vec(X) becomes the textbook Bᵀ ⊗ A.
 #include "simplify_internal.hpp"
@@ -81,6 +82,29 @@ Expr commutation_inverse(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
+// A block of an elementwise function is the function of the blocks: cos([x; y])[1:2] =
+// cos(x) (the constructor then finds x inside the stack). Scalar arguments stay.
+Expr block_elementwise(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::Block) || atoms.count(arg(e, 0))) return nullptr;
+    Expr f = arg(e, 0);
+    if (!is(f, Kind::Elementwise)) return nullptr;
+    Shape whole = cx.shape(f), part = cx.shape(e);
+    std::vector<Expr> args;
+    for (Expr a : f->args) {
+        if (cx.is_scalar(a)) args.push_back(a);
+        else if (cx.sizes().same(cx.shape(a), whole)) args.push_back(cx.block(a, e->dim, e->dim2, part));
+        else return nullptr;  // a broadcast row or column: left as it is
+    }
+    return cx.with_args(f, std::move(args));
+}
+
+// Aᵀ[rows, cols] = A[cols, rows]ᵀ: a block of a transposed stack is a transposed block.
+Expr block_transpose(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Block) || !is(arg(e, 0), Kind::Transpose)) return nullptr;
+    Shape part = cx.shape(e);
+    return cx.transpose(cx.block(arg(arg(e, 0), 0), e->dim2, e->dim, Shape{part.cols, part.rows}));
+}
+
 }  // namespace
 
 const std::vector<Rule>& matrix_rules() {
@@ -90,6 +114,8 @@ const std::vector<Rule>& matrix_rules() {
         {"(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ", kron_transpose},
         {"M (aᵀ ⊗ B) = aᵀ ⊗ M B", kron_absorb},
         {"K(n,m) K(m,n) = I", commutation_inverse},
+        {"f(A)[i, j] = f(A[i, j])", block_elementwise},
+        {"Aᵀ[i, j] = A[j, i]ᵀ", block_transpose},
     };
     return table;
 }

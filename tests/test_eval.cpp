@@ -284,6 +284,12 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         env.values["A3"] = rows({{1, 2, 3}, {4, 5, 6}});
         CHECK_SAME(ev(cx.vec(A)), col({1, 4, 2, 5, 3, 6}));  // the columns stacked
     };
+    cases["block"] = [&] {
+        Expr A = cx.variable("A3", {2, 3});
+        env.values["A3"] = rows({{1, 2, 3}, {4, 5, 6}});
+        CHECK_SAME(ev(cx.block(A, 0, 1, {2, 2})), rows({{2, 3}, {5, 6}}));
+        CHECK_SAME(ev(cx.block(A, 1, 0, {1, 3})), rows({{4, 5, 6}}));
+    };
     cases["commutation"] = [&] {
         // K(2,3) vec(A) = vec(Aᵀ) for A 2×3.
         Expr A = cx.variable("A3", {2, 3});

@@ -194,6 +194,31 @@ TEST_CASE("Hessians and matrix Jacobians: what is refused", "[hessian][kronecker
     CHECK(kron_matrices.err.find("kron of matrices") != std::string::npos);
 }
 
+TEST_CASE("gradients through stacked blocks, and diag both ways", "[kronecker][stack]") {
+    // Each block of [a; b] gets its block of the adjoint; blocks of stacks simplify away.
+    CHECK(unicode("x : vector(2); y : vector(3); f = sum(sin([x; y]))", "x") == "cos(x)ᵀ");
+    CHECK(unicode("x : vector(2); y : vector(3); f = norm([x; y])^2", "y") == "2 yᵀ");
+    CHECK(unicode("w : vector(3); x : vector(2); f = w·[x; 1]", "x") == "(w[1:2])ᵀ");
+    CHECK(unicode("x : vector(2); W : matrix(3, 2); f = sum(exp([W; x']))", "W") == "exp(W)");
+    CHECK(unicode("x : vector(n); f = diag(x)", "x") == "diag(vec(I)) (1 ⊗ I)");
+    CHECK(unicode("X : matrix(n, n); f = diag(X)", "X") == "(1ᵀ ⊗ I) diag(vec(I))");
+    const char* const cases[][2] = {
+        {"x : vector(2); y : vector(3); f = sum(sin([x; y]))", "x"},
+        {"w : vector(3); x : vector(2); f = σ(w·[x; 1])", "x"},
+        {"w : vector(3); x : vector(2); f = σ(w·[x; 1])", "w"},
+        {"x : vector(2); W : matrix(3, 2); f = sum(exp([W; x']))", "x"},
+        {"x : vector(2); W : matrix(3, 2); f = sum(exp([W; x'])')", "W"},
+        {"W : matrix(h, 3); x : vector(2); v : vector(h); f = v·tanh(W * [x; 1])", "x"},
+        {"x : vector(2); s : scalar; f = sum([x, x; s, s^2])", "s"},
+        {"x, y : vector(n); f = sum(sin([x, y]) * [1; 2])", "x"},
+        {"x : vector(n); f = diag(x)", "x"},
+        {"x : vector(n); A : matrix(n, n); f = diag(A * x)", "x"},
+        {"X : matrix(n, n); f = diag(X)", "X"},
+        {"X : matrix(n, n); f = diag(diag(X))", "X"},
+    };
+    for (const auto& c : cases) checks(c[0], c[1]);
+}
+
 TEST_CASE("sizes that are products of symbols", "[kronecker][shape]") {
     SizeTable z;
     Dim m = z.symbol("m"), n = z.symbol("n"), p = z.symbol("p");

@@ -72,14 +72,22 @@ std::vector<Case> cases_for(const OpInfo& op) {
     case Kind::Diag:
         add("sum(diag(x) * y)", {"x", "y"});
         add("diag(x) * y", {"x", "y"});
+        add("diag(x)", {"x"});
+        add("diag(A * x)", {"x"});
         break;
     case Kind::DiagPart:
         add("sum(diag(x * y'))", {"x", "y"});
         add("diag(x * y')", {"x"});
+        add("diag(S * S)", {"S"});
+        add("sum(diag(S * S))", {"S"});
         break;
     case Kind::Stack:
         add("[s; s^2; 3s]", {"s"});
         add("[s, 2s]", {"s"});
+        // Gradients through a stack: each block gets its block of the adjoint.
+        add("sum(exp([s, s^2; 2s, 1]))", {"s"});
+        add("sum(sin([x, y]))", {"x", "y"});
+        add("[x, y] * [s; s^2]", {"x", "s"});
         break;
     case Kind::Sum:
     case Kind::Mean:
@@ -140,7 +148,8 @@ TEST_CASE("every operation: parse each spelling, print back, derivative against 
         // Leaves, and the notation of Jacobians with respect to matrices (vec, K), which
         // the language has no spelling for: test_kronecker.cpp covers those.
         bool leaf = op.kind == Kind::Variable || op.kind == Kind::Constant || op.kind == Kind::Identity ||
-                    op.kind == Kind::Size || op.kind == Kind::Commutation || op.kind == Kind::Vec;
+                    op.kind == Kind::Size || op.kind == Kind::Commutation || op.kind == Kind::Vec ||
+                    op.kind == Kind::Block;
         INFO("operation " << op.name);
         CHECK((leaf || !cases.empty()));
         if (!cases.empty()) ++rows_tested;

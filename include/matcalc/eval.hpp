@@ -102,6 +102,7 @@ private:
         // products: never formed, the products apply it (see multiply()).
         bool implicit = false;
         Eigen::Index commutation_m = 0;  // K(m,n): its m
+        Eigen::Index top = 0, left = 0;   // Block: its offsets
     };
     void multiply(Slot& s);
     void step(Slot& s);

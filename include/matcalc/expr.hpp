@@ -29,6 +29,7 @@ struct Node {
     double value = 0.0;   // Constant: the value of every entry
     Dim dim = 0;          // Size: the size used as a number; Identity: its order; Commutation: m
     Dim dim2 = 0;         // Commutation: n (K(m,n) vec(A) = vec(Aᵀ) for an m×n matrix A)
+                          // Block: dim, dim2 are the row and column offsets
     int param = 0;        // Stack: blocks per row
     std::string name;     // Variable
     std::uint32_t id = 0; // creation order: a topological order of the DAG
@@ -86,6 +87,10 @@ public:
     Expr diag(Expr v) { return apply("diag", v); }
     Expr kron(Expr a, Expr b) { return apply("kron", a, b); }
     Expr vec(Expr a) { return apply("vec", a); }  // a column: the columns of a stacked
+    // The block of a of shape `s` whose top left entry is a(row, col), offsets from 0
+    // (sizes, so `n` after a block of height n). A block of a stack that is one of
+    // its blocks is that block; a block of a constant is a constant.
+    Expr block(Expr a, Dim row, Dim col, Shape s);
     // `*` of the language: scaling when either side is a scalar, else the matrix product.
     Expr times(Expr a, Expr b);
     // [a, b; c, d]: blocks in row-major order, `blocks_per_row` of them in each row.

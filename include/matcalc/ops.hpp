@@ -27,6 +27,8 @@ enum class Kind : std::uint8_t {
     Trace, Det, LogDet, Inverse, LogSumExp, Softmax,
     // Kronecker calculus (∂vec F/∂vec X): kron(A, B) and vec(A), the columns stacked.
     Kron, Vec,
+    // A block of a matrix at fixed offsets: the adjoint of a stacked block (reverse mode).
+    Block,
 };
 
 // How an operation is written.

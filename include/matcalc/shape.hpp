@@ -40,6 +40,11 @@ public:
     // The factors of a product symbol (an integer coefficient, if any, first; then the
     // symbols), or an empty list for any other size.
     const std::vector<Dim>& factors(Dim d) const;
+    // a + b, the height of stacked blocks: an integer when both are, else a symbol for
+    // the sum ("m+n", "n+1"), the same one for the same terms.
+    Dim sum(Dim a, Dim b);
+    // The terms of a sum symbol (symbols, then an integer if any), or an empty list.
+    const std::vector<Dim>& terms(Dim d) const;
     // The symbol named `name` if it exists, else 0.
     Dim find(std::string_view name) const;
     // The representative of d: an integer when d is bound to one, else the oldest symbol.
@@ -66,8 +71,12 @@ private:
     std::vector<std::string> names_;
     mutable std::vector<Dim> parent_;  // per symbol: itself, another symbol, or an integer
     std::vector<bool> rigid_;
+    // A rigid symbol standing for the product ('*') or sum ('+') of `parts`.
+    Dim composite(char op, std::vector<Dim> parts);
+
     std::vector<std::vector<Dim>> factors_;  // per symbol: empty unless a product
-    std::unordered_map<std::string, Dim> products_;  // factors' key -> product symbol
+    std::vector<std::vector<Dim>> terms_;    // per symbol: empty unless a sum
+    std::unordered_map<std::string, Dim> composites_;  // op and parts -> symbol
     std::unordered_map<std::string, Dim> by_name_;
 };
 
