@@ -90,6 +90,8 @@ private:
             }
             SourceRange at = where ? *where : (e.op_range.end > e.op_range.begin ? e.op_range : e.range);
             throw InputError(err.what(), at, notes);
+        } catch (const std::overflow_error& err) {  // a size product or sum beyond 2^40
+            throw InputError(fmt::format("the sizes here are too large ({})", err.what()), e.range);
         }
     }
 

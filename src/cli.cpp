@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "matcalc/associate.hpp"
 #include "matcalc/check.hpp"
 #include "matcalc/derive.hpp"
 #include "matcalc/eval.hpp"
@@ -350,13 +351,18 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
             }
         } catch (const UnsupportedDerivative& e) {
             throw InputError(fmt::format("∂{}/∂{}: {}", v.function->name, w.symbol->name, e.what()));
+        } catch (const std::overflow_error& e) {  // the Jacobian's sizes (m·n) beyond 2^40
+            throw InputError(fmt::format("∂{}/∂{}: the derivative's sizes are too large ({})", v.function->name,
+                                         w.symbol->name, e.what()));
         }
         if (with_values) {
+            // Evaluated with its product chains associated at the least cost for these sizes.
+            SizeOf size_of = [&](Dim d) { return known_size(cx.sizes(), d, v.env); };
             require_values(*v.model, r.d, v.env);
-            r.value = evaluate(cx, r.d, v.env);
+            r.value = evaluate(cx, cheapest_association(cx, r.d, size_of), v.env);
             if (r.hessian) {
                 require_values(*v.model, r.hessian, v.env);
-                r.hessian_value = evaluate(cx, r.hessian, v.env);
+                r.hessian_value = evaluate(cx, cheapest_association(cx, r.hessian, size_of), v.env);
             }
         }
         results.push_back(std::move(r));

@@ -90,6 +90,14 @@ std::vector<std::size_t> root_slots_of(std::span<const Expr> roots, const std::v
 
 }  // namespace
 
+std::int64_t known_size(const SizeTable& sizes, Dim d, const Env& env) {
+    try {
+        return concrete_dim(sizes, d, env);
+    } catch (const InputError&) {
+        return 0;
+    }
+}
+
 std::pair<Index, Index> concrete_shape(const Context& cx, Expr e, const Env& env) {
     Shape s = cx.shape(e);
     return {concrete_dim(cx.sizes(), s.rows, env), concrete_dim(cx.sizes(), s.cols, env)};

@@ -61,6 +61,10 @@ Env initial_values(Model& model);
 // InputError "no value for 'x'" (pointing at x's declaration) otherwise.
 void require_values(const Model& model, Expr e, const Env& env);
 
+// The concrete value of a size under env (integers, symbols given by env.sizes, products
+// and sums of those), or 0 when it is not known.
+std::int64_t known_size(const SizeTable& sizes, Dim d, const Env& env);
+
 // The concrete shape of e under env (symbols replaced by their sizes). InputError when a
 // size is unknown.
 std::pair<Eigen::Index, Eigen::Index> concrete_shape(const Context& cx, Expr e, const Env& env);
