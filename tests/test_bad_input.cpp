@@ -756,3 +756,21 @@ TEST_CASE("fuzz regression: a 99-layer chain of W*relu(z) + x", "[bad_input][fuz
         REQUIRE(r.code == 0);
     }
 }
+
+// ------------------------------------------------------------ Kronecker sizes, Hessians
+
+TEST_CASE("bad input: Kronecker products whose sizes overflow", "[bad_input][kronecker]") {
+    model_error("x : vector(200000000); f = kron(x, kron(x, x))", {"sizes here are too large"});
+    model_error_unpositioned("x : matrix(2000000, 2000000); f = x'", {"∂f/∂x", "too large"});
+}
+
+TEST_CASE("bad input: the Jacobian of a huge matrix function is not evaluated", "[bad_input][kronecker][memory]") {
+    // ∂vec(X')/∂vec(X) is 10^8 × 10^8: the symbolic answer is fine, its numbers are refused.
+    std::string path = temp().write("big_x.json", "{}");
+    Run r = cli({"derive", "-e", "X : matrix(10000, 10000); f = X'", "--wrt", "X", "--at", path});
+    expect_bad_input(r);
+}
+
+TEST_CASE("bad input: --hessian of a vector function", "[bad_input][hessian]") {
+    model_error_unpositioned("x : vector(n); f = sin(x)", {"--hessian needs a scalar function"}, {"--hessian"});
+}
