@@ -72,7 +72,12 @@ std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
 std::string describe_dims(Index r, Index c) { return fmt::format("{}×{}", r, c); }
 
 // Kronecker products and commutation matrices can be applied without being formed.
-bool structured(Expr e) { return e->op->kind == Kind::Kron || e->op->kind == Kind::Commutation; }
+// So can identities and diagonal matrices (a diagonal n²×n² from an elementwise function
+// of an n×n matrix).
+bool structured(Expr e) {
+    Kind k = e->op->kind;
+    return k == Kind::Kron || k == Kind::Commutation || k == Kind::Identity || k == Kind::Diag;
+}
 
 // K(m,n): K vec(A) = vec(Aᵀ) for A m×n.
 MatrixXd commutation_matrix(Index m, Index n) {
@@ -152,22 +157,22 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         case Kind::Constant:
             s.buffer = MatrixXd::Constant(rows, cols, e->value);
             break;
-        case Kind::Identity:
-            s.buffer = MatrixXd::Identity(rows, cols);
-            break;
         case Kind::Size:
             s.buffer = MatrixXd::Constant(1, 1, static_cast<double>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
         case Kind::Kron:
         case Kind::Commutation:
+        case Kind::Identity:
+        case Kind::Diag:
             break;  // formed below only when something needs the matrix itself
         default:
             s.buffer.resize(rows, cols);
         }
         slots_.push_back(std::move(s));
     }
-    // A Kronecker product or commutation matrix that only ever multiplies is applied by
-    // the product instead of being formed (it may be n²×n² where its uses are n×n²).
+    // A Kronecker product, commutation matrix, identity or diagonal matrix that only ever
+    // multiplies is applied by the product instead of being formed (it may be n²×n²
+    // where its uses are n×n²).
     std::vector<char> dense(slots_.size(), 0);
     for (std::size_t r : root_slots_of(roots, slot_of)) dense[r] = 1;
     for (const Slot& s : slots_) {
@@ -185,11 +190,14 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
             s.buffer.resize(0, 0);
         } else if (s.node->op->kind == Kind::Commutation) {
             s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m);
+        } else if (s.node->op->kind == Kind::Identity) {
+            s.buffer = MatrixXd::Identity(s.rows, s.cols);
         }
     }
     // Buffers no longer move: point every computed slot at its own.
     for (Slot& s : slots_) {
-        if (s.node->op->kind == Kind::Kron && !s.implicit) s.buffer.resize(s.rows, s.cols);
+        Kind k = s.node->op->kind;
+        if ((k == Kind::Kron || k == Kind::Diag) && !s.implicit) s.buffer.resize(s.rows, s.cols);
         if (s.node->op->kind != Kind::Variable) s.value = &s.buffer;
     }
     // Elementwise arguments must broadcast to the result as the shape rules promise.
@@ -361,12 +369,25 @@ void Evaluator::step(Slot& s) {
 
 // A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
 // column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
-// to the rows; K(m,n) permutes rows, and M K(m,n) columns.
+// to the rows; K(m,n) permutes rows, and M K(m,n) columns; a diagonal scales.
 void Evaluator::multiply(Slot& s) {
     MatrixXd& out = s.buffer;
     const bool left = slots_[s.args[0]].implicit;
     const Slot& factor = slots_[s.args[left ? 0 : 1]];
     const MatrixXd& M = *slots_[s.args[left ? 1 : 0]].value;
+    switch (factor.node->op->kind) {
+    case Kind::Identity:
+        out = M;
+        return;
+    case Kind::Diag: {  // diag(v) M scales the rows, M diag(v) the columns
+        auto v = slots_[factor.args[0]].value->reshaped();
+        if (left) out.noalias() = v.asDiagonal() * M;
+        else out.noalias() = M * v.asDiagonal();
+        return;
+    }
+    default:
+        break;
+    }
     if (factor.node->op->kind == Kind::Commutation) {
         // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
         const Index m = factor.commutation_m, n = factor.rows / m;

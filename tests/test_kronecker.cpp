@@ -232,7 +232,7 @@ TEST_CASE("sizes that are products of symbols", "[kronecker][shape]") {
     CHECK(z.factors(m).empty());
 }
 
-TEST_CASE("the evaluator applies Kronecker products and K without forming them", "[kronecker][eval]") {
+TEST_CASE("the evaluator applies Kronecker products, K, diagonals and I without forming them", "[kronecker][eval]") {
     Context cx;
     Env env;
     Expr A = cx.variable("A", {2, 3}), B = cx.variable("B", {4, 2}), M = cx.variable("M", {6, 5});
@@ -258,4 +258,13 @@ TEST_CASE("the evaluator applies Kronecker products and K without forming them",
     env.values["S"] = Eigen::MatrixXd::Random(6, 6);
     CHECK((evaluate(cx, cx.matmul(K, S), env) - Kd * env.values["S"]).cwiseAbs().maxCoeff() < 1e-15);
     CHECK((evaluate(cx, cx.matmul(S, K), env) - env.values["S"] * Kd).cwiseAbs().maxCoeff() < 1e-15);
+
+    // Diagonal matrices and identities scale and copy.
+    Expr v = cx.variable("v", {6, 1});
+    env.values["v"] = Eigen::VectorXd::Random(6);
+    Eigen::MatrixXd D = env.values["v"].reshaped().asDiagonal();
+    CHECK((evaluate(cx, cx.matmul(cx.diag(v), S), env) - D * env.values["S"]).cwiseAbs().maxCoeff() < 1e-15);
+    CHECK((evaluate(cx, cx.matmul(S, cx.diag(v)), env) - env.values["S"] * D).cwiseAbs().maxCoeff() < 1e-15);
+    CHECK((evaluate(cx, cx.matmul(cx.identity(6), S), env) - env.values["S"]).cwiseAbs().maxCoeff() == 0);
+    CHECK((evaluate(cx, cx.diag(v), env) - Eigen::MatrixXd(D)).cwiseAbs().maxCoeff() == 0);
 }
