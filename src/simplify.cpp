@@ -4,6 +4,7 @@
 // input can make it loop).
 #include "matcalc/simplify.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "matcalc/model.hpp"
@@ -11,6 +12,14 @@
 #include "simplify_internal.hpp"
 
 namespace matcalc {
+
+namespace rules {
+// Rules of simplify_normal_forms.cpp that use its product and sum walks.
+// a·b = sum(a ⊙ b) when a factor of one divides the other: (y ⊘ p)·p = sum(y).
+Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms);
+// a ⊙ (b + c) = a ⊙ b + a ⊙ c when a cancels in a term: p ⊙ (s − y ⊘ p) = s p − y.
+Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms);
+}  // namespace rules
 
 namespace {
 
@@ -86,6 +95,17 @@ Expr product_scalar_out(Context& cx, Expr e, const Atoms&) {
     if (auto [s, rest] = scaled(cx, b); s) return cx.mul(s, cx.matmul(a, rest));
     if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(cx.matmul(arg(a, 0), b), arg(a, 1));
     if (is(b, "div") && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
+    return nullptr;
+}
+// (c 1ᵀ) A = c (1ᵀ A): a constant factor other than 0 and 1 becomes a scalar.
+Expr product_constant(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    for (std::size_t i = 0; i < 2; ++i) {
+        Expr c = arg(e, i);
+        if (!is(c, Kind::Constant) || scalar(cx, c) || c->value == 0.0 || c->value == 1.0) continue;
+        Expr one = cx.ones(cx.shape(c));
+        return cx.mul(cx.constant(c->value), i == 0 ? cx.matmul(one, arg(e, 1)) : cx.matmul(arg(e, 0), one));
+    }
     return nullptr;
 }
 Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
@@ -166,6 +186,167 @@ Expr inverse_inverse(Context&, Expr e, const Atoms&) {
     return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
 }
 
+// log(softmax(z)) = z − logsumexp(z): the canonical form of the log-softmax.
+Expr log_softmax(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, "log") || !is(arg(e, 0), Kind::Softmax)) return nullptr;
+    Expr z = arg(arg(e, 0), 0);
+    return cx.sub(z, cx.apply("logsumexp", z));
+}
+
+// ---- products of matrices, inverses and transposes ---------------------------------------
+// A factor of a matrix product as (base, inverted, transposed): X⁻ᵀ is (X, true, true).
+// `origin` is the factor of the product it comes from.
+struct Element {
+    Expr base;
+    bool inverse = false;
+    bool transposed = false;
+    std::size_t origin = 0;
+};
+
+bool square(Context& cx, Expr e) {
+    Shape s = cx.shape(e);
+    return cx.sizes().same(s.rows, s.cols);
+}
+
+// Appends the elements of f: the factors of a product in order, (A B)ᵀ = Bᵀ Aᵀ, and the
+// inverse of a product of square matrices as the product of their inverses in reverse
+// order, (A B)⁻¹ = B⁻¹ A⁻¹. Atoms (named definitions) stay whole. False past the budget.
+bool elements(Context& cx, Expr f, std::size_t origin, std::vector<Element>& out, const Atoms& atoms, int& budget) {
+    if (--budget < 0) return false;
+    if (atoms.count(f)) {
+        out.push_back({f, false, false, origin});
+        return true;
+    }
+    if (is(f, Kind::MatMul))
+        return elements(cx, arg(f, 0), origin, out, atoms, budget) && elements(cx, arg(f, 1), origin, out, atoms, budget);
+    if (is(f, Kind::Transpose) || is(f, Kind::Inverse)) {
+        bool transpose = is(f, Kind::Transpose);
+        std::vector<Element> inner;
+        if (!elements(cx, arg(f, 0), origin, inner, atoms, budget)) return false;
+        bool all_square = std::all_of(inner.begin(), inner.end(), [&](const Element& x) { return square(cx, x.base); });
+        if (!transpose && !all_square) {  // (A B)⁻¹ of non-square A, B: one element
+            out.push_back({arg(f, 0), true, false, origin});
+            return true;
+        }
+        for (auto it = inner.rbegin(); it != inner.rend(); ++it) {
+            Element x = *it;
+            (transpose ? x.transposed : x.inverse) ^= true;
+            out.push_back(x);
+        }
+        return true;
+    }
+    out.push_back({f, false, false, origin});
+    return true;
+}
+
+Expr build(Context& cx, const Element& x) {
+    Expr r = x.base;
+    if (x.inverse) r = cx.apply("inv", r);
+    if (x.transposed) r = cx.transpose(r);
+    return r;
+}
+
+// The factors of the product e, left to right (not entering atoms below e).
+void product_factors(Expr e, std::vector<Expr>& out, const Atoms& atoms, bool root = true) {
+    if (is(e, Kind::MatMul) && (root || !atoms.count(e))) {
+        product_factors(arg(e, 0), out, atoms, false);
+        product_factors(arg(e, 1), out, atoms, false);
+    } else {
+        out.push_back(e);
+    }
+}
+
+// A A⁻¹ = A⁻¹ A = I anywhere in a product, also inside the inverse of a product of
+// square matrices: Aᵀ (A X B)⁻ᵀ Bᵀ = X⁻ᵀ, X⁻ᵀ Xᵀ = I.
+Expr product_inverse(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    std::vector<Expr> factors;
+    product_factors(e, factors, atoms);
+    if (factors.size() > 64) return nullptr;
+    std::vector<Element> all;
+    int budget = 256;
+    for (std::size_t i = 0; i < factors.size(); ++i)
+        if (!elements(cx, factors[i], i, all, atoms, budget)) return nullptr;
+    std::vector<std::size_t> per_origin(factors.size(), 0);
+    for (const Element& x : all) ++per_origin[x.origin];
+    std::vector<Element> kept;
+    bool cancelled = false;
+    for (const Element& x : all) {
+        if (!kept.empty()) {
+            const Element& y = kept.back();
+            if (y.base == x.base && y.transposed == x.transposed && y.inverse != x.inverse) {
+                kept.pop_back();
+                cancelled = true;
+                continue;
+            }
+        }
+        kept.push_back(x);
+    }
+    if (!cancelled) return nullptr;
+    if (kept.empty()) return cx.identity(cx.shape(e).rows);
+    std::vector<std::size_t> kept_per_origin(factors.size(), 0);
+    for (const Element& x : kept) ++kept_per_origin[x.origin];
+    // A factor untouched by the cancellation is written as it was: (A B)⁻¹ stays.
+    Expr r = nullptr;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        std::size_t o = kept[i].origin;
+        Expr f;
+        if (kept_per_origin[o] == per_origin[o]) {
+            f = factors[o];
+            i += per_origin[o] - 1;
+        } else {
+            f = build(cx, kept[i]);
+        }
+        r = r ? cx.matmul(r, f) : f;
+    }
+    return r;
+}
+
+// Whether e equals its transpose by its structure: Aᵀ A, A Aᵀ, Aᵀ S A, A + Aᵀ, S⁻¹,
+// diag(v), I, and sums and elementwise functions of these.
+bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
+    if (depth > 16) return false;
+    if (scalar(cx, e)) return true;
+    if (!square(cx, e)) return false;
+    switch (e->op->kind) {
+    case Kind::Identity:
+    case Kind::Diag:
+    case Kind::Constant:
+        return true;
+    case Kind::Inverse:
+    case Kind::Transpose:
+        return symmetric(cx, arg(e, 0), atoms, depth + 1);
+    case Kind::Elementwise: {
+        if (is(e, "add") || is(e, "sub")) {  // A + Aᵀ (and not A − Aᵀ)
+            Expr a = arg(e, 0), b = arg(e, 1);
+            if ((is(b, Kind::Transpose) && arg(b, 0) == a) || (is(a, Kind::Transpose) && arg(a, 0) == b))
+                return is(e, "add");
+        }
+        for (Expr a : e->args)
+            if (!symmetric(cx, a, atoms, depth + 1)) return false;
+        return true;
+    }
+    case Kind::MatMul: {
+        std::vector<Element> x;
+        int budget = 64;
+        if (!elements(cx, arg(e, 0), 0, x, atoms, budget) || !elements(cx, arg(e, 1), 1, x, atoms, budget)) return false;
+        std::size_t k = x.size();
+        for (std::size_t i = 0; i < k / 2; ++i) {
+            const Element &a = x[i], &b = x[k - 1 - i];
+            if (a.base != b.base || a.inverse != b.inverse || a.transposed == b.transposed) return false;
+        }
+        return k % 2 == 0 || symmetric(cx, x[k / 2].base, atoms, depth + 1);
+    }
+    default:
+        return false;
+    }
+}
+
+Expr transpose_symmetric_matrix(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::Transpose) || scalar(cx, arg(e, 0))) return nullptr;
+    return symmetric(cx, arg(e, 0), atoms) ? arg(e, 0) : nullptr;
+}
+
 }  // namespace
 
 const std::vector<Rule>& simplifier_rules() {
@@ -182,6 +363,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"I A = A I = A", product_identity},
         {"0 A = A 0 = 0", product_zero},
         {"(s A) B = s (A B)", product_scalar_out},
+        {"(c 1ᵀ) A = c (1ᵀ A)", product_constant},
         {"diag(1) = I", diag_of_ones},
         {"1ᵀ diag(v) = vᵀ", ones_diag},
         {"diag(v) 1 = v", diag_ones},
@@ -194,6 +376,11 @@ const std::vector<Rule>& simplifier_rules() {
         {"1·v = sum(v)", dot_ones},
         {"(s a)·b = s (a·b)", dot_scaled},
         {"(A⁻¹)⁻¹ = A", inverse_inverse},
+        {"A A⁻¹ = A⁻¹ A = I in a product, (A B)⁻¹ = B⁻¹ A⁻¹", product_inverse},
+        {"Sᵀ = S for symmetric S (Aᵀ A, A + Aᵀ, S⁻¹)", transpose_symmetric_matrix},
+        {"log(softmax(z)) = z − logsumexp(z)", log_softmax},
+        {"a·b = sum(a ⊙ b) when factors cancel", rules::dot_cancelling},
+        {"a ⊙ (b + c) = a ⊙ b + a ⊙ c when a factor cancels", rules::distribute_cancelling},
         };
         const std::vector<Rule>& more = rules::matrix_rules();
         rows.insert(rows.end(), more.begin(), more.end());

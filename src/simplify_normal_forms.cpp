@@ -116,6 +116,26 @@ Expr power_of(Context& cx, Expr base, double p) { return p == 1 ? base : cx.pow(
 
 Expr product(Context& cx, Expr acc, Expr f) { return acc ? cx.mul(acc, f) : f; }
 
+// sign(u) ⊙ u = abs(u), in a monomial: sign(u) uᵏ = abs(u) uᵏ⁻¹ for an integer k ≥ 1 (true
+// at u = 0 as well), so that sign(d) d ⊘ abs(d) cancels to 1.
+void sign_times_value(Context& cx, Monomial& m) {
+    for (std::size_t i = 0; i < m.factors.size(); ++i) {
+        Factor& s = m.factors[i];
+        if (s.base->op->name != "sign" || s.power != 1) continue;
+        Expr u = s.base->args[0];
+        auto it = m.index.find(u);
+        if (it == m.index.end()) continue;
+        Factor& value = m.factors[it->second];
+        if (!is_integer(value.power) || value.power < 1) continue;
+        s.power = 0;
+        value.power -= 1;
+        Expr a = cx.apply("abs", u);
+        auto [at, fresh] = m.index.emplace(a, m.factors.size());
+        if (fresh) m.factors.push_back({a, 1.0});  // may reallocate: s, value not used after
+        else m.factors[at->second].power += 1;
+    }
+}
+
 }  // namespace
 
 Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
@@ -128,6 +148,7 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     ProductFlattener flattener(cx, target, atoms);
     flattener.add(e, 1.0, m, true);
     if (flattener.gave_up()) return nullptr;
+    sign_times_value(cx, m);
     std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
     // A coefficient past the range of doubles has no form to print or parse back.
     if (!std::isfinite(m.numerator) || !std::isfinite(m.denominator) || m.denominator == 0) return nullptr;
@@ -299,19 +320,60 @@ Expr write_sum(Context& cx, std::vector<Term> terms, Shape target) {
     return r;
 }
 
-// A x + B x = (A + B) x and A x + A y = A (x + y), when every term is such a product.
-Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms) {
+// The factors of a matrix product, left to right (atoms below the root stay whole).
+void chain_of(Expr e, std::vector<Expr>& out, const Atoms& atoms, bool root = true) {
+    if (e->op->kind == Kind::MatMul && (root || !atoms.count(e)) && out.size() < 64) {
+        chain_of(e->args[0], out, atoms, false);
+        chain_of(e->args[1], out, atoms, false);
+    } else {
+        out.push_back(e);
+    }
+}
+
+Expr chain_product(Context& cx, const std::vector<Expr>& chain, std::size_t from, std::size_t to) {
+    Expr r = nullptr;
+    for (std::size_t i = from; i < to; ++i) r = r ? cx.matmul(r, chain[i]) : chain[i];
+    return r;
+}
+
+// A x + B x = (A + B) x and A x + A y = A (x + y), when every term is such a product;
+// the shared factors may be several, X b cᵀ + X c bᵀ = X (b cᵀ + c bᵀ).
+Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms, const Atoms& atoms) {
     if (terms.size() < 2) return nullptr;
-    for (const Term& t : terms)
+    std::vector<std::vector<Expr>> chains;
+    for (const Term& t : terms) {
         if (!t.core || t.core->op->kind != Kind::MatMul) return nullptr;
-    for (std::size_t side : {1u, 0u}) {  // the shared operand: right, then left
-        Expr shared = terms[0].core->args[side];
-        bool all = std::all_of(terms.begin(), terms.end(), [&](const Term& t) { return t.core->args[side] == shared; });
-        if (!all) continue;
+        chains.emplace_back();
+        chain_of(t.core, chains.back(), atoms);
+    }
+    std::size_t shortest = chains[0].size();
+    for (const auto& c : chains) shortest = std::min(shortest, c.size());
+    // Shared factors on the right (preferred), else on the left; every term keeps one.
+    auto shared = [&](bool right) {
+        std::size_t k = 0;
+        for (; k + 1 < shortest; ++k) {
+            Expr f = right ? chains[0][chains[0].size() - 1 - k] : chains[0][k];
+            bool all = std::all_of(chains.begin(), chains.end(),
+                                   [&](const auto& c) { return (right ? c[c.size() - 1 - k] : c[k]) == f; });
+            if (!all) break;
+        }
+        return k;
+    };
+    for (bool right : {true, false}) {
+        std::size_t k = shared(right);
+        if (k == 0) continue;
+        // −A x − B x = −((A + B) x)
+        bool negative = std::all_of(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient < 0; });
         std::vector<Term> inner;
-        for (const Term& t : terms) inner.push_back({t.coefficient, t.core->args[1 - side]});
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            const auto& c = chains[i];
+            double coefficient = negative ? -terms[i].coefficient : terms[i].coefficient;
+            inner.push_back({coefficient, right ? chain_product(cx, c, 0, c.size() - k) : chain_product(cx, c, k, c.size())});
+        }
         Expr sum = write_sum(cx, inner, cx.shape(inner[0].core));
-        return side == 1 ? cx.matmul(sum, shared) : cx.matmul(shared, sum);
+        const auto& c = chains[0];
+        Expr r = right ? cx.matmul(sum, chain_product(cx, c, c.size() - k, c.size())) : cx.matmul(chain_product(cx, c, 0, k), sum);
+        return negative ? cx.neg(r) : r;
     }
     return nullptr;
 }
@@ -331,9 +393,71 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
     if (terms.empty()) return cx.zeros(target);
     if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
-    if (Expr factored = factor_out_of_products(cx, terms)) return factored;
+    if (Expr factored = factor_out_of_products(cx, terms, atoms)) return factored;
     Expr r = write_sum(cx, terms, target);
     return r == e ? nullptr : r;
+}
+
+namespace {
+
+// The factors of e as a product of elementwise factors of e's shape (bounded walk).
+std::unordered_map<Expr, double> factor_powers(Context& cx, Expr e, Shape target, const Atoms& atoms) {
+    Monomial m;
+    ProductFlattener flattener(cx, target, atoms, /*partial=*/true);
+    flattener.add(e, 1.0, m, true);
+    std::unordered_map<Expr, double> powers;
+    for (const Factor& f : m.factors) powers[f.base] += f.power;
+    return powers;
+}
+
+// Whether a factor of one is a divisor of the other: their product loses a factor.
+bool factors_cancel(const std::unordered_map<Expr, double>& a, const std::unordered_map<Expr, double>& b) {
+    for (const auto& [base, power] : a) {
+        auto it = b.find(base);
+        if (it != b.end() && power * it->second < 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms) {
+    if (e->op->kind != Kind::Dot) return nullptr;
+    Expr a = e->args[0], b = e->args[1];
+    Shape target = cx.shape(a);
+    if (!cx.sizes().same(target, cx.shape(b))) b = cx.transpose(b);
+    if (!factors_cancel(factor_powers(cx, a, target, atoms), factor_powers(cx, b, target, atoms))) return nullptr;
+    return cx.sum(cx.mul(a, b));
+}
+
+Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms) {
+    if (e->op->name != "hadamard") return nullptr;
+    Shape target = cx.shape(e);
+    for (std::size_t side = 0; side < 2; ++side) {
+        Expr s = e->args[side], other = e->args[1 - side];
+        std::string_view name = s->op->name;
+        if ((name != "add" && name != "sub") || atoms.count(s)) continue;
+        std::vector<Term> terms;
+        int budget = 64;
+        flatten_sum(cx, s, 1.0, cx.shape(s), terms, atoms, budget, true);
+        if (budget < 0 || terms.size() < 2) continue;
+        auto outside = factor_powers(cx, other, target, atoms);
+        bool cancels = std::any_of(terms.begin(), terms.end(), [&](const Term& t) {
+            return t.core && factors_cancel(outside, factor_powers(cx, t.core, target, atoms));
+        });
+        if (!cancels) continue;
+        Expr r = nullptr;
+        for (const Term& t : terms) {
+            Expr core = t.core ? t.core : cx.constant(1.0);
+            Expr term = cx.mul(other, core);
+            double c = std::abs(t.coefficient);
+            if (c != 1) term = cx.mul(cx.constant(c), term);
+            r = !r ? (t.coefficient < 0 ? cx.neg(term) : term) : t.coefficient < 0 ? cx.sub(r, term) : cx.add(r, term);
+        }
+        if (!cx.sizes().same(cx.shape(r), target)) continue;
+        return r;
+    }
+    return nullptr;
 }
 
 }  // namespace matcalc::rules

@@ -28,6 +28,10 @@ const char* const kCorpus[] = {
     "sum(ones(n) * z)", "z / 1 + 0 * b", "sum(zeros(N, n) * x) + z", "diag(ones(n)) * x",
     "w' * diag(x) * w", "ones(n)' * x", "dot(2x, w)", "sum(inv(inv(S)) * x)", "log(det(inv(S)))",
     "tr(S * S') + logsumexp(x)", "softmax(x)·w", "x' * S * x", "x' * S * w + x' * S' * w",
+    // Inverses that cancel in products, symmetric matrices, log-softmax, sign(u) u = abs(u),
+    // factors shared by products (S (x wᵀ + w xᵀ)), a constant factor of a product (−1ᵀ X).
+    "x' * inv(S) * S * w", "det(S * S) + logdet(S' * S)", "log(abs(det(S)))", "tr(inv(S' * S) * S)",
+    "-y·log(softmax(X * w))", "sum(log(softmax(x)))", "sum(x ⊙ (w ⊘ x + z))", "x' * S' * S * w",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
@@ -56,7 +60,7 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
         Model m = load_model(Source{"t.mc", std::string(kDecl) + "f = " + f});
         Expr fn = m.function(std::nullopt).expr;
         std::vector<Expr> exprs{fn};
-        for (const char* v : {"w", "x", "b", "z", "s"}) {
+        for (const char* v : {"w", "x", "b", "z", "s", "S"}) {
             try {
                 exprs.push_back(derivative(m.cx(), fn, m.find(v)->expr));
             } catch (const UnsupportedDerivative&) {
