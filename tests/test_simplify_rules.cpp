@@ -32,6 +32,10 @@ const char* const kCorpus[] = {
     // factors shared by products (S (x wᵀ + w xᵀ)), a constant factor of a product (−1ᵀ X).
     "x' * inv(S) * S * w", "det(S * S) + logdet(S' * S)", "log(abs(det(S)))", "tr(inv(S' * S) * S)",
     "-y·log(softmax(X * w))", "sum(log(softmax(x)))", "sum(x ⊙ (w ⊘ x + z))", "x' * S' * S * w",
+    // Jacobians with respect to the matrix S (Kronecker forms), Kronecker products of
+    // vectors, gradients through stacks.
+    "S * (x * w') * S", "S * eye(n)", "tanh(S * x)", "S''", "sum(kron(x, w))", "sum(sin([x; w]))",
+    "sum(exp([x, w]'))",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
