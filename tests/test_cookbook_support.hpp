@@ -223,6 +223,12 @@ inline void check_identity(const Identity& c) {
     INFO(check.out << check.err);
     CHECK(check.code == 0);
     CHECK(finite_difference_error(model, c.wrt) < 1e-6);
+    // A scalar function's Hessian, against finite differences of its gradient.
+    Run hessian = run({"check", "-e", model, "--wrt", c.wrt, "--points", "3", "--hessian"});
+    if (hessian.err.find("needs a scalar function") == std::string::npos) {
+        INFO("--hessian: " << hessian.out << hessian.err);
+        CHECK(hessian.code == 0);
+    }
 }
 
 }  // namespace matcalc::testing::cookbook
