@@ -68,6 +68,10 @@ TEST_CASE("every lecture derivation: symbolic form and finite differences", "[le
         Run check = run({"check", path, "--wrt", s.wrt, "--points", "4"});
         CHECK(check.code == 0);
         CHECK(check.err.empty());
+        // A scalar function's Hessian, against differences of its gradient.
+        Run hessian = run({"check", path, "--wrt", s.wrt, "--points", "3", "--hessian"});
+        INFO("--hessian: " << hessian.out << hessian.err);
+        if (hessian.err.find("needs a scalar function") == std::string::npos) CHECK(hessian.code == 0);
     }
 }
 
