@@ -125,11 +125,18 @@ Expr diag_ones(Context& cx, Expr e, const Atoms&) {  // diag(v) 1 = v
     Expr v = arg(arg(e, 0), 0);
     return column(cx, v) ? v : cx.transpose(v);
 }
-Expr diag_diag(Context& cx, Expr e, const Atoms&) {  // diag(a) diag(b) = diag(a ⊙ b)
-    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !is(arg(e, 1), Kind::Diag)) return nullptr;
-    Expr a = arg(arg(e, 0), 0), b = arg(arg(e, 1), 0);
+// diag(a) diag(b) = diag(a ⊙ b), also at the junction of two chains: (M diag(a)) (diag(b) N).
+Expr diag_diag(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    Expr l = arg(e, 0), r = arg(e, 1), before = nullptr, after = nullptr;
+    if (is(l, Kind::MatMul) && is(arg(l, 1), Kind::Diag)) before = arg(l, 0), l = arg(l, 1);
+    if (is(r, Kind::MatMul) && is(arg(r, 0), Kind::Diag)) after = arg(r, 1), r = arg(r, 0);
+    if (!is(l, Kind::Diag) || !is(r, Kind::Diag)) return nullptr;
+    Expr a = arg(l, 0), b = arg(r, 0);
     if (!cx.sizes().same(cx.shape(a), cx.shape(b))) b = cx.transpose(b);
-    return cx.diag(cx.mul(a, b));
+    Expr d = cx.diag(cx.mul(a, b));
+    if (before) d = cx.matmul(before, d);
+    return after ? cx.matmul(d, after) : d;
 }
 Expr diag_vector(Context& cx, Expr e, const Atoms&) {  // diag(a) v = a ⊙ v
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !column(cx, arg(e, 1))) return nullptr;
@@ -182,6 +189,13 @@ Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
 }
 
 // ---- matrix functions -------------------------------------------------------------------
+// step(z)ᵏ = step(z) for k > 0: an indicator is 0 or 1 (ReLU Hessians square it).
+Expr indicator_power(Context&, Expr e, const Atoms&) {
+    if (!is(e, "pow") || !is(arg(e, 0), "step")) return nullptr;
+    Expr k = arg(e, 1);
+    return is(k, Kind::Constant) && k->value > 0 ? arg(e, 0) : nullptr;
+}
+
 Expr inverse_inverse(Context&, Expr e, const Atoms&) {
     return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
 }
@@ -376,6 +390,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"1·v = sum(v)", dot_ones},
         {"(s a)·b = s (a·b)", dot_scaled},
         {"(A⁻¹)⁻¹ = A", inverse_inverse},
+        {"step(z)ᵏ = step(z)", indicator_power},
         {"A A⁻¹ = A⁻¹ A = I in a product, (A B)⁻¹ = B⁻¹ A⁻¹", product_inverse},
         {"Sᵀ = S for symmetric S (Aᵀ A, A + Aᵀ, S⁻¹)", transpose_symmetric_matrix},
         {"log(softmax(z)) = z − logsumexp(z)", log_softmax},
