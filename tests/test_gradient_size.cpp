@@ -1,0 +1,113 @@
+// The size of a gradient against the size of its function (issue 3): for an L-layer MLP
+// loss, L = 1, 2, 4, ..., 64, the gradients with respect to all parameters together
+// stay within 4× the function's DAG and grow linearly with the depth.
+//
+// What is counted (as bench/bench_depth.cpp, which reports the same numbers):
+//   function: distinct nodes reachable from the loss as bound, operations and leaves
+//             (variables, constants) alike, each once;
+//   gradient: distinct nodes reachable from the simplified gradients of every param
+//             together (a node shared by several gradients, or with the function,
+//             counts once; forward nodes the gradients use, such as a_k, count).
+// The gradients are taken as `matcalc derive` takes them: a Simplifier prepared with the
+// model's definitions (name_definitions), reverse-mode matcalc::gradient per parameter,
+// each result simplified.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "matcalc/derive.hpp"
+#include "matcalc/model.hpp"
+#include "matcalc/simplify.hpp"
+
+namespace {
+
+using matcalc::Expr;
+
+enum class Family { TanhBce, SigmoidMse };
+
+// One definition per line, as a person writes the network.
+std::string mlp_model(int layers, Family family) {
+    const char* act = family == Family::TanhBce ? "tanh" : "sigmoid";
+    std::string s = "input  x : vector(d)\ntarget y : scalar\n";
+    s += "param W1 : matrix(h, d)\nparam b1 : vector(h)\n";
+    for (int k = 2; k <= layers; ++k) s += fmt::format("param W{0} : matrix(h, h)\nparam b{0} : vector(h)\n", k);
+    s += "param v : vector(h)\nparam c : scalar\n\n";
+    s += fmt::format("z1 = W1*x + b1\na1 = {}(z1)\n", act);
+    for (int k = 2; k <= layers; ++k) s += fmt::format("z{0} = W{0}*a{1} + b{0}\na{0} = {2}(z{0})\n", k, k - 1, act);
+    if (family == Family::TanhBce)
+        s += fmt::format("yhat = σ(v·a{} + c)\nloss = bce(yhat, y)\n", layers);
+    else
+        s += fmt::format("yhat = v·a{} + c\nloss = (yhat - y)^2\n", layers);
+    return s;
+}
+
+std::size_t reachable(const std::vector<Expr>& roots) {
+    std::unordered_set<Expr> seen;
+    std::vector<Expr> stack(roots.begin(), roots.end());
+    while (!stack.empty()) {
+        Expr e = stack.back();
+        stack.pop_back();
+        if (!seen.insert(e).second) continue;
+        for (Expr a : e->args) stack.push_back(a);
+    }
+    return seen.size();
+}
+
+struct Sizes {
+    std::size_t function = 0, gradient = 0, printed = 0;
+};
+
+Sizes measure(int layers, Family family) {
+    matcalc::Model m = matcalc::load_model(matcalc::Source{"mlp", mlp_model(layers, family)});
+    matcalc::Context& cx = m.cx();
+    const matcalc::Symbol& f = m.function(std::nullopt);
+    matcalc::Simplifier simplifier(cx);
+    matcalc::name_definitions(simplifier, m, &f);
+    std::vector<Expr> gradients, printed;
+    for (const matcalc::Symbol& p : m.symbols()) {
+        if (p.role != "param") continue;
+        gradients.push_back(simplifier(matcalc::gradient(cx, f.expr, p.expr)));
+        // What `derive` prints: numerator layout (row vectors for vector parameters).
+        bool matrix = p.type == matcalc::ast::TypeSpec::Kind::Matrix;
+        printed.push_back(simplifier(matcalc::derivative(cx, f.expr, p.expr, matcalc::Layout::Numerator, matrix)));
+    }
+    REQUIRE(gradients.size() == static_cast<std::size_t>(2 * layers + 2));
+    return {reachable({f.expr}), reachable(gradients), reachable(printed)};
+}
+
+void check_family(Family family) {
+    std::map<int, Sizes> sizes;
+    for (int layers = 1; layers <= 64; layers *= 2) {
+        Sizes s = measure(layers, family);
+        INFO("L = " << layers << ": function " << s.function << " nodes, gradients " << s.gradient
+                    << " nodes, as printed by derive " << s.printed << " nodes");
+        CHECK(s.gradient <= 4 * s.function);
+        CHECK(s.printed <= 4 * s.function);
+        sizes[layers] = s;
+    }
+    // Linear growth: doubling the depth at most doubles the size (and a little: 2.2).
+    for (int layers = 2; layers <= 64; layers *= 2) {
+        const Sizes& half = sizes[layers / 2];
+        const Sizes& full = sizes[layers];
+        INFO("L = " << layers / 2 << " -> " << layers << ": gradients " << half.gradient << " -> " << full.gradient
+                    << " nodes, function " << half.function << " -> " << full.function);
+        CHECK(static_cast<double>(full.gradient) < 2.2 * static_cast<double>(half.gradient));
+        CHECK(static_cast<double>(full.printed) < 2.2 * static_cast<double>(half.printed));
+        CHECK(static_cast<double>(full.function) < 2.2 * static_cast<double>(half.function));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("gradient size: tanh MLP with BCE loss (depth 1 to 64) stays within 4x the function and grows linearly", "[size]") {
+    check_family(Family::TanhBce);
+}
+
+TEST_CASE("gradient size: sigmoid MLP with squared loss (depth 1 to 64) stays within 4x the function and grows linearly", "[size]") {
+    check_family(Family::SigmoidMse);
+}
