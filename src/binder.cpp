@@ -262,9 +262,11 @@ private:
 }  // namespace
 
 const Symbol* Model::find(std::string_view name) const {
-    for (const Symbol& s : symbols_)
-        if (s.name == name) return &s;
-    return nullptr;
+    // Symbols are only appended (names are unique): index the new ones.
+    if (indexed_ > symbols_.size()) by_name_.clear(), indexed_ = 0;
+    for (; indexed_ < symbols_.size(); ++indexed_) by_name_.emplace(symbols_[indexed_].name, indexed_);
+    auto it = by_name_.find(std::string(name));
+    return it == by_name_.end() ? nullptr : &symbols_[it->second];
 }
 
 const Symbol& Model::function(const std::optional<std::string>& of) const {

@@ -331,22 +331,51 @@ struct Derived {
     Eigen::MatrixXd hessian_value;               // with --hessian and --at
 };
 
+// The gradients of a scalar function with respect to all the variables of one view, from
+// one reverse sweep (a network's every parameter costs one gradient, not one each). Empty
+// when the function is not scalar or a derivative is not supported: then each variable's
+// derivative is taken alone, and the error names it.
+std::unordered_map<const Symbol*, Expr> swept_gradients(Session& s, std::size_t view) {
+    View& v = s.views[view];
+    Context& cx = v.model->cx();
+    std::vector<const Symbol*> symbols;
+    std::vector<Expr> xs;
+    for (const Session::Wrt& w : s.wrt)
+        if (w.view == view) symbols.push_back(w.symbol), xs.push_back(w.symbol->expr);
+    std::unordered_map<const Symbol*, Expr> out;
+    if (xs.size() < 2 || !cx.is_scalar(v.function->expr)) return out;
+    try {
+        std::vector<Expr> gs = gradients(cx, v.function->expr, xs);
+        for (std::size_t i = 0; i < xs.size(); ++i) out.emplace(symbols[i], gs[i]);
+    } catch (const UnsupportedDerivative&) {
+        out.clear();
+    } catch (const std::overflow_error&) {
+        out.clear();
+    }
+    return out;
+}
+
 std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, bool hessian = false) {
     std::vector<Derived> results;
+    std::unordered_map<const Symbol*, Expr> swept;
+    for (std::size_t view = 0; view < s.views.size(); ++view) swept.merge(swept_gradients(s, view));
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
         Expr f = v.function->expr;
-        Derived r{&v, w.symbol, nullptr, {}};
+        Derived r{.view = &v, .x = w.symbol, .d = nullptr};
         Expr x = w.symbol->expr;
         if (hessian && !cx.is_scalar(f))
             throw InputError(fmt::format("--hessian needs a scalar function; {} is a {}", v.function->name,
                                          cx.sizes().describe(cx.shape(f))));
         try {
-            r.d = (*v.simplifier)(derivative(cx, f, x, layout, declared_matrix(*w.symbol)));
+            auto it = swept.find(w.symbol);
+            Expr g = it != swept.end() ? it->second : nullptr;
+            r.d = (*v.simplifier)(g ? derivative_from_gradient(cx, g, x, layout, declared_matrix(*w.symbol))
+                                    : derivative(cx, f, x, layout, declared_matrix(*w.symbol)));
             if (hessian) {
                 // The Jacobian of the simplified gradient: smaller than that of the raw one.
-                r.gradient = (*v.simplifier)(gradient(cx, f, x));
+                r.gradient = (*v.simplifier)(g ? g : gradient(cx, f, x));
                 r.hessian = (*v.simplifier)(matcalc::hessian(cx, f, x, r.gradient));
             }
         } catch (const UnsupportedDerivative& e) {

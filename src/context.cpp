@@ -75,7 +75,7 @@ namespace {
 // arguments; `leaf` gives the replacement of nodes without arguments, and `memo` may
 // hold replacements fixed in advance.
 template <class Leaf>
-Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr> memo, Leaf leaf) {
+Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr>& memo, Leaf leaf) {
     std::vector<std::pair<Expr, bool>> stack{{e, false}};
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
@@ -101,7 +101,13 @@ Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr> memo, Leaf leaf
 }  // namespace
 
 Expr Context::refresh(Expr e) {
-    return rebuild(*this, e, {}, [&](Expr n) {
+    // Refreshing definition after definition walks the same upstream DAG again: the memo
+    // lasts until a unification changes what sizes resolve to.
+    if (refresh_generation_ != sizes_.generation()) {
+        refresh_memo_.clear();
+        refresh_generation_ = sizes_.generation();
+    }
+    return rebuild(*this, e, refresh_memo_, [&](Expr n) {
         switch (n->op->kind) {
         case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
         case Kind::Identity: return identity(n->dim);
@@ -113,7 +119,8 @@ Expr Context::refresh(Expr e) {
 }
 
 Expr Context::substitute(Expr e, Expr from, Expr to) {
-    return rebuild(*this, e, {{from, to}}, [](Expr n) { return n; });
+    std::unordered_map<Expr, Expr> memo{{from, to}};
+    return rebuild(*this, e, memo, [](Expr n) { return n; });
 }
 
 Expr Context::variable(std::string_view name, Shape shape) {

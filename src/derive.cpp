@@ -4,6 +4,7 @@
 #include "matcalc/derive.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -14,13 +15,16 @@ namespace matcalc {
 
 namespace {
 
-// Memoised dependency test: does e reach x?
+// Memoised dependency test: does e reach x (or one of several variables)?
 class Dependency {
 public:
-    explicit Dependency(Expr x) : x_(x) {}
+    explicit Dependency(Expr x) : xs_{x}, oldest_(x->id) {}
+    explicit Dependency(std::span<const Expr> xs) : xs_(xs.begin(), xs.end()) {
+        for (Expr x : xs) oldest_ = std::min(oldest_, x->id);
+    }
     bool operator()(Expr e) {
-        if (e == x_) return true;
-        if (e->id < x_->id) return false;  // built before x: cannot contain it
+        if (std::find(xs_.begin(), xs_.end(), e) != xs_.end()) return true;
+        if (e->id < oldest_) return false;  // built before every x: cannot contain one
         auto it = memo_.find(e);
         if (it != memo_.end()) return it->second;
         bool d = false;
@@ -30,7 +34,8 @@ public:
     }
 
 private:
-    Expr x_;
+    std::vector<Expr> xs_;
+    std::uint32_t oldest_ = UINT32_MAX;
     std::unordered_map<Expr, bool> memo_;
 };
 
@@ -355,10 +360,20 @@ private:
 
 bool depends_on(Expr e, Expr x) { return Dependency(x)(e); }
 
-Expr gradient(Context& cx, Expr f, Expr x) {
+Expr gradient(Context& cx, Expr f, Expr x) { return gradients(cx, f, std::span<const Expr>(&x, 1)).at(0); }
+
+std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
-    Dependency depends(x);
-    if (!depends(f)) return cx.zeros(cx.shape(x));
+    Dependency depends(xs);
+    auto result = [&](const std::unordered_map<Expr, Expr>& adjoint) {
+        std::vector<Expr> out;
+        for (Expr x : xs) {
+            auto it = adjoint.find(x);
+            out.push_back(it == adjoint.end() ? cx.zeros(cx.shape(x)) : it->second);
+        }
+        return out;
+    };
+    if (!depends(f)) return result({});
     // Nodes are created after their arguments, so descending id is a reverse topological
     // order: every node's adjoint is complete before it is pushed to its arguments.
     std::vector<Expr> order;
@@ -376,7 +391,7 @@ Expr gradient(Context& cx, Expr f, Expr x) {
     std::unordered_map<Expr, Expr> adjoint{{f, cx.constant(1.0)}};
     for (Expr y : order) {
         auto it = adjoint.find(y);
-        if (it == adjoint.end() || y == x) continue;
+        if (it == adjoint.end() || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
         Expr ybar = it->second;
         for (std::size_t i = 0; i < y->args.size(); ++i) {
             Expr arg = y->args[i];
@@ -387,8 +402,7 @@ Expr gradient(Context& cx, Expr f, Expr x) {
             if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative
         }
     }
-    auto it = adjoint.find(x);
-    return it == adjoint.end() ? cx.zeros(cx.shape(x)) : it->second;
+    return result(adjoint);
 }
 
 Expr jacobian(Context& cx, Expr f, Expr x) {
@@ -404,16 +418,17 @@ Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
 }
 
-Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {
+Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool matrix_variable) {
     SizeTable& z = cx.sizes();
     Shape sx = cx.shape(x);
-    if (cx.is_scalar(f)) {
-        Expr g = gradient(cx, f, x);
-        if (matrix_variable) return g;
-        if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
-        if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
-        return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)
-    }
+    if (matrix_variable) return g;
+    if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
+    if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
+    return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)
+}
+
+Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {
+    if (cx.is_scalar(f)) return derivative_from_gradient(cx, gradient(cx, f, x), x, layout, matrix_variable);
     Expr j = jacobian(cx, f, x);
     return layout == Layout::Numerator ? j : cx.transpose(j);
 }

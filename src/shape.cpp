@@ -162,6 +162,7 @@ bool SizeTable::unify(Dim a, Dim b) {
     // The flexible one takes the other's size (between two flexible ones, the older wins).
     if (!flexible(a) || (flexible(b) && index_of(a) < index_of(b))) std::swap(a, b);
     parent_[index_of(a)] = b;
+    ++generation_;
     return true;
 }
 

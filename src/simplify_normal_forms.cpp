@@ -182,6 +182,12 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
         else if (cx.is_scalar(f.base)) scalars = product(cx, scalars, term);
         else others = product(cx, others, term);
     }
+    // With both, the coefficient joins the scalars, (c s) (u ⊙ v): c s is then one node that
+    // other results share (the 2 (ŷ − y) of every layer's gradient is ∂L/∂c itself).
+    if (scalars && others && !denominator && !cx.is_one(coefficient)) {
+        scalars = cx.mul(coefficient, scalars);
+        coefficient = cx.constant(1.0);
+    }
     Expr r = !scalars ? others : !others ? scalars : cx.mul(scalars, others);
     bool coefficient_placed = !r;  // nothing but the coefficient upstairs: 2/x
     if (!r) r = coefficient;
@@ -231,6 +237,12 @@ void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Ter
     if (e->op->kind == Kind::Constant && cx.is_scalar(e)) return add_term(terms, sign * e->value, nullptr);
     if (name == "hadamard" && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
         return add_term(terms, sign * e->args[0]->value, e->args[1]);
+    // (c s) ⊙ x, the product normal form's grouping: coefficient c, core s ⊙ x.
+    if (name == "hadamard" && fits && e->args[0]->op->name == "hadamard" && cx.is_scalar(e->args[0])) {
+        Expr cs = e->args[0];
+        if (cs->args[0]->op->kind == Kind::Constant && cx.is_scalar(cs->args[0]))
+            return add_term(terms, sign * cs->args[0]->value, cx.mul(cs->args[1], e->args[1]));
+    }
     add_term(terms, sign, e);
 }
 

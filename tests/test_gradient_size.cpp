@@ -46,20 +46,25 @@ std::string mlp_model(int layers, Family family) {
     return s;
 }
 
-std::size_t reachable(const std::vector<Expr>& roots) {
+// Distinct nodes reachable from the roots; with `operations_only`, leaves (variables,
+// constants) are not counted.
+std::size_t reachable(const std::vector<Expr>& roots, bool operations_only = false) {
     std::unordered_set<Expr> seen;
     std::vector<Expr> stack(roots.begin(), roots.end());
+    std::size_t operations = 0;
     while (!stack.empty()) {
         Expr e = stack.back();
         stack.pop_back();
         if (!seen.insert(e).second) continue;
+        if (!e->args.empty()) ++operations;
         for (Expr a : e->args) stack.push_back(a);
     }
-    return seen.size();
+    return operations_only ? operations : seen.size();
 }
 
 struct Sizes {
     std::size_t function = 0, gradient = 0, printed = 0;
+    std::size_t function_ops = 0, gradient_ops = 0;  // operations only
 };
 
 Sizes measure(int layers, Family family) {
@@ -77,7 +82,8 @@ Sizes measure(int layers, Family family) {
         printed.push_back(simplifier(matcalc::derivative(cx, f.expr, p.expr, matcalc::Layout::Numerator, matrix)));
     }
     REQUIRE(gradients.size() == static_cast<std::size_t>(2 * layers + 2));
-    return {reachable({f.expr}), reachable(gradients), reachable(printed)};
+    return {reachable({f.expr}), reachable(gradients), reachable(printed), reachable({f.expr}, true),
+            reachable(gradients, true)};
 }
 
 void check_family(Family family) {
@@ -88,6 +94,10 @@ void check_family(Family family) {
                     << " nodes, as printed by derive " << s.printed << " nodes");
         CHECK(s.gradient <= 4 * s.function);
         CHECK(s.printed <= 4 * s.function);
+        // The measure: operations (nodes with arguments) of the gradients against
+        // the function's.
+        INFO("operations: function " << s.function_ops << ", gradients " << s.gradient_ops);
+        CHECK(s.gradient_ops <= 4 * s.function_ops);
         sizes[layers] = s;
     }
     // Linear growth: doubling the depth at most doubles the size (and a little: 2.2).

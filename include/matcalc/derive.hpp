@@ -6,8 +6,10 @@
 // accumulated forward, with Kronecker products where matrices meet. The results are raw: the simplifier makes them readable.
 #pragma once
 
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "matcalc/expr.hpp"
 
@@ -23,6 +25,9 @@ struct UnsupportedDerivative : std::runtime_error {
 
 // ∇_x f for a scalar f: an expression shaped like x.
 Expr gradient(Context& cx, Expr f, Expr x);
+// The gradients with respect to several variables from one reverse sweep (the cost of
+// one gradient, not of one per variable).
+std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs);
 
 // ∂vec(f)/∂vec(x): numel(f) × numel(x) (numerator layout), with Kronecker products and
 // the commutation matrix for matrices (∂vec(W x)/∂vec(W) = xᵀ ⊗ I).
@@ -37,6 +42,8 @@ Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 // Layout::Denominator the transposed convention for vector variables. `matrix_variable`
 // says x was declared a matrix (a matrix(2, 1) gets a gradient shaped like it).
 Expr derivative(Context& cx, Expr f, Expr x, Layout layout = Layout::Numerator, bool matrix_variable = false);
+// The same from the gradient g = ∇_x f of a scalar f (taken with gradients()).
+Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool matrix_variable);
 
 // Whether e depends on the variable x.
 bool depends_on(Expr e, Expr x);

@@ -118,6 +118,8 @@ private:
     SizeTable sizes_;
     std::deque<Node> nodes_;
     std::unordered_multimap<std::size_t, Expr> index_;
+    std::unordered_map<Expr, Expr> refresh_memo_;  // see refresh()
+    std::uint64_t refresh_generation_ = 0;
 };
 
 

@@ -59,6 +59,9 @@ private:
     Source source_;
     std::unique_ptr<Context> cx_;
     std::vector<Symbol> symbols_;
+    // find()'s index by name, brought up to date with the symbols appended since.
+    mutable std::unordered_map<std::string, std::size_t> by_name_;
+    mutable std::size_t indexed_ = 0;
 };
 
 // Parses and binds. Throws InputError with the position of the first problem.

@@ -53,6 +53,9 @@ public:
     // Makes a and b the same size; false if both are fixed (integers or rigid symbols)
     // and differ.
     bool unify(Dim a, Dim b);
+    // Changes whenever unify() binds a size: results computed from resolved sizes before
+    // (Context::refresh) may be stale after.
+    std::uint64_t generation() const { return generation_; }
     bool same(Dim a, Dim b) const { return resolve(a) == resolve(b); }
     bool same(Shape a, Shape b) const { return same(a.rows, b.rows) && same(a.cols, b.cols); }
     bool is_one(Dim d) const { return resolve(d) == 1; }
@@ -71,6 +74,7 @@ private:
     std::vector<std::string> names_;
     mutable std::vector<Dim> parent_;  // per symbol: itself, another symbol, or an integer
     std::vector<bool> rigid_;
+    std::uint64_t generation_ = 0;
     // A rigid symbol standing for the product ('*') or sum ('+') of `parts`.
     Dim composite(char op, std::vector<Dim> parts);
 
