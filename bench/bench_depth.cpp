@@ -100,12 +100,17 @@ std::vector<matcalc::Expr> all_gradients(matcalc::Model& m, bool cli_layout = fa
     matcalc::Simplifier simplifier(cx);
     auto names = matcalc::name_definitions(simplifier, m, &f);
     benchmark::DoNotOptimize(names);
-    std::vector<matcalc::Expr> out;
-    for (const matcalc::Symbol& p : m.symbols()) {
-        if (p.role != "param" || (only && p.name != only)) continue;
-        matcalc::Expr g = cli_layout ? matcalc::derivative(cx, f.expr, p.expr, matcalc::Layout::Numerator,
-                                                           declared_matrix(p))
-                                     : matcalc::gradient(cx, f.expr, p.expr);
+    // As the command line does: one reverse sweep for all the parameters.
+    std::vector<const matcalc::Symbol*> params;
+    std::vector<matcalc::Expr> xs;
+    for (const matcalc::Symbol& p : m.symbols())
+        if (p.role == "param" && (!only || p.name == only)) params.push_back(&p), xs.push_back(p.expr);
+    std::vector<matcalc::Expr> gradients = matcalc::gradients(cx, f.expr, xs), out;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        matcalc::Expr g = cli_layout ? matcalc::derivative_from_gradient(cx, gradients[i], xs[i],
+                                                                         matcalc::Layout::Numerator,
+                                                                         declared_matrix(*params[i]))
+                                     : gradients[i];
         out.push_back(simplifier(g));
     }
     return out;
