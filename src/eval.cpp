@@ -28,7 +28,7 @@ bool flexible_name(const std::string& name) { return !name.empty() && name[0] ==
 Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
     d = sizes.resolve(d);
     if (!is_symbol(d)) return static_cast<Index>(d);
-    if (auto it = env.sizes.find(d); it != env.sizes.end()) return it->second;
+    // Products and sums (m*n, n+1) follow from their parts, whatever env says of them.
     if (const std::vector<Dim>& factors = sizes.factors(d); !factors.empty()) {
         Index product = 1;
         for (Dim f : factors) {
@@ -43,6 +43,7 @@ Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
         for (Dim t : terms) total += concrete_dim(sizes, t, env);  // each at most kMaxEntries
         return total;
     }
+    if (auto it = env.sizes.find(d); it != env.sizes.end()) return it->second;
     // A key recorded before a later unification made another symbol the representative.
     for (const auto& [key, value] : env.sizes)
         if (sizes.resolve(key) == d) return value;

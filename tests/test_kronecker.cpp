@@ -230,6 +230,19 @@ TEST_CASE("sizes that are products of symbols", "[kronecker][shape]") {
     CHECK(z.name(z.product(n, 3)) == "3*n");
     CHECK(z.factors(z.product(n, m)) == std::vector<Dim>{m, n});
     CHECK(z.factors(m).empty());
+    CHECK(z.sum(n, m) == z.sum(m, n));
+    CHECK(z.sum(n, n) == z.product(2, n));
+    CHECK(z.name(z.sum(n, 1)) == "n+1");
+
+    // Evaluation computes them from their parts, whatever else the sizes table says.
+    Context cx;
+    Dim a = cx.sizes().symbol("a");
+    Expr x = cx.variable("x", {a, 1});
+    Env env;
+    env.sizes[a] = 2;
+    env.sizes[cx.sizes().product(a, a)] = 7;  // a stale or wrong entry for a*a
+    env.values["x"] = Eigen::Vector2d(1, 2);
+    CHECK(evaluate(cx, cx.kron(x, x), env).rows() == 4);
 }
 
 TEST_CASE("the evaluator applies Kronecker products, K, diagonals and I without forming them", "[kronecker][eval]") {
