@@ -281,3 +281,16 @@ TEST_CASE("the evaluator applies Kronecker products, K, diagonals and I without 
     CHECK((evaluate(cx, cx.matmul(cx.identity(6), S), env) - env.values["S"]).cwiseAbs().maxCoeff() == 0);
     CHECK((evaluate(cx, cx.diag(v), env) - Eigen::MatrixXd(D)).cwiseAbs().maxCoeff() == 0);
 }
+
+TEST_CASE("the Kronecker and Hessian example models give the results their comments state", "[kronecker][hessian][examples]") {
+    std::string kron = example("cookbook/kronecker.mc");
+    CHECK(derive({kron, "--of", "F", "--wrt", "X"}).unicode == "Bᵀ ⊗ A");
+    CHECK(derive({kron, "--of", "G", "--wrt", "W"}).unicode == "xᵀ ⊗ diag(1 − tanh(W x)²)");
+    CHECK(derive({kron, "--of", "T", "--wrt", "X"}).unicode == "K(p,q)");
+    CHECK(run({"check", kron, "--of", "G", "--wrt", "W"}).code == 0);
+    std::string logistic = example("cookbook/hessian_logistic.mc");
+    Derivative d = derive({logistic, "--wrt", "w", "--hessian"});
+    CHECK(d.unicode == "(1 / N) (p − y)ᵀ X");
+    CHECK(d.object.find("hessian_unicode")->as_string() == "(1 / N) Xᵀ diag(p ⊙ (1 − p)) X");
+    CHECK(run({"check", logistic, "--wrt", "w", "--hessian"}).code == 0);
+}
