@@ -323,9 +323,9 @@ std::string latex_cases(View& v, Expr d, const PrintOptions& po) {
 
 // One derivative, taken in the view its variable belongs to.
 struct Derived {
-    View* view;
-    const Symbol* x;
-    Expr d;                 // simplified, in the requested layout
+    View* view = nullptr;
+    const Symbol* x = nullptr;
+    Expr d = nullptr;       // simplified, in the requested layout
     Eigen::MatrixXd value;  // with --at
     Expr gradient = nullptr, hessian = nullptr;  // with --hessian: ∇f and ∂vec(∇f)/∂vec(x)
     Eigen::MatrixXd hessian_value;               // with --hessian and --at
@@ -363,7 +363,9 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
         Expr f = v.function->expr;
-        Derived r{.view = &v, .x = w.symbol, .d = nullptr};
+        Derived r;
+        r.view = &v;
+        r.x = w.symbol;
         Expr x = w.symbol->expr;
         if (hessian && !cx.is_scalar(f))
             throw InputError(fmt::format("--hessian needs a scalar function; {} is a {}", v.function->name,
