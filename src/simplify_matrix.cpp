@@ -105,6 +105,51 @@ Expr block_transpose(Context& cx, Expr e, const Atoms&) {
     return cx.transpose(cx.block(arg(arg(e, 0), 0), e->dim2, e->dim, Shape{part.cols, part.rows}));
 }
 
+// ---- traces ---------------------------------------------------------------------------
+// tr(s A) = s tr(A), tr(−A) = −tr(A), tr(Aᵀ) = tr(A): the trace is linear and sees no
+// transposes.
+Expr trace_linear(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Trace)) return nullptr;
+    Expr a = arg(e, 0);
+    if (is(a, Kind::Transpose)) return cx.apply("tr", arg(a, 0));
+    if (a->op->name == "neg") return cx.neg(cx.apply("tr", arg(a, 0)));
+    if (a->op->name == "hadamard" && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
+        return cx.mul(arg(a, 0), cx.apply("tr", arg(a, 1)));
+    return nullptr;
+}
+
+// The factors of a chain of matrix products, left to right (a bounded walk).
+void chain_factors(Expr e, std::vector<Expr>& out) {
+    std::vector<Expr> todo{e};
+    while (!todo.empty() && out.size() < 64) {
+        Expr n = todo.back();
+        todo.pop_back();
+        if (is(n, Kind::MatMul)) {
+            todo.push_back(arg(n, 1));
+            todo.push_back(arg(n, 0));
+        } else {
+            out.push_back(n);
+        }
+    }
+    if (!todo.empty()) out.clear();  // too long: leave it
+}
+
+// Cyclic trace: tr(L R) = tr(R L); when L ends in a column (an outer product inside the
+// chain, tr(A x yᵀ)), R L is 1×1 and the trace is that scalar: yᵀ A x.
+Expr trace_cyclic(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Trace) || !is(arg(e, 0), Kind::MatMul)) return nullptr;
+    std::vector<Expr> f;
+    chain_factors(arg(e, 0), f);
+    for (std::size_t i = 0; i + 1 < f.size(); ++i) {
+        if (!cx.sizes().is_one(cx.shape(f[i]).cols)) continue;
+        Expr r = f[i + 1];
+        for (std::size_t j = i + 2; j < f.size(); ++j) r = cx.matmul(r, f[j]);
+        for (std::size_t j = 0; j <= i; ++j) r = cx.matmul(r, f[j]);
+        return r;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 const std::vector<Rule>& matrix_rules() {
@@ -116,6 +161,8 @@ const std::vector<Rule>& matrix_rules() {
         {"K(n,m) K(m,n) = I", commutation_inverse},
         {"f(A)[i, j] = f(A[i, j])", block_elementwise},
         {"Aᵀ[i, j] = A[j, i]ᵀ", block_transpose},
+        {"tr(s Aᵀ) = s tr(A)", trace_linear},
+        {"tr(A x yᵀ) = yᵀ A x", trace_cyclic},
     };
     return table;
 }
