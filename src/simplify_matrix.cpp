@@ -105,6 +105,34 @@ Expr block_transpose(Context& cx, Expr e, const Atoms&) {
     return cx.transpose(cx.block(arg(arg(e, 0), 0), e->dim2, e->dim, Shape{part.cols, part.rows}));
 }
 
+// ---- diagonal matrices -----------------------------------------------------------------
+bool column_vector(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }
+bool outer_product(Context& cx, Expr e) { return is(e, Kind::MatMul) && column_vector(cx, arg(e, 0)); }
+
+// diag(a) (u vᵀ) = (a ⊙ u) vᵀ: scaling the rows of an outer product scales its column.
+Expr diag_outer(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !outer_product(cx, arg(e, 1))) return nullptr;
+    Expr a = arg(arg(e, 0), 0), u = arg(arg(e, 1), 0);
+    if (!cx.sizes().same(cx.shape(a), cx.shape(u))) a = cx.transpose(a);
+    return cx.matmul(cx.mul(a, u), arg(arg(e, 1), 1));
+}
+
+// diag(a) (diag(b) − u vᵀ) = diag(a ⊙ b) − (a ⊙ u) vᵀ: a diagonal distributed over a sum
+// of diagonals and outer products (the softmax's Jacobian), where its entries can meet
+// and cancel those of b and u: ∂log(softmax(z))/∂z = I − 1 softmax(z)ᵀ.
+Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag)) return nullptr;
+    // Also at the head of a chain: diag(a) ((diag(b) − u vᵀ) M).
+    Expr sum = arg(e, 1), rest = nullptr;
+    if (is(sum, Kind::MatMul)) rest = arg(sum, 1), sum = arg(sum, 0);
+    if (atoms.count(sum) || (sum->op->name != "add" && sum->op->name != "sub")) return nullptr;
+    for (Expr t : sum->args)
+        if (!is(t, Kind::Diag) && !outer_product(cx, t)) return nullptr;
+    Expr d = arg(e, 0);
+    Expr distributed = cx.apply(*sum->op, std::vector<Expr>{cx.matmul(d, arg(sum, 0)), cx.matmul(d, arg(sum, 1))});
+    return rest ? cx.matmul(distributed, rest) : distributed;
+}
+
 // ---- traces ---------------------------------------------------------------------------
 // tr(s A) = s tr(A), tr(−A) = −tr(A), tr(Aᵀ) = tr(A): the trace is linear and sees no
 // transposes.
@@ -161,6 +189,8 @@ const std::vector<Rule>& matrix_rules() {
         {"K(n,m) K(m,n) = I", commutation_inverse},
         {"f(A)[i, j] = f(A[i, j])", block_elementwise},
         {"Aᵀ[i, j] = A[j, i]ᵀ", block_transpose},
+        {"diag(a) (u vᵀ) = (a ⊙ u) vᵀ", diag_outer},
+        {"diag(a) (diag(b) − u vᵀ) = diag(a ⊙ b) − (a ⊙ u) vᵀ", diag_distribute},
         {"tr(s Aᵀ) = s tr(A)", trace_linear},
         {"tr(A x yᵀ) = yᵀ A x", trace_cyclic},
     };

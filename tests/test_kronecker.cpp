@@ -294,3 +294,13 @@ TEST_CASE("the Kronecker and Hessian example models give the results their comme
     CHECK(d.object.find("hessian_unicode")->as_string() == "(1 / N) Xᵀ diag(p ⊙ (1 − p)) X");
     CHECK(run({"check", logistic, "--wrt", "w", "--hessian"}).code == 0);
 }
+
+TEST_CASE("softmax Jacobians: kept as diag(p) − p pᵀ, and log-softmax as I − 1 pᵀ", "[kronecker][softmax]") {
+    CHECK(unicode("z : vector(n); f = softmax(z)", "z") == "diag(softmax(z)) − softmax(z) softmax(z)ᵀ");
+    CHECK(unicode("z : vector(n); f = log(softmax(z))", "z") == "I − 1 softmax(z)ᵀ");
+    CHECK(unicode("z : vector(n); W : matrix(n, n); f = log(softmax(W * z))", "z") == "(I − 1 softmax(W z)ᵀ) W");
+    CHECK(unicode("z : vector(n); W : matrix(k, n); f = softmax(W * z)", "W") ==
+          "zᵀ ⊗ (diag(softmax(W z)) − softmax(W z) softmax(W z)ᵀ)");
+    checks("z : vector(n); W : matrix(n, n); f = log(softmax(W * z))", "z");
+    checks("z : vector(n); W : matrix(k, n); f = softmax(W * z)", "W");
+}

@@ -35,7 +35,7 @@ const char* const kCorpus[] = {
     // Jacobians with respect to the matrix S (Kronecker forms), Kronecker products of
     // vectors, gradients through stacks.
     "S * (x * w') * S", "S * eye(n)", "tanh(S * x)", "S''", "sum(kron(x, w))", "sum(sin([x; w]))",
-    "sum(exp([x, w]'))", "sum(step(x) .* step(x) .* w)", "tr(S * x * w')", "tr(2 * S') - tr(-S)",
+    "sum(exp([x, w]'))", "sum(step(x) .* step(x) .* w)", "tr(S * x * w')", "tr(2 * S') - tr(-S)", "log(softmax(S * x))",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
