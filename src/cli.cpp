@@ -242,25 +242,15 @@ void open(const Options& o, Session& s) {
     }
 }
 
-std::string header(Style style, const std::string& f, const Symbol& x, const SizeTable& z) {
+// ∂f/∂x, or with order 2 the Hessian's ∂²f/∂x²: the left-hand side of a result.
+std::string header(Style style, const std::string& f, const Symbol& x, const SizeTable& z, int order = 1) {
+    bool second = order == 2;
     switch (style) {
-    case Style::Ascii: return fmt::format("d{}/d{}", f, x.name);
-    case Style::Unicode: return fmt::format("∂{}/∂{}", f, x.name);
+    case Style::Ascii: return second ? fmt::format("d2{}/d{}2", f, x.name) : fmt::format("d{}/d{}", f, x.name);
+    case Style::Unicode: return second ? fmt::format("∂²{}/∂{}²", f, x.name) : fmt::format("∂{}/∂{}", f, x.name);
     case Style::Latex:
-        return fmt::format("\\frac{{\\partial {}}}{{\\partial {}}}", latex_name(f, kScalarShape, z),
-                           latex_name(x.name, x.expr->shape, z));
-    }
-    return {};
-}
-
-// ∂²f/∂x²: the Hessian's left-hand side.
-std::string hessian_header(Style style, const std::string& f, const Symbol& x, const SizeTable& z) {
-    switch (style) {
-    case Style::Ascii: return fmt::format("d2{}/d{}2", f, x.name);
-    case Style::Unicode: return fmt::format("∂²{}/∂{}²", f, x.name);
-    case Style::Latex:
-        return fmt::format("\\frac{{\\partial^2 {}}}{{\\partial {}^2}}", latex_name(f, kScalarShape, z),
-                           latex_name(x.name, x.expr->shape, z));
+        return fmt::format("\\frac{{\\partial{} {}}}{{\\partial {}{}}}", second ? "^2" : "",
+                           latex_name(f, kScalarShape, z), latex_name(x.name, x.expr->shape, z), second ? "^2" : "");
     }
     return {};
 }
@@ -486,7 +476,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         if (o.at)
             out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
         if (r.hessian) {
-            out << hessian_header(po.style, fname, *r.x, cx.sizes()) << " = " << printed(cx, r.hessian, po) << "\n";
+            out << header(po.style, fname, *r.x, cx.sizes(), 2) << " = " << printed(cx, r.hessian, po) << "\n";
             if (o.at)
                 out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.hessian_value) << "\n";
         }
@@ -527,7 +517,7 @@ int check(const Options& o, Session& s, std::ostream& out) {
         ok = ok && c.ok;
         PrintOptions po;
         po.names = &v.names;
-        std::string lhs = o.hessian ? hessian_header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes())
+        std::string lhs = o.hessian ? header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes(), 2)
                                     : fmt::format("∂{}/∂{}", v.function->name, c.wrt);
         out << fmt::format("{} = {}\n", lhs, printed(v.model->cx(), derivative, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",

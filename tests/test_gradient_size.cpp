@@ -23,28 +23,14 @@
 #include "matcalc/derive.hpp"
 #include "matcalc/model.hpp"
 #include "matcalc/simplify.hpp"
+#include "../bench/mlp_model.hpp"
 
 namespace {
 
 using matcalc::Expr;
 
-enum class Family { TanhBce, SigmoidMse };
-
-// One definition per line, as a person writes the network.
-std::string mlp_model(int layers, Family family) {
-    const char* act = family == Family::TanhBce ? "tanh" : "sigmoid";
-    std::string s = "input  x : vector(d)\ntarget y : scalar\n";
-    s += "param W1 : matrix(h, d)\nparam b1 : vector(h)\n";
-    for (int k = 2; k <= layers; ++k) s += fmt::format("param W{0} : matrix(h, h)\nparam b{0} : vector(h)\n", k);
-    s += "param v : vector(h)\nparam c : scalar\n\n";
-    s += fmt::format("z1 = W1*x + b1\na1 = {}(z1)\n", act);
-    for (int k = 2; k <= layers; ++k) s += fmt::format("z{0} = W{0}*a{1} + b{0}\na{0} = {2}(z{0})\n", k, k - 1, act);
-    if (family == Family::TanhBce)
-        s += fmt::format("yhat = σ(v·a{} + c)\nloss = bce(yhat, y)\n", layers);
-    else
-        s += fmt::format("yhat = v·a{} + c\nloss = (yhat - y)^2\n", layers);
-    return s;
-}
+using matcalc::bench::Family;
+using matcalc::bench::mlp_model;
 
 // Distinct nodes reachable from the roots; with `operations_only`, leaves (variables,
 // constants) are not counted.
