@@ -29,3 +29,8 @@ echo "== The 1-2-3-1 network of the worked example, at the slides' weights"
 run derive $ex/mlp_1231.mc --wrt W3 --wrt b3 --wrt W2 --wrt W1 --at $ex/mlp_1231.json
 echo "== Checked against finite differences"
 run check $ex/relu_mse.mc --wrt w --wrt b
+echo "== Matrix calculus: Jacobians with respect to matrices (Kronecker forms) and Hessians"
+run derive examples/cookbook/kronecker.mc --of F --wrt X
+run derive examples/cookbook/kronecker.mc --of G --wrt W
+run derive examples/cookbook/hessian_logistic.mc --wrt w --hessian
+run check examples/cookbook/hessian_logistic.mc --wrt w --hessian
