@@ -261,6 +261,9 @@ private:
     Expr compute(Expr y) {
         if (y == x_) return cx_.identity(n_);
         const std::vector<Expr>& a = y->args;
+        // One argument whose Jacobian is a structural zero (its derivative vanishes:
+        // step(z), a constant): so is this node's.
+        if (a.size() == 1 && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
         auto through = [&](Expr local_row, Expr arg) { return cx_.matmul(local_row, jac(arg)); };
         switch (y->op->kind) {
         case Kind::Elementwise:

@@ -304,3 +304,17 @@ TEST_CASE("softmax Jacobians: kept as diag(p) − p pᵀ, and log-softmax as I �
     checks("z : vector(n); W : matrix(n, n); f = log(softmax(W * z))", "z");
     checks("z : vector(n); W : matrix(k, n); f = softmax(W * z)", "W");
 }
+
+// Found by the Hessian sweep of the operation table: a reduction (or any one-argument
+// structural operation) of something whose derivative vanishes, such as step(z),
+// dereferenced the missing Jacobian.
+TEST_CASE("Jacobians through functions of step(z) are zero, not a crash", "[kronecker][regression]") {
+    CHECK(unicode("x : vector(n); s : scalar; f = sum(max(x, s))", "s") == "sum(step(s − x))");
+    CHECK(derive({"-e", "x : vector(n); s : scalar; f = sum(max(x, s))", "--wrt", "s", "--hessian"})
+              .object.find("hessian_unicode")->as_string() == "0");
+    CHECK(unicode("x : vector(n); f = sum(step(x)) * x", "x") == "sum(step(x)) I");
+    CHECK(unicode("x : vector(n); f = norm(step(x)) * x", "x") == "‖step(x)‖ I");
+    CHECK(unicode("X : matrix(n, n); f = inv(step(X))", "X") == "0");
+    CHECK(unicode("x : vector(n); f = softmax(step(x))", "x") == "0");
+    checks("X : matrix(n, n); f = det(step(X)) * X", "X");
+}

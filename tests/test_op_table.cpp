@@ -168,6 +168,12 @@ TEST_CASE("every operation: parse each spelling, print back, derivative against 
                 CHECK(r.code == 0);
                 CHECK(r.err.empty());
                 if (r.code != 0) FAIL_CHECK(r.out << r.err);
+                // A scalar function's Hessian too, against differences of its gradient.
+                if (m.cx().is_scalar(f)) {
+                    Run h = run({"check", "-e", model, "--wrt", wrt, "--points", "2", "--seed", "7", "--hessian"});
+                    INFO("--hessian: " << h.out << h.err);
+                    CHECK(h.code == 0);
+                }
             }
         }
     }
