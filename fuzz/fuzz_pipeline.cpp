@@ -158,7 +158,7 @@ bool output_only_notation(const Context& cx, Expr e) {
         todo.pop_back();
         if (!seen.insert(n).second) continue;
         Kind k = n->op->kind;
-        if (k == Kind::Vec || k == Kind::Commutation || k == Kind::Block) return true;
+        if (k == Kind::Vec || k == Kind::Unvec || k == Kind::Commutation || k == Kind::Block) return true;
         Shape sh = cx.shape(n);
         if ((k == Kind::Constant || k == Kind::Identity) && (composite(sh.rows) || composite(sh.cols))) return true;
         for (Expr a : n->args) todo.push_back(a);

@@ -66,6 +66,7 @@ Expr Context::with_args(Expr e, std::vector<Expr> args) {
     if (args == e->args) return e;
     if (e->op->kind == Kind::Stack) return stack(args, e->param);
     if (e->op->kind == Kind::Block) return block(args[0], e->dim, e->dim2, e->shape);
+    if (e->op->kind == Kind::Unvec) return unvec(args[0], e->shape);
     return apply(*e->op, args);
 }
 
@@ -194,6 +195,18 @@ Expr Context::block(Expr a, Dim row, Dim col, Shape s) {
     node.args = {a};
     node.dim = sizes_.resolve(row);
     node.dim2 = sizes_.resolve(col);
+    node.shape = s;
+    return intern(std::move(node));
+}
+
+Expr Context::unvec(Expr v, Shape s) {
+    s = sizes_.resolve(s);
+    if (sizes_.is_one(s.cols)) return v;
+    if (sizes_.is_one(s.rows)) return transpose(v);
+    if (v->op->kind == Kind::Vec && sizes_.same(shape(v->args[0]), s)) return v->args[0];  // vec⁻¹(vec A) = A
+    Node node;
+    node.op = &op_of(Kind::Unvec);
+    node.args = {v};
     node.shape = s;
     return intern(std::move(node));
 }
@@ -365,6 +378,8 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
     }
     case Kind::Block:
         throw std::logic_error("a block needs its offsets: Context::block");
+    case Kind::Unvec:
+        throw std::logic_error("vec⁻¹ needs its shape: Context::unvec");
     case Kind::Vec: {
         Shape a = shape(args[0]);
         if (sizes_.is_one(a.cols)) return args[0];

@@ -59,18 +59,19 @@ Expr elementwise_partial(Context& cx, Expr y, std::size_t i) {
     return op.partial[i](cx, y->args, y);
 }
 
-// ∂vec(a ⊗ b)/∂vec(args[i]) for two column vectors or two row vectors: a ⊗ b = vec(b aᵀ),
-// so the partials are I ⊗ b and a ⊗ I. Kronecker products of matrices would need the
-// permutation I ⊗ K ⊗ I of vec(A ⊗ B); they are not differentiated yet.
+// ∂vec(A ⊗ B)/∂vec(args[i]). For two column vectors (or two rows) a ⊗ b = vec(b aᵀ): the
+// partials are I ⊗ b and a ⊗ I. For matrices, A p×q and B r×s, vec(A ⊗ B) =
+// P (vec A ⊗ vec B) with the permutation P = I_q ⊗ K(s,p) ⊗ I_r (Magnus & Neudecker,
+// Theorem 3.10): the partials are P (I ⊗ vec B) and P (vec A ⊗ I).
 Expr kron_partial(Context& cx, Expr y, std::size_t i) {
     SizeTable& z = cx.sizes();
     Shape sa = cx.shape(y->args[0]), sb = cx.shape(y->args[1]);
     bool columns = z.is_one(sa.cols) && z.is_one(sb.cols), rows = z.is_one(sa.rows) && z.is_one(sb.rows);
-    if (!columns && !rows)
-        throw UnsupportedDerivative("the derivative through kron of matrices that depend on the variable is not supported yet");
     Expr a = cx.vec(y->args[0]), b = cx.vec(y->args[1]);
-    if (i == 0) return cx.kron(cx.identity(cx.shape(a).rows), b);
-    return cx.kron(a, cx.identity(cx.shape(b).rows));
+    Expr d = i == 0 ? cx.kron(cx.identity(cx.shape(a).rows), b) : cx.kron(a, cx.identity(cx.shape(b).rows));
+    if (columns || rows) return d;
+    Expr p = cx.kron(cx.kron(cx.identity(sa.cols), cx.commutation(sb.cols, sa.rows)), cx.identity(sb.rows));
+    return cx.matmul(p, d);
 }
 
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
@@ -119,11 +120,14 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
         return z.is_matrix(sa) ? cx.mul(ybar, cx.apply("exp", cx.sub(a[0], y)))
                                : cx.mul(ybar, cx.apply("softmax", a[0]));
-    case Kind::Kron: {  // vectors: d vec(a ⊗ b) = (I ⊗ b) d a + (a ⊗ I) d b
+    case Kind::Kron: {  // Jᵀ vec(ȳ), read back in the argument's shape
         Expr j = kron_partial(cx, y, i);
-        Expr g = cx.matmul(cx.transpose(j), cx.vec(ybar));
-        return z.is_row(sa) ? cx.transpose(g) : g;
+        return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
     }
+    case Kind::Vec:
+        return cx.unvec(ybar, sa);
+    case Kind::Unvec:
+        return cx.vec(ybar);
     case Kind::Stack: {  // each block gets its block of the adjoint
         std::size_t per_row = static_cast<std::size_t>(y->param);
         Dim top = 0, left = 0;
@@ -276,6 +280,7 @@ private:
             return is_vec(a[0]) ? ja : cx_.matmul(cx_.commutation(sa.rows, sa.cols), ja);
         }
         case Kind::Vec:
+        case Kind::Unvec:  // the same entries in the same order
             return jac(a[0]);
         case Kind::Diag: {  // vec(diag(v)) = diag(vec(I)) (1 ⊗ I) v: v in every column, masked
             Dim n = shape(y).rows;

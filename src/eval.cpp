@@ -298,6 +298,9 @@ void Evaluator::step(Slot& s) {
     case Kind::Vec:
         out = arg(0).reshaped();
         break;
+    case Kind::Unvec:
+        out = arg(0).reshaped(out.rows(), out.cols());
+        break;
     case Kind::Block:
         out = arg(0).block(s.top, s.left, out.rows(), out.cols());
         break;

@@ -225,6 +225,9 @@ std::vector<OpInfo> make_table() {
     // language (`vec` is a type name there).
     t.push_back({.name = "vec", .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",
                  .latex = "\\operatorname{vec}", .rule = "vectorisation"});
+    // vec⁻¹: a column read back as a matrix (the adjoint of an argument of kron).
+    t.push_back({.name = "unvec", .kind = Kind::Unvec, .ascii = "unvec", .unicode = "vec⁻¹",
+                 .latex = "\\operatorname{vec}^{-1}", .rule = "vectorisation undone"});
     // A block of a matrix, written x[2:3] or A[1:2, 2:4] (1-based, inclusive): the gradient
     // of a stacked block is the matching block of the stack's adjoint. Not in the input
     // language either.

@@ -290,6 +290,11 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         CHECK_SAME(ev(cx.block(A, 0, 1, {2, 2})), rows({{2, 3}, {5, 6}}));
         CHECK_SAME(ev(cx.block(A, 1, 0, {1, 3})), rows({{4, 5, 6}}));
     };
+    cases["unvec"] = [&] {
+        Expr v = cx.variable("v6", {6, 1});
+        env.values["v6"] = col({1, 4, 2, 5, 3, 6});
+        CHECK_SAME(ev(cx.unvec(v, {2, 3})), rows({{1, 2, 3}, {4, 5, 6}}));  // vec⁻¹: columns refilled
+    };
     cases["commutation"] = [&] {
         // K(2,3) vec(A) = vec(Aᵀ) for A 2×3.
         Expr A = cx.variable("A3", {2, 3});

@@ -189,9 +189,11 @@ TEST_CASE("Hessians and matrix Jacobians: what is refused", "[hessian][kronecker
     Run vector_f = run({"derive", "-e", "x : vector(n); f = sin(x)", "--wrt", "x", "--hessian"});
     CHECK(vector_f.code == 2);
     CHECK(vector_f.err.find("--hessian needs a scalar function") != std::string::npos);
-    Run kron_matrices = run({"derive", "-e", "A, B : matrix(n, n); f = sum(kron(A, B))", "--wrt", "A"});
-    CHECK(kron_matrices.code == 2);
-    CHECK(kron_matrices.err.find("kron of matrices") != std::string::npos);
+    // Kronecker products of matrices are differentiated (vec(A ⊗ B) = (I ⊗ K ⊗ I)(vec A ⊗ vec B)).
+    checks("A, B : matrix(n, n); f = sum(kron(A, B))", "A");
+    checks("A : matrix(m, n); B : matrix(p, q); f = kron(A, B)", "B");
+    checks("A : matrix(m, n); B : matrix(p, q); f = kron(A, B)", "A");
+    checks("A : matrix(m, n); B : matrix(p, q); f = sum(sin(kron(A, B')))", "B", true);
 }
 
 TEST_CASE("gradients through stacked blocks, and diag both ways", "[kronecker][stack]") {

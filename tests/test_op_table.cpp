@@ -132,6 +132,10 @@ std::vector<Case> cases_for(const OpInfo& op) {
         add("sum(sin(kron(x', y')))", {"x", "y"});
         add("u' * kron(x', A) * kron(y, x)", {"u", "y"});
         add("sum(kron(A, S) * kron(x, y))", {"x"});
+        // Kronecker products of matrices: vec(A ⊗ B) = (I ⊗ K ⊗ I)(vec A ⊗ vec B).
+        add("kron(A, S)", {"A", "S"});
+        add("sum(sin(kron(S, A')))", {"A", "S"});
+        add("kron(S, x)", {"S", "x"});
         break;
     default:
         break;  // leaves: tested through the spellings that build them, below
@@ -148,7 +152,7 @@ TEST_CASE("every operation: parse each spelling, print back, derivative against 
         // Leaves, and the notation of Jacobians with respect to matrices (vec, K), which
         // the language has no spelling for: test_kronecker.cpp covers those.
         bool leaf = op.kind == Kind::Variable || op.kind == Kind::Constant || op.kind == Kind::Identity ||
-                    op.kind == Kind::Size || op.kind == Kind::Commutation || op.kind == Kind::Vec ||
+                    op.kind == Kind::Size || op.kind == Kind::Commutation || op.kind == Kind::Vec || op.kind == Kind::Unvec ||
                     op.kind == Kind::Block;
         INFO("operation " << op.name);
         CHECK((leaf || !cases.empty()));

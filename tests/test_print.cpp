@@ -410,6 +410,7 @@ TEST_CASE("print: every table operation prints and round-trips", "[print][roundt
         case Kind::Size: e = cx.size(n); break;
         case Kind::Commutation: e = cx.commutation(n, cx.sizes().symbol("m")); break;
         case Kind::Vec: e = cx.vec(A); break;
+        case Kind::Unvec: e = cx.unvec(cx.variable("v4", {4, 1}), {2, 2}); break;
         case Kind::Block: e = cx.block(A, 0, 0, {1, 1}); break;
         case Kind::MatMul: e = cx.matmul(A, x); break;
         case Kind::DiagPart: e = cx.diag(A); break;
@@ -432,7 +433,8 @@ TEST_CASE("print: every table operation prints and round-trips", "[print][roundt
         seen.insert(op.name);
         for (Style s : {Style::Ascii, Style::Unicode, Style::Latex}) CHECK(!print(cx, e, {s}).empty());
         // vec and K are notation of Jacobians with respect to matrices, not of the input.
-        if (op.kind == Kind::Commutation || op.kind == Kind::Vec || op.kind == Kind::Block) continue;
+        if (op.kind == Kind::Commutation || op.kind == Kind::Vec || op.kind == Kind::Block || op.kind == Kind::Unvec)
+            continue;
         CHECK(m.bind_expression(print(cx, e, {Style::Ascii})) == e);
     }
     CHECK(seen.size() == op_table().size());

@@ -87,6 +87,8 @@ public:
     Expr diag(Expr v) { return apply("diag", v); }
     Expr kron(Expr a, Expr b) { return apply("kron", a, b); }
     Expr vec(Expr a) { return apply("vec", a); }  // a column: the columns of a stacked
+    // vec⁻¹: the column v read as a matrix of shape s (numel(s) entries, column-major).
+    Expr unvec(Expr v, Shape s);
     // The block of a of shape `s` whose top left entry is a(row, col), offsets from 0
     // (sizes, so `n` after a block of height n). A block of a stack that is one of
     // its blocks is that block; a block of a constant is a constant.

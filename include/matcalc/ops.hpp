@@ -26,7 +26,7 @@ enum class Kind : std::uint8_t {
     // Matrix functions and the softmax family.
     Trace, Det, LogDet, Inverse, LogSumExp, Softmax,
     // Kronecker calculus (∂vec F/∂vec X): kron(A, B) and vec(A), the columns stacked.
-    Kron, Vec,
+    Kron, Vec, Unvec,
     // A block of a matrix at fixed offsets: the adjoint of a stacked block (reverse mode).
     Block,
 };
