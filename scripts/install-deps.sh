@@ -2,7 +2,8 @@
 # Installs the Debian packages matcalc needs to build, test, benchmark and fuzz.
 # Run as root on Debian 12; does nothing when everything is present already.
 set -euo pipefail
-packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev)
+packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev
+          nodejs katex)  # nodejs + katex: the test that renders every LaTeX output
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

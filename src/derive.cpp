@@ -342,11 +342,21 @@ private:
         case Kind::Stack: {
             // Blocks side by side ([A, B]: vec stacks vec A on vec B) or vectors one on
             // another: the Jacobian stacks the blocks' Jacobians.
-            bool one_row = static_cast<std::size_t>(y->param) == a.size();
-            bool column_of_vectors = y->param == 1 && is_vec(y);
-            if (!one_row && !column_of_vectors) unsupported(y);
+            // A grid of scalars ([a, b; c, d]): its vec takes them column by column.
+            std::size_t per_row = static_cast<std::size_t>(y->param), rows = a.size() / per_row;
+            bool one_row = per_row == a.size();
+            bool column_of_vectors = per_row == 1 && is_vec(y);
+            bool scalars = std::all_of(a.begin(), a.end(), [&](Expr b) { return cx_.is_scalar(b); });
+            if (!one_row && !column_of_vectors && !scalars) unsupported(y);
+            std::vector<Expr> order;
+            if (scalars && !one_row && !column_of_vectors) {
+                for (std::size_t c = 0; c < per_row; ++c)
+                    for (std::size_t r = 0; r < rows; ++r) order.push_back(a[r * per_row + c]);
+            } else {
+                order = a;
+            }
             std::vector<Expr> parts;
-            for (Expr b : a) {
+            for (Expr b : order) {
                 Expr jb = jac(b);
                 parts.push_back(jb ? jb : cx_.zeros(Shape{numel_dim(shape(b)), n_}));
             }

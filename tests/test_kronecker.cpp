@@ -212,6 +212,8 @@ TEST_CASE("gradients through stacked blocks, and diag both ways", "[kronecker][s
         {"x : vector(2); W : matrix(3, 2); f = sum(exp([W; x'])')", "W"},
         {"W : matrix(h, 3); x : vector(2); v : vector(h); f = v·tanh(W * [x; 1])", "x"},
         {"x : vector(2); s : scalar; f = sum([x, x; s, s^2])", "s"},
+        {"s, t : scalar; f = [s, t; t^2, s]", "t"},  // a grid of scalars: vec takes its columns
+        {"x : vector(n); s, t : scalar; f = [s * t, x' * x; t^2, sum(x)]", "x"},
         {"x, y : vector(n); f = sum(sin([x, y]) * [1; 2])", "x"},
         {"x : vector(n); f = diag(x)", "x"},
         {"x : vector(n); A : matrix(n, n); f = diag(A * x)", "x"},

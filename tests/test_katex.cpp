@@ -1,0 +1,123 @@
+// Every LaTeX string matcalc writes renders in KaTeX (issue 4, item 4): the derivatives of
+// every example model with respect to each of its variables (`--format latex` lines,
+// JSON `latex`, `--piecewise cases`, Hessians), and formulas that reach every operation
+// of the table and the notation of matrix Jacobians (⊗, K, vec, vec⁻¹, blocks). Rendered by
+// Debian's katex package in node (tests/katex_check.js), strict mode, errors fatal.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "matcalc/json.hpp"
+#include "matcalc/model.hpp"
+#include "support.hpp"
+
+using namespace matcalc;
+using namespace matcalc::testing;
+
+namespace {
+
+// The LaTeX of `derive ARGS --format latex` (one formula per line, `%` comments left out)
+// and of `--format json` (with --piecewise cases). Derivations matcalc refuses are skipped.
+void collect(std::vector<std::string> args, std::set<std::string>& out) {
+    std::vector<std::string> latex = args;
+    latex.insert(latex.begin(), "derive");
+    latex.insert(latex.end(), {"--format", "latex"});
+    Run r = run(latex);
+    if (r.code != 0) return;
+    std::size_t start = 0;
+    while (start < r.out.size()) {
+        std::size_t end = r.out.find('\n', start);
+        std::string line = r.out.substr(start, end - start);
+        if (!line.empty() && line[0] != '%') out.insert(line);
+        start = end == std::string::npos ? r.out.size() : end + 1;
+    }
+    std::vector<std::string> json = args;
+    json.insert(json.begin(), "derive");
+    json.insert(json.end(), {"--format", "json", "--piecewise", "cases"});
+    Run j = run(json);
+    if (j.code != 0) return;
+    json::Value doc = parse_json(j.out);
+    for (const json::Value& d : doc.find("derivatives")->items()) {
+        out.insert(d.find("latex")->as_string());
+        if (const json::Value* h = d.find("hessian_latex")) out.insert(h->as_string());
+    }
+}
+
+// Every declared symbol of a model file as --wrt, with the Hessian when it is defined.
+void collect_model(const std::string& path, std::set<std::string>& out) {
+    Model m = load_model(Source{path, read_file(path)});
+    for (const Symbol& s : m.symbols()) {
+        if (s.kind != Symbol::Kind::Declared) continue;
+        collect({path, "--wrt", s.name}, out);
+        collect({path, "--wrt", s.name, "--hessian"}, out);
+    }
+}
+
+const char* const kDecl = "x, y : vector(n); u : vector(m); s, t : scalar; A, X : matrix(n, n); W : matrix(m, n); ";
+
+// Formulas that reach every operation and spelling of the table, and the notation of
+// matrix Jacobians and Hessians.
+const char* const kFormulas[][2] = {
+    {"f = exp(x) + log(x) - sin(x) .* cos(x) ./ tan(x)", "x"},
+    {"f = asin(x) + acos(x) + atan(x) + tanh(x) + sigmoid(x) + sign(x) + relu(x)", "x"},
+    {"f = max(x, y) + min(x, s) + leaky_relu(x) + leaky_relu(x, 0.2) + softplus(x) + abs(x) + sqrt(x) + step(x)", "x"},
+    {"f = bce(sigmoid(x), y)", "x"},
+    {"f = x^3 + x.^s + 2x + x / 3 + s^t", "s"},
+    {"f = sum(x) + mean(x) + norm(x) + norm1(x) + dot(x, y) + x·y + ‖x‖", "x"},
+    {"f = tr(A) + det(A) + logdet(A' * A) + logsumexp(x) + sum(inv(A))", "A"},
+    {"f = softmax(A * x)", "x"},
+    {"f = diag(x) * y + diag(A)", "x"},
+    {"f = [s; s^2; 3s]", "s"},
+    {"f = [s, t; t, s]", "s"},
+    {"f = W * x", "W"},
+    {"f = A * X * A'", "X"},
+    {"f = X'", "X"},
+    {"f = inv(X)", "X"},
+    {"f = sin(X)", "X"},
+    {"f = kron(x, u)", "x"},
+    {"f = kron(A, X)", "X"},
+    {"f = sum(kron(A, X))", "X"},
+    {"f = tanh(W * x + u)", "W"},
+    {"f = sum(sin([x; u]))", "x"},
+    {"f = diag(X)", "X"},
+    {"f = x' * A * x", "x"},
+    {"f = logdet(X)", "X"},
+    {"f = max(0, s * t)", "s"},
+    {"f = mean(bce(sigmoid(W' * u), y))", "u"},
+};
+
+}  // namespace
+
+TEST_CASE("every LaTeX string matcalc writes renders in KaTeX", "[katex][latex]") {
+    std::set<std::string> latex;
+    for (const char* dir : {"lecture", "cookbook"})
+        for (const auto& entry : std::filesystem::directory_iterator(example(dir)))
+            if (entry.path().extension() == ".mc") collect_model(entry.path().string(), latex);
+    for (const auto& [formula, wrt] : kFormulas) {
+        std::string model = std::string(kDecl) + formula;
+        INFO(model);
+        std::size_t before = latex.size();
+        collect({"-e", model, "--wrt", wrt}, latex);
+        collect({"-e", model, "--wrt", wrt, "--hessian"}, latex);
+        CHECK(latex.size() > before);  // the formula derived
+    }
+    REQUIRE(latex.size() > 150);
+
+    std::string dir = std::filesystem::temp_directory_path() / "matcalc_katex";
+    std::filesystem::create_directories(dir);
+    std::string input = dir + "/latex.jsonl", output = dir + "/katex.out";
+    {
+        std::ofstream in(input);
+        for (const std::string& s : latex) in << json::quote(s) << "\n";
+    }
+    std::string command = "node " + std::string(MATCALC_SOURCE_DIR) + "/tests/katex_check.js < " + input + " > " +
+                          output + " 2>&1";
+    int status = std::system(command.c_str());
+    std::string report = read_file(output);
+    INFO(report);
+    CHECK(status == 0);
+    CHECK(report.find(" 0 failed") != std::string::npos);
+}
