@@ -124,10 +124,6 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         Expr j = kron_partial(cx, y, i);
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
     }
-    case Kind::Vec:
-        return cx.unvec(ybar, sa);
-    case Kind::Unvec:
-        return cx.vec(ybar);
     case Kind::Stack: {  // each block gets its block of the adjoint
         std::size_t per_row = static_cast<std::size_t>(y->param);
         Dim top = 0, left = 0;
@@ -141,26 +137,6 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
             }
         }
         return cx.block(ybar, top, left, sa);
-    }
-    case Kind::Block: {
-        // Only the block's entries: the rest of the argument's adjoint is zero.
-        Shape whole = sa, s = cx.shape(y);
-        if (is_symbol(whole.rows) || is_symbol(whole.cols) || is_symbol(s.rows) || is_symbol(s.cols) ||
-            is_symbol(y->dim) || is_symbol(y->dim2))
-            throw UnsupportedDerivative("the gradient through a block of a matrix of symbolic size");
-        std::vector<Expr> parts;
-        auto zeros = [&](Dim r, Dim c) { return cx.zeros(Shape{r, c}); };
-        Dim r0 = y->dim, c0 = y->dim2, r1 = whole.rows - r0 - s.rows, c1 = whole.cols - c0 - s.cols;
-        // [0 0 0; 0 ȳ 0; 0 0 0] without the empty rows and columns.
-        std::vector<Expr> middle;
-        if (c0) middle.push_back(zeros(s.rows, c0));
-        middle.push_back(ybar);
-        if (c1) middle.push_back(zeros(s.rows, c1));
-        Expr band = cx.stack(middle, static_cast<int>(middle.size()));
-        if (r0) parts.push_back(zeros(r0, whole.cols));
-        parts.push_back(band);
-        if (r1) parts.push_back(zeros(r1, whole.cols));
-        return cx.stack(parts, 1);
     }
     case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ)
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
@@ -198,6 +174,11 @@ private:
     Expr column(Expr e) { return cx_.vec(e); }
     Expr row(Expr e) { return cx_.transpose(column(e)); }
     Expr plus(Expr acc, Expr term) { return !term ? acc : !acc ? term : cx_.add(acc, term); }
+    // vec(diag(v)) = M v and diag(A) = Mᵀ vec(A) with M = diag(vec(I)) (1 ⊗ I): v copied into
+    // every column of an n×n matrix, then all but the diagonal masked out.
+    Expr diagonal_selection(Dim n) {
+        return cx_.matmul(cx_.diag(cx_.vec(cx_.identity(n))), cx_.kron(cx_.ones(Shape{n, 1}), cx_.identity(n)));
+    }
     [[noreturn]] void unsupported(Expr y) {
         throw UnsupportedDerivative(fmt::format(
             "the Jacobian through {} of a matrix that depends on the variable is not supported yet", y->op->name));
@@ -282,11 +263,8 @@ private:
         case Kind::Vec:
         case Kind::Unvec:  // the same entries in the same order
             return jac(a[0]);
-        case Kind::Diag: {  // vec(diag(v)) = diag(vec(I)) (1 ⊗ I) v: v in every column, masked
-            Dim n = shape(y).rows;
-            Expr mask = cx_.diag(cx_.vec(cx_.identity(n)));
-            return cx_.matmul(cx_.matmul(mask, cx_.kron(cx_.ones(Shape{n, 1}), cx_.identity(n))), jac(a[0]));
-        }
+        case Kind::Diag:
+            return through(diagonal_selection(shape(y).rows), a[0]);
         case Kind::Block: {  // the block's rows of vec: a selection, as a block of J
             Shape whole = shape(a[0]), s = shape(y);
             if (!is_vec(a[0]) || !is_vec(y)) unsupported(y);
@@ -334,10 +312,7 @@ private:
             Expr m = a[0];
             if (m->op->kind == Kind::MatMul && z().is_one(shape(m->args[0]).cols))
                 return jac(cx_.mul(m->args[0], column(m->args[1])));
-            // diag(A) = (I ⊙ A) 1 = (1ᵀ ⊗ I) diag(vec(I)) vec(A)
-            Dim n = shape(y).rows;
-            Expr mask = cx_.diag(cx_.vec(cx_.identity(n)));
-            return cx_.matmul(cx_.matmul(cx_.kron(cx_.ones(Shape{1, n}), cx_.identity(n)), mask), jac(m));
+            return through(cx_.transpose(diagonal_selection(shape(y).rows)), m);
         }
         case Kind::Stack: {
             // Blocks side by side ([A, B]: vec stacks vec A on vec B) or vectors one on

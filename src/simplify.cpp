@@ -13,21 +13,12 @@
 
 namespace matcalc {
 
-namespace rules {
-// Rules of simplify_normal_forms.cpp that use its product and sum walks.
-// a·b = sum(a ⊙ b) when a factor of one divides the other: (y ⊘ p)·p = sum(y).
-Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms);
-// a ⊙ (b + c) = a ⊙ b + a ⊙ c when a cancels in a term: p ⊙ (s − y ⊘ p) = s p − y.
-Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms);
-}  // namespace rules
-
 namespace {
 
-bool is(Expr e, std::string_view name) { return e->op->name == name; }
-bool is(Expr e, Kind kind) { return e->op->kind == kind; }
-Expr arg(Expr e, std::size_t i) { return e->args[i]; }
+using rules::arg;
+using rules::column;
+using rules::is;
 bool scalar(Context& cx, Expr e) { return cx.is_scalar(e); }
-bool column(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }
 bool row(Context& cx, Expr e) { return cx.sizes().is_row(cx.shape(e)); }
 bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !scalar(cx, e); }
 // s ⊙ a with a scalar s: the scalar and the rest, else {nullptr, nullptr}.

@@ -5,14 +5,9 @@
 // the chain (Bᵀ ⊗ I)(I ⊗ A) of ∂vec(A X B)/∂vec(X) becomes the textbook Bᵀ ⊗ A.
 #include "simplify_internal.hpp"
 
-#include "matcalc/ops.hpp"
-
 namespace matcalc::rules {
 
 namespace {
-
-bool is(Expr e, Kind kind) { return e->op->kind == kind; }
-Expr arg(Expr e, std::size_t i) { return e->args[i]; }
 
 // A ⊗ B and C ⊗ D whose products A C and B D are defined.
 bool mixable(Context& cx, Expr ab, Expr cd) {
@@ -106,8 +101,7 @@ Expr block_transpose(Context& cx, Expr e, const Atoms&) {
 }
 
 // ---- diagonal matrices -----------------------------------------------------------------
-bool column_vector(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }
-bool outer_product(Context& cx, Expr e) { return is(e, Kind::MatMul) && column_vector(cx, arg(e, 0)); }
+bool outer_product(Context& cx, Expr e) { return is(e, Kind::MatMul) && column(cx, arg(e, 0)); }
 
 // diag(a) (u vᵀ) = (a ⊙ u) vᵀ: scaling the rows of an outer product scales its column.
 Expr diag_outer(Context& cx, Expr e, const Atoms&) {
@@ -125,7 +119,7 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
     // Also at the head of a chain: diag(a) ((diag(b) − u vᵀ) M).
     Expr sum = arg(e, 1), rest = nullptr;
     if (is(sum, Kind::MatMul)) rest = arg(sum, 1), sum = arg(sum, 0);
-    if (atoms.count(sum) || (sum->op->name != "add" && sum->op->name != "sub")) return nullptr;
+    if (atoms.count(sum) || (!is(sum, "add") && !is(sum, "sub"))) return nullptr;
     for (Expr t : sum->args)
         if (!is(t, Kind::Diag) && !outer_product(cx, t)) return nullptr;
     Expr d = arg(e, 0);
@@ -140,8 +134,8 @@ Expr trace_linear(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Trace)) return nullptr;
     Expr a = arg(e, 0);
     if (is(a, Kind::Transpose)) return cx.apply("tr", arg(a, 0));
-    if (a->op->name == "neg") return cx.neg(cx.apply("tr", arg(a, 0)));
-    if (a->op->name == "hadamard" && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
+    if (is(a, "neg")) return cx.neg(cx.apply("tr", arg(a, 0)));
+    if (is(a, "hadamard") && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
         return cx.mul(arg(a, 0), cx.apply("tr", arg(a, 1)));
     return nullptr;
 }
