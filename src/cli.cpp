@@ -417,29 +417,23 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             Expr f = r.view->function->expr;
             po.names = &r.view->names;
             w.begin_object().key("wrt").string(r.x->name);
-            po.style = Style::Ascii;
-            w.key("text").string(printed(cx, r.d, po));
-            po.style = Style::Unicode;
-            w.key("unicode").string(printed(cx, r.d, po));
-            po.style = Style::Latex;
-            std::string latex = printed(cx, r.d, po);
-            if (o.cases)
-                if (std::string c = latex_cases(*r.view, r.d, po); !c.empty()) latex = c;
-            w.key("latex").string(latex);
-            auto shape = [&](Expr e) {
-                Shape sh = cx.shape(e);
-                return fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows), shape_json_dim(cx.sizes(), sh.cols));
-            };
-            w.key("shape").raw(shape(r.d));
-            if (r.hessian) {  // the Hessian's formula beside the derivative's
+            // text, unicode, latex and shape of a formula; `prefix` names the Hessian's.
+            auto formula = [&](const std::string& prefix, Expr e) {
                 po.style = Style::Ascii;
-                w.key("hessian_text").string(printed(cx, r.hessian, po));
+                w.key(prefix + "text").string(printed(cx, e, po));
                 po.style = Style::Unicode;
-                w.key("hessian_unicode").string(printed(cx, r.hessian, po));
+                w.key(prefix + "unicode").string(printed(cx, e, po));
                 po.style = Style::Latex;
-                w.key("hessian_latex").string(printed(cx, r.hessian, po));
-                w.key("hessian_shape").raw(shape(r.hessian));
-            }
+                std::string latex = printed(cx, e, po);
+                if (o.cases && e == r.d)
+                    if (std::string c = latex_cases(*r.view, e, po); !c.empty()) latex = c;
+                w.key(prefix + "latex").string(latex);
+                Shape sh = cx.shape(e);
+                w.key(prefix + "shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows),
+                                                        shape_json_dim(cx.sizes(), sh.cols)));
+            };
+            formula("", r.d);
+            if (r.hessian) formula("hessian_", r.hessian);  // the Hessian's formula beside the derivative's
             if (o.at) {
                 Eigen::MatrixXd numerator = r.value;
                 bool matrix_x = declared_matrix(*r.x);
@@ -517,8 +511,7 @@ int check(const Options& o, Session& s, std::ostream& out) {
         ok = ok && c.ok;
         PrintOptions po;
         po.names = &v.names;
-        std::string lhs = o.hessian ? header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes(), 2)
-                                    : fmt::format("∂{}/∂{}", v.function->name, c.wrt);
+        std::string lhs = header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes(), o.hessian ? 2 : 1);
         out << fmt::format("{} = {}\n", lhs, printed(v.model->cx(), derivative, po));
         out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",

@@ -185,22 +185,21 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
     }
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
-        if (structured(s.node) && !dense[i]) {
+        if (!structured(s.node)) continue;
+        if (!dense[i]) {
             s.implicit = true;
             total -= s.rows * s.cols;
-            s.buffer.resize(0, 0);
-        } else if (s.node->op->kind == Kind::Commutation) {
-            s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m);
-        } else if (s.node->op->kind == Kind::Identity) {
-            s.buffer = MatrixXd::Identity(s.rows, s.cols);
+            continue;
+        }
+        switch (s.node->op->kind) {
+        case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m); break;
+        case Kind::Identity: s.buffer = MatrixXd::Identity(s.rows, s.cols); break;
+        default: s.buffer.resize(s.rows, s.cols);  // Kron, Diag: computed by step()
         }
     }
     // Buffers no longer move: point every computed slot at its own.
-    for (Slot& s : slots_) {
-        Kind k = s.node->op->kind;
-        if ((k == Kind::Kron || k == Kind::Diag) && !s.implicit) s.buffer.resize(s.rows, s.cols);
+    for (Slot& s : slots_)
         if (s.node->op->kind != Kind::Variable) s.value = &s.buffer;
-    }
     // Elementwise arguments must broadcast to the result as the shape rules promise.
     for (const Slot& s : slots_) {
         if (s.node->op->kind != Kind::Elementwise) continue;
