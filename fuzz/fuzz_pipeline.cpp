@@ -32,7 +32,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "matcalc/derive.hpp"
@@ -151,17 +150,11 @@ void check_shape(const Context& cx, Expr e, const Eigen::MatrixXd& v, const Env&
 bool output_only_notation(const Context& cx, Expr e) {
     const SizeTable& z = cx.sizes();
     auto composite = [&](Dim d) { return !z.factors(d).empty() || !z.terms(d).empty(); };
-    std::vector<Expr> todo{e};
-    std::unordered_set<Expr> seen;
-    while (!todo.empty()) {
-        Expr n = todo.back();
-        todo.pop_back();
-        if (!seen.insert(n).second) continue;
+    for (Expr n : reachable(cx, std::span<const Expr>(&e, 1))) {
         Kind k = n->op->kind;
         if (k == Kind::Vec || k == Kind::Unvec || k == Kind::Commutation || k == Kind::Block) return true;
         Shape sh = cx.shape(n);
         if ((k == Kind::Constant || k == Kind::Identity) && (composite(sh.rows) || composite(sh.cols))) return true;
-        for (Expr a : n->args) todo.push_back(a);
     }
     return false;
 }

@@ -12,22 +12,6 @@ namespace matcalc {
 
 namespace {
 
-// Nodes reachable from root in increasing id (a topological order), iteratively.
-std::vector<Expr> reachable(Expr root) {
-    std::vector<Expr> order, todo{root};
-    std::unordered_map<Expr, bool> seen;
-    while (!todo.empty()) {
-        Expr e = todo.back();
-        todo.pop_back();
-        if (seen[e]) continue;
-        seen[e] = true;
-        order.push_back(e);
-        for (Expr a : e->args) todo.push_back(a);
-    }
-    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id < b->id; });
-    return order;
-}
-
 bool is_product(Expr e) { return e->op->kind == Kind::MatMul; }
 
 // Chains longer than this keep the association of their first factors (the dynamic
@@ -39,7 +23,7 @@ public:
     Associator(Context& cx, const SizeOf& size_of) : cx_(cx), size_of_(size_of) {}
 
     Expr run(Expr root) {
-        std::vector<Expr> order = reachable(root);
+        std::vector<Expr> order = reachable(cx_, std::span<const Expr>(&root, 1));
         // A product used once, by a product, is an inner link of its chain.
         std::unordered_map<Expr, int> uses, product_uses;
         for (Expr e : order)
@@ -126,7 +110,7 @@ Expr cheapest_association(Context& cx, Expr e, const SizeOf& size_of) { return A
 
 double product_cost(const Context& cx, Expr e, const SizeOf& size_of) {
     double total = 0;
-    for (Expr n : reachable(e)) {
+    for (Expr n : reachable(cx, std::span<const Expr>(&e, 1))) {
         if (!is_product(n)) continue;
         Shape a = cx.shape(n->args[0]), b = cx.shape(n->args[1]);
         total += static_cast<double>(size_of(a.rows)) * static_cast<double>(size_of(a.cols)) *

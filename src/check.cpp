@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -23,19 +22,6 @@ Eigen::MatrixXd jacobian_matrix(const Context& cx, Expr f, Expr, const Eigen::Ma
 }
 
 namespace {
-
-std::vector<Expr> reachable(std::span<const Expr> roots) {
-    std::vector<Expr> out, stack(roots.begin(), roots.end());
-    std::unordered_set<Expr> seen;
-    while (!stack.empty()) {
-        Expr e = stack.back();
-        stack.pop_back();
-        if (!seen.insert(e).second) continue;
-        out.push_back(e);
-        for (Expr a : e->args) stack.push_back(a);
-    }
-    return out;
-}
 
 // How close the arguments of piecewise functions come to their kinks at this point.
 double kink_distance(const Context& cx, const std::vector<Expr>& piecewise, const Env& env) {
@@ -78,7 +64,7 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
     std::vector<Expr> roots{f};
     roots.insert(roots.end(), derivatives.begin(), derivatives.end());
     std::vector<Expr> piecewise;
-    for (Expr e : reachable(roots))
+    for (Expr e : reachable(cx, roots))
         if (e->op->kink_distance) piecewise.push_back(e);
 
     std::vector<const Symbol*> variables;

@@ -9,7 +9,6 @@
 #include <map>
 #include <optional>
 #include <sstream>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -292,17 +291,10 @@ void prepare_names(const Options& o, View& v) {
 std::string latex_cases(View& v, Expr d, const PrintOptions& po) {
     Context& cx = v.model->cx();
     Expr step = nullptr;
-    std::vector<Expr> stack{d};
-    std::unordered_set<Expr> seen;
-    while (!stack.empty()) {
-        Expr e = stack.back();
-        stack.pop_back();
-        if (!seen.insert(e).second) continue;
-        if (e->op->name == "step") {
-            if (!cx.is_scalar(e) || (step && step != e)) return {};  // elementwise, or two kinks
-            step = e;
-        }
-        for (Expr a : e->args) stack.push_back(a);
+    for (Expr e : reachable(cx, std::span<const Expr>(&d, 1))) {
+        if (e->op->name != "step") continue;
+        if (!cx.is_scalar(e) || step) return {};  // elementwise, or two kinks
+        step = e;
     }
     if (!step) return {};
     Expr on = (*v.simplifier)(cx.substitute(d, step, cx.constant(1.0)));

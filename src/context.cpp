@@ -1,6 +1,7 @@
 // Interning and the smart constructors: shape rules per kind (§1 broadcasting, matrix
 // product, reductions, stacking) and cheap local canonicalisation (constant folding of
 // scalar arithmetic, `*` as scaling or matrix product).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -100,6 +101,22 @@ Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr>& memo, Leaf lea
 }
 
 }  // namespace
+
+std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
+    std::vector<char> seen(cx.node_count(), 0);
+    std::vector<Expr> todo(roots.begin(), roots.end()), order;
+    while (!todo.empty()) {
+        Expr e = todo.back();
+        todo.pop_back();
+        if (seen[e->id]) continue;
+        seen[e->id] = 1;
+        order.push_back(e);
+        for (Expr a : e->args)
+            if (!seen[a->id]) todo.push_back(a);
+    }
+    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id < b->id; });
+    return order;
+}
 
 Expr Context::refresh(Expr e) {
     // Refreshing definition after definition walks the same upstream DAG again: the memo

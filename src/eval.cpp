@@ -53,23 +53,6 @@ Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env) {
     throw InputError(fmt::format("the size {} is not known: give a value for a variable of size {}", name, name));
 }
 
-// Variables reachable from the roots, in node-id order (iterative walk).
-std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
-    std::vector<char> seen(cx.node_count(), 0);
-    std::vector<Expr> todo(roots.begin(), roots.end()), order;
-    while (!todo.empty()) {
-        Expr e = todo.back();
-        todo.pop_back();
-        if (seen[e->id]) continue;
-        seen[e->id] = 1;
-        order.push_back(e);
-        for (Expr a : e->args)
-            if (!seen[a->id]) todo.push_back(a);
-    }
-    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id < b->id; });
-    return order;
-}
-
 std::string describe_dims(Index r, Index c) { return fmt::format("{}×{}", r, c); }
 
 // Kronecker products and commutation matrices can be applied without being formed.

@@ -124,5 +124,8 @@ private:
     std::uint64_t refresh_generation_ = 0;
 };
 
+// The nodes reachable from the roots, each once, in increasing id: a topological order
+// (arguments before the nodes that use them). Iterative, for DAGs of any depth.
+std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots);
 
 }  // namespace matcalc
