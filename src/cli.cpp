@@ -22,6 +22,7 @@
 #include "matcalc/parser.hpp"
 #include "matcalc/print.hpp"
 #include "matcalc/simplify.hpp"
+#include "matcalc/steps.hpp"
 
 namespace matcalc {
 
@@ -29,8 +30,9 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage:
   matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
-                  [--format text|unicode|latex|json] [--layout numerator|denominator]
+                  [--format text|unicode|latex|markdown|json] [--layout numerator|denominator]
                   [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
+                  [--steps] [--standalone] [--hadamard odot|otimes]
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
                   [--hessian]
@@ -50,6 +52,9 @@ struct Options {
     bool expand = false;
     bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
     bool hessian = false;
+    bool steps = false;       // the derivation step by step (steps.hpp)
+    bool standalone = false;  // --format latex: a complete document
+    bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
     CheckOptions check;
 };
 
@@ -99,9 +104,9 @@ Options parse_options(const std::vector<std::string>& args) {
             o.at = next();
         } else if (a == "--format") {
             o.format = next();
-            static const char* const formats[] = {"text", "unicode", "latex", "json"};
+            static const char* const formats[] = {"text", "unicode", "latex", "markdown", "json"};
             if (std::find(std::begin(formats), std::end(formats), *o.format) == std::end(formats))
-                throw UsageError(fmt::format("unknown format '{}' (expected text, unicode, latex or json)", *o.format));
+                throw UsageError(fmt::format("unknown format '{}' (expected text, unicode, latex, markdown or json)", *o.format));
         } else if (a == "--layout") {
             std::string l = next();
             if (l == "numerator") o.layout = Layout::Numerator;
@@ -127,7 +132,14 @@ Options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--hessian") {
             o.hessian = true;
         } else if (a == "--steps") {
-            throw UsageError(fmt::format("{} is not available in this version yet", a));
+            o.steps = true;
+        } else if (a == "--standalone") {
+            o.standalone = true;
+        } else if (a == "--hadamard") {
+            std::string h = next();
+            if (h != "odot" && h != "otimes" && h != "⊙" && h != "⊗")
+                throw UsageError(fmt::format("unknown --hadamard '{}' (expected odot or otimes)", h));
+            o.otimes = h == "otimes" || h == "⊗";
         } else if (!a.empty() && a[0] == '-' && a != "-") {
             throw UsageError(fmt::format("unknown option '{}'", a));
         } else {
@@ -139,6 +151,10 @@ Options parse_options(const std::vector<std::string>& args) {
     if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
         throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
     if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
+    if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
+        throw UsageError("--steps, --standalone and --hadamard are options of derive");
+    if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
+    if (o.format.value_or("") == "markdown" && o.command != "derive") throw UsageError("only derive writes markdown");
     if (o.command == "eval" && o.format && *o.format != "text" && *o.format != "json")
         throw UsageError("eval prints text or json");
     return o;
@@ -383,6 +399,28 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
     return results;
 }
 
+// How the result of a derivation is laid out (the last line of --steps).
+std::string result_note(const Options& o, const Derived& r) {
+    const Context& cx = r.view->model->cx();
+    if (declared_matrix(*r.x))
+        return cx.is_scalar(r.view->function->expr) ? fmt::format("the gradient, shaped like {}", r.x->name)
+                                                    : "∂vec F/∂vec X";
+    if (o.layout == Layout::Denominator && !cx.is_scalar(r.x->expr)) return "denominator layout";
+    return "numerator layout";
+}
+
+Derivation steps_of(const Options& o, const Derived& r) {
+    View& v = *r.view;
+    try {
+        return derive_steps(*v.model, *v.function, *r.x, r.d, result_note(o, r), !o.expand);
+    } catch (const UnsupportedDerivative& e) {
+        throw InputError(fmt::format("--steps for ∂{}/∂{}: {}", v.function->name, r.x->name, e.what()));
+    } catch (const std::overflow_error& e) {
+        throw InputError(fmt::format("--steps for ∂{}/∂{}: the sizes are too large ({})", v.function->name,
+                                     r.x->name, e.what()));
+    }
+}
+
 int derive(const Options& o, Session& s, std::ostream& out) {
     open(o, s);
     View& main = s.main();
@@ -394,6 +432,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     }
     std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian);
     PrintOptions po;
+    po.hadamard_as_otimes = o.otimes;
 
     std::string format = o.format.value_or("unicode");
     if (format == "json") {
@@ -426,6 +465,15 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             };
             formula("", r.d);
             if (r.hessian) formula("hessian_", r.hessian);  // the Hessian's formula beside the derivative's
+            if (o.steps) {  // the derivation as text and as LaTeX (align*)
+                Derivation steps = steps_of(o, r);
+                StepsPrintOptions so;
+                so.print = po;
+                so.print.style = Style::Unicode;
+                w.key("steps_unicode").string(format_steps(*r.view->model, steps, so));
+                so.format = StepsFormat::Latex;
+                w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
+            }
             if (o.at) {
                 Eigen::MatrixXd numerator = r.value;
                 bool matrix_x = declared_matrix(*r.x);
@@ -450,23 +498,42 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         out << w.str() << "\n";
         return kExitOk;
     }
-    po.style = format == "text" ? Style::Ascii : format == "latex" ? Style::Latex : Style::Unicode;
-    if (o.at) out << fmt::format("{} = {}\n", fname, matrix_text(fvalue));
+    po.style = format == "text" ? Style::Ascii : format == "unicode" ? Style::Unicode : Style::Latex;
+    bool markdown = format == "markdown";
+    std::string comment = po.style != Style::Latex ? "  " : markdown ? "" : "% ";
+    std::ostringstream body_out;  // a --standalone document wraps what is written here
+    std::ostream& w = o.standalone ? body_out : out;
+    if (o.at) w << fmt::format("{}{} = {}\n", markdown || o.standalone ? "" : comment, fname, matrix_text(fvalue));
     for (Derived& r : results) {
         Context& cx = r.view->model->cx();
         po.names = &r.view->names;
         std::string body = printed(cx, r.d, po);
-        if (o.cases && po.style == Style::Latex)
-            if (std::string c = latex_cases(*r.view, r.d, po); !c.empty()) body = c;
-        out << header(po.style, fname, *r.x, cx.sizes()) << " = " << body << "\n";
-        if (o.at)
-            out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.value) << "\n";
-        if (r.hessian) {
-            out << header(po.style, fname, *r.x, cx.sizes(), 2) << " = " << printed(cx, r.hessian, po) << "\n";
-            if (o.at)
-                out << (po.style == Style::Latex ? "% " : "  ") << "at --at: " << matrix_text(r.hessian_value) << "\n";
+        std::string cases;
+        if (o.cases && po.style == Style::Latex) cases = latex_cases(*r.view, r.d, po);
+        if (!cases.empty()) body = cases;
+        std::string equation = header(po.style, fname, *r.x, cx.sizes()) + " = " + body;
+        if (o.steps) {
+            StepsPrintOptions so;
+            so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;
+            so.print = po;
+            so.result_cases = cases;
+            w << format_steps(*r.view->model, steps_of(o, r), so);
+        } else if (markdown) {
+            w << "$$\n" << equation << "\n$$\n";
+        } else if (o.standalone) {
+            w << "\\[" << equation << "\\]\n";
+        } else {
+            w << equation << "\n";
         }
+        if (o.at) w << comment << "at --at: " << matrix_text(r.value) << "\n";
+        if (r.hessian) {
+            std::string h = header(po.style, fname, *r.x, cx.sizes(), 2) + " = " + printed(cx, r.hessian, po);
+            w << (markdown ? "$$\n" + h + "\n$$" : o.standalone ? "\\[" + h + "\\]" : h) << "\n";
+            if (o.at) w << comment << "at --at: " << matrix_text(r.hessian_value) << "\n";
+        }
+        if (o.steps && &r != &results.back()) w << "\n";
     }
+    if (o.standalone) out << latex_document(*main.model, main.function->name, body_out.str());
     return kExitOk;
 }
 

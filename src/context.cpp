@@ -141,6 +141,11 @@ Expr Context::substitute(Expr e, Expr from, Expr to) {
     return rebuild(*this, e, memo, [](Expr n) { return n; });
 }
 
+Expr Context::substitute(Expr e, const std::unordered_map<Expr, Expr>& replacements) {
+    std::unordered_map<Expr, Expr> memo = replacements;
+    return rebuild(*this, e, memo, [](Expr n) { return n; });
+}
+
 Expr Context::variable(std::string_view name, Shape shape) {
     Node n;
     n.op = &op_of(Kind::Variable);

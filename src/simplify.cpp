@@ -105,16 +105,32 @@ Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
     Expr eye = cx.identity(s.rows);
     return arg(e, 0)->value == 1.0 ? eye : cx.mul(cx.constant(arg(e, 0)->value), eye);
 }
-Expr ones_diag(Context& cx, Expr e, const Atoms&) {  // 1ᵀ diag(v) = vᵀ
-    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag)) return nullptr;
-    Expr v = arg(arg(e, 1), 0);
-    return row(cx, v) ? v : cx.transpose(v);
+// 1ᵀ diag(v) = vᵀ, also at the head of a chain: 1ᵀ (diag(v) B) = vᵀ B.
+Expr ones_diag(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0))) return nullptr;
+    Expr r = arg(e, 1), rest = nullptr;
+    if (is(r, Kind::MatMul) && is(arg(r, 0), Kind::Diag)) rest = arg(r, 1), r = arg(r, 0);
+    if (!is(r, Kind::Diag)) return nullptr;
+    Expr v = arg(r, 0);
+    Expr vt = row(cx, v) ? v : cx.transpose(v);
+    return rest ? cx.matmul(vt, rest) : vt;
 }
 Expr diag_ones(Context& cx, Expr e, const Atoms&) {  // diag(v) 1 = v
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !ones(cx, arg(e, 1)) || !column(cx, arg(e, 1)))
         return nullptr;
     Expr v = arg(arg(e, 0), 0);
     return column(cx, v) ? v : cx.transpose(v);
+}
+// The lecture's last step of the sigmoid's derivative: e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z)).
+Expr sigmoid_derivative(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, "div") || !is(arg(e, 0), "exp") || !is(arg(arg(e, 0), 0), "neg")) return nullptr;
+    Expr d = arg(e, 1);
+    if (!is(d, "pow") || !cx.is_constant(arg(d, 1), 2.0) || !is(arg(d, 0), "add")) return nullptr;
+    Expr sum = arg(d, 0);
+    Expr other = cx.is_one(arg(sum, 0)) ? arg(sum, 1) : cx.is_one(arg(sum, 1)) ? arg(sum, 0) : nullptr;
+    if (other != arg(e, 0)) return nullptr;
+    Expr s = cx.apply("sigmoid", arg(arg(arg(e, 0), 0), 0));
+    return cx.mul(s, cx.sub(cx.ones(cx.shape(s)), s));
 }
 // diag(a) diag(b) = diag(a ⊙ b), also at the junction of two chains: (M diag(a)) (diag(b) N).
 Expr diag_diag(Context& cx, Expr e, const Atoms&) {
@@ -382,6 +398,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"(s a)·b = s (a·b)", dot_scaled},
         {"(A⁻¹)⁻¹ = A", inverse_inverse},
         {"step(z)ᵏ = step(z)", indicator_power},
+        {"e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z))", sigmoid_derivative},
         {"A A⁻¹ = A⁻¹ A = I in a product, (A B)⁻¹ = B⁻¹ A⁻¹", product_inverse},
         {"Sᵀ = S for symmetric S (Aᵀ A, A + Aᵀ, S⁻¹)", transpose_symmetric_matrix},
         {"log(softmax(z)) = z − logsumexp(z)", log_softmax},

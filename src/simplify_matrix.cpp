@@ -93,6 +93,46 @@ Expr block_elementwise(Context& cx, Expr e, const Atoms& atoms) {
     return cx.with_args(f, std::move(args));
 }
 
+// An elementwise binary operation on stacks works block by block: s [a; b] = [s a; s b]
+// with a scalar s, [a; b] + [c; d] = [a + c; b + d] for stacks of the same blocks. The
+// vector chain rule's [1; 0] ∂γ/∂x + [0; 1] ∂δ/∂x then reads [∂γ/∂x; ∂δ/∂x].
+Expr stack_elementwise(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::Elementwise) || e->args.size() != 2) return nullptr;
+    Expr a = arg(e, 0), b = arg(e, 1), layout = nullptr;  // layout: a stack giving the blocks
+    for (Expr s : {a, b}) {
+        if (atoms.count(s)) return nullptr;
+        if (is(s, Kind::Stack)) layout = layout ? layout : s;
+        else if (!cx.is_scalar(s)) return nullptr;
+    }
+    if (!layout) return nullptr;
+    SizeTable& z = cx.sizes();
+    for (Expr s : {a, b})
+        if (is(s, Kind::Stack)) {
+            if (s->param != layout->param || s->args.size() != layout->args.size()) return nullptr;
+            for (std::size_t i = 0; i < s->args.size(); ++i)
+                if (!z.same(cx.shape(s->args[i]), cx.shape(layout->args[i]))) return nullptr;
+        }
+    std::vector<Expr> blocks;
+    for (std::size_t i = 0; i < layout->args.size(); ++i) {
+        Expr l = is(a, Kind::Stack) ? a->args[i] : a, r = is(b, Kind::Stack) ? b->args[i] : b;
+        // The zeros and ones of a stack of unit vectors, folded at once.
+        Shape block = cx.shape(layout->args[i]);
+        bool product = is(e, "hadamard");
+        if ((product && (cx.is_zero(l) || cx.is_zero(r))) || (is(e, "div") && cx.is_zero(l))) {
+            blocks.push_back(cx.zeros(block));
+        } else if ((product && cx.is_one(l)) || (is(e, "add") && cx.is_zero(l))) {
+            blocks.push_back(r);
+        } else if (((product || is(e, "div")) && cx.is_one(r)) || ((is(e, "add") || is(e, "sub")) && cx.is_zero(r))) {
+            blocks.push_back(l);
+        } else {
+            Expr pair[2] = {l, r};
+            blocks.push_back(cx.apply(*e->op, pair));
+        }
+        if (!cx.sizes().same(cx.shape(blocks.back()), block)) return nullptr;  // a broadcast block
+    }
+    return cx.stack(blocks, layout->param);
+}
+
 // Aᵀ[rows, cols] = A[cols, rows]ᵀ: a block of a transposed stack is a transposed block.
 Expr block_transpose(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Block) || !is(arg(e, 0), Kind::Transpose)) return nullptr;
@@ -183,6 +223,7 @@ const std::vector<Rule>& matrix_rules() {
         {"K(n,m) K(m,n) = I", commutation_inverse},
         {"f(A)[i, j] = f(A[i, j])", block_elementwise},
         {"Aᵀ[i, j] = A[j, i]ᵀ", block_transpose},
+        {"s [a; b] = [s a; s b], [a; b] + [c; d] = [a + c; b + d]", stack_elementwise},
         {"diag(a) (u vᵀ) = (a ⊙ u) vᵀ", diag_outer},
         {"diag(a) (diag(b) − u vᵀ) = diag(a ⊙ b) − (a ⊙ u) vᵀ", diag_distribute},
         {"tr(s Aᵀ) = s tr(A)", trace_linear},

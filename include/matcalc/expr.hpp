@@ -115,6 +115,8 @@ public:
     Expr refresh(Expr e);
     // e with every occurrence of the node `from` replaced by `to` (same shape).
     Expr substitute(Expr e, Expr from, Expr to);
+    // e with every node that is a key of `replacements` replaced by its value, in one pass.
+    Expr substitute(Expr e, const std::unordered_map<Expr, Expr>& replacements);
 
 private:
     SizeTable sizes_;

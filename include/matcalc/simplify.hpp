@@ -42,6 +42,9 @@ public:
     // Keeps e (and what it simplifies to) whole inside products and sums from now on.
     void keep_whole(Expr e);
     Expr operator()(Expr e) { return run(e); }
+    // Records the rules that fire from now on (nullptr: stop recording). Nodes simplified
+    // before are remembered and fire nothing again.
+    void set_trace(std::vector<RewriteStep>* trace) { trace_ = trace; }
 
 private:
     Expr run(Expr e);
