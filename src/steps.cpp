@@ -176,6 +176,7 @@ Derivation derive_steps(Model& model, const Symbol& function, const Symbol& vari
     std::unordered_map<Expr, Expr> to_symbols, to_nodes;
     for (const Intermediate& in : d.intermediates) {
         to_symbols[in.node] = in.symbol;
+        to_symbols[in.definition] = in.symbol;  // σ(z) of the symbol z is ŷ too
         to_nodes[in.symbol] = in.node;
     }
     Simplifier local(cx);

@@ -124,7 +124,8 @@ public:
                 std::string note = names.empty() ? "the intermediate variables substituted back"
                                                  : fmt::format("{} substituted back", join(names));
                 line(back, lhs, print(d_.chain_result), "");
-                rewrites(out, back, d_.substituted, note, d_.back_simplified);
+                // Substituted back in full, the model's names read as in the result.
+                rewrites(out, back, d_.substituted, note, d_.back_simplified, &o_.print);
             }
         }
         Expr r = d_.result;
@@ -172,7 +173,8 @@ private:
     // `start`, then the form after each rewrite; consecutive forms that print alike are
     // one line naming all their rules.
     void rewrites(std::vector<StepLine>& out, const std::string& section, Expr start, const std::string& start_note,
-                  const std::vector<Rewritten>& steps) const {
+                  const std::vector<Rewritten>& steps, const PrintOptions* po = nullptr) const {
+        auto print = [&](Expr e) { return po ? matcalc::print(cx_, e, *po) : this->print(e); };
         std::string last = print(start);
         if (!out.empty() && out.back().section == section && out.back().rhs == last) {
             if (!start_note.empty()) out.back().note += (out.back().note.empty() ? "" : "; ") + start_note;

@@ -46,6 +46,51 @@ void collect(std::vector<std::string> args, std::set<std::string>& out) {
     }
 }
 
+// The LaTeX of `derive ARGS --steps` in every form: the align* environment, each $$ block
+// of the Markdown, the JSON's steps_latex, and the mathematics of a --standalone document
+// (its align* and its inline $…$). Returns whether the derivation was written.
+bool collect_steps(std::vector<std::string> args, std::set<std::string>& out) {
+    args.insert(args.begin(), "derive");
+    args.push_back("--steps");
+    auto with = [&](std::vector<std::string> extra) {
+        std::vector<std::string> a = args;
+        a.insert(a.end(), extra.begin(), extra.end());
+        return run(a);
+    };
+    Run latex = with({"--format", "latex", "--piecewise", "cases"});
+    if (latex.code != 0) return false;
+    auto environments = [&](const std::string& text, const std::string& open, const std::string& close) {
+        for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+            std::size_t end = text.find(close, at + open.size());
+            if (end == std::string::npos) break;
+            out.insert(text.substr(at, end + close.size() - at));
+        }
+    };
+    environments(latex.out, "\\begin{align*}", "\\end{align*}");
+    Run markdown = with({"--format", "markdown", "--hadamard", "otimes"});
+    std::string md = markdown.out;
+    for (std::size_t at = md.find("$$\n"); at != std::string::npos;) {
+        std::size_t end = md.find("\n$$", at + 3);
+        if (end == std::string::npos) break;
+        out.insert(md.substr(at + 3, end - at - 3));
+        at = md.find("$$\n", end + 3);
+    }
+    Run json_run = with({"--format", "json"});
+    json::Value parsed = parse_json(json_run.out);
+    for (const json::Value& d : parsed.find("derivatives")->items())
+        out.insert(d.find("steps_latex")->as_string());
+    Run document = with({"--format", "latex", "--standalone"});
+    environments(document.out, "\\begin{align*}", "\\end{align*}");
+    std::string& doc = document.out;
+    for (std::size_t at = doc.find('$'); at != std::string::npos;) {
+        std::size_t end = doc.find('$', at + 1);
+        if (end == std::string::npos) break;
+        out.insert(doc.substr(at + 1, end - at - 1));
+        at = doc.find('$', end + 1);
+    }
+    return true;
+}
+
 // Every declared symbol of a model file as --wrt, with the Hessian when it is defined.
 void collect_model(const std::string& path, std::set<std::string>& out) {
     Model m = load_model(Source{path, read_file(path)});
@@ -105,6 +150,19 @@ TEST_CASE("every LaTeX string matcalc writes renders in KaTeX", "[katex][latex]"
         CHECK(latex.size() > before);  // the formula derived
     }
     REQUIRE(latex.size() > 150);
+    // The steps of every lecture derivation (each variable, and each definition that is
+    // not the function), and of the formulas above.
+    std::size_t derivations = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(example("lecture"))) {
+        if (entry.path().extension() != ".mc") continue;
+        std::string path = entry.path().string();
+        Model m = load_model(Source{path, read_file(path)});
+        for (const Symbol& s : m.symbols())
+            if (s.kind == Symbol::Kind::Declared) derivations += collect_steps({path, "--wrt", s.name}, latex);
+    }
+    for (const auto& [formula, wrt] : kFormulas)
+        derivations += collect_steps({"-e", std::string(kDecl) + formula, "--wrt", wrt}, latex);
+    CHECK(derivations > 80);
 
     std::string dir = std::filesystem::temp_directory_path() / "matcalc_katex";
     std::filesystem::create_directories(dir);
