@@ -512,6 +512,9 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         if (o.cases && po.style == Style::Latex) cases = latex_cases(*r.view, r.d, po);
         if (!cases.empty()) body = cases;
         std::string equation = header(po.style, fname, *r.x, cx.sizes()) + " = " + body;
+        if (o.standalone)
+            w << (o.steps ? "\\subsection*{$" + header(Style::Latex, fname, *r.x, cx.sizes()) + "$, step by step}\n"
+                  : &r == &results.front() ? "\\subsection*{Results}\n" : "");
         if (o.steps) {
             StepsPrintOptions so;
             so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;

@@ -430,7 +430,7 @@ private:
             return v + "*ones(" + dims + ")";
         }
         std::string top(spelling(op_of(Kind::Transpose)));
-        if (e->value == 0) return latex_ ? "\\mathbf{0}" : "0";
+        if (e->value == 0) return std::string(latex_ ? "\\mathbf{0}" : "0") + (row ? top : "");  // 0ᵀ: a zero row
         std::string ones = std::string(latex_ ? "\\mathbf{1}" : "1") + (row ? top : "");
         if (e->value == 1) return ones;
         return number_text(e->value) + (latex_ ? " " : "·") + ones;

@@ -140,13 +140,13 @@ Derivation derive_steps(Model& model, const Symbol& function, const Symbol& vari
         auto it = symbol_of.find(a);
         return it == symbol_of.end() ? a : it->second;
     };
-    auto add = [&](Expr node, Expr definition, std::string note, const std::string* name) {
+    auto add = [&](Expr node, Expr definition, Expr rephrased, const std::string* name) {
         Intermediate in;
         in.fresh = !name;
         in.name = name ? *name : fresh.next(cx.is_scalar(node));
         in.node = node;
         in.definition = definition;
-        in.note = std::move(note);
+        in.rephrased = rephrased;
         in.symbol = cx.variable(in.name, node->shape);
         symbol_of[node] = in.symbol;
         index_of[in.symbol] = d.intermediates.size();
@@ -161,14 +161,12 @@ Derivation derive_steps(Model& model, const Symbol& function, const Symbol& vari
         if (e->op->kind == Kind::Dot && z.is_vector(cx.shape(e->args[0])) && z.is_vector(cx.shape(e->args[1]))) {
             // The lecture's rephrasing: w·x = sum(w ⊙ x), an elementwise product and a sum.
             Expr product = cx.mul(e->args[0], e->args[1]);
-            add(product, cx.mul(args[0], args[1]), "", nullptr);
-            Intermediate& h = d.intermediates.back();
-            PrintOptions po;
-            h.note = fmt::format("{} = sum({})", print(cx, e, po), print(cx, product, po));
-            add(e, cx.sum(h.symbol), "", name);
+            add(product, cx.mul(args[0], args[1]), e, nullptr);
+            d.intermediates.back().rephrased_as = cx.sum(product);
+            add(e, cx.sum(d.intermediates.back().symbol), nullptr, name);
             continue;
         }
-        add(e, cx.with_args(e, std::move(args)), "", name);
+        add(e, cx.with_args(e, std::move(args)), nullptr, name);
     }
 
     // Intermediate nodes written inside a local partial are written as their symbols:

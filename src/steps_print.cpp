@@ -96,8 +96,11 @@ public:
         };
         const std::string defs = "Intermediate variables", partials = "Local partial derivatives",
                           chain = "Chain rule", back = "Substituting back", result = "Result";
-        for (const Intermediate& in : d_.intermediates)
-            line(defs, name(in.symbol), definition(in), in.note);
+        for (const Intermediate& in : d_.intermediates) {
+            line(defs, name(in.symbol), definition(in), "");
+            if (in.rephrased)  // the lecture's w·x = sum(w ⊙ x)
+                out.back().math_note = print(in.rephrased) + " = " + print(in.rephrased_as);
+        }
         for (const LocalPartial& p : d_.partials)
             line(partials, partial(d_.intermediates[p.of].symbol, p.wrt), print(p.jacobian), p.rule);
         Expr x = d_.variable->expr;
@@ -221,7 +224,8 @@ std::string format_text(const std::vector<StepLine>& lines, const std::string& t
         }
         std::string eq = std::string(lhs_width - width(l.lhs), ' ') + l.lhs + " = " + l.rhs;
         out << "  " << eq;
-        if (!l.note.empty()) out << std::string(eq_width > width(eq) ? eq_width - width(eq) : 0, ' ') << "    " << l.note;
+        std::string note = l.note.empty() ? l.math_note : l.note;
+        if (!note.empty()) out << std::string(eq_width > width(eq) ? eq_width - width(eq) : 0, ' ') << "    " << note;
         out << "\n";
     }
     return out.str();
@@ -231,6 +235,7 @@ std::string format_text(const std::vector<StepLine>& lines, const std::string& t
 std::string align_row(const StepLine& l) {
     std::string row = l.lhs + " &= " + l.rhs;
     if (!l.note.empty()) row += " && " + latex_text(l.note);
+    else if (!l.math_note.empty()) row += " && " + l.math_note;
     return row;
 }
 
@@ -261,9 +266,9 @@ std::string format_markdown(const std::vector<StepLine>& lines, const std::strin
             section = lines[i].section;
             out << "\n**" << section << "**\n";
         }
-        // An equation and its continuation lines: one aligned block.
+        // A section: one aligned block.
         std::size_t end = i + 1;
-        while (end < lines.size() && lines[end].lhs.empty() && lines[end].section == section) ++end;
+        while (end < lines.size() && lines[end].section == section) ++end;
         out << "\n$$\n\\begin{aligned}\n";
         for (std::size_t j = i; j < end; ++j) out << align_row(lines[j]) << (j + 1 < end ? " \\\\\n" : "\n");
         out << "\\end{aligned}\n$$\n";
@@ -331,7 +336,7 @@ std::string latex_document(const Model& model, const std::string& function, cons
         }
         out << line << " \\\\\n";
     }
-    out << "\\end{tabular}\n\n\\subsection*{Derivation}\n" << body << "\n\\end{document}\n";
+    out << "\\end{tabular}\n\n" << body << "\n\\end{document}\n";
     return out.str();
 }
 

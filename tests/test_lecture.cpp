@@ -23,7 +23,7 @@ struct Slide {
 const Slide kSlides[] = {
     {"linear.mc", "w", "xᵀ"},
     {"affine.mc", "w", "xᵀ"},
-    {"perceptron.mc", "w", "0"},  // the step's derivative is zero almost everywhere
+    {"perceptron.mc", "w", "0ᵀ"},  // the step's derivative is zero almost everywhere
     {"sigmoid.mc", "z", "σ(z) (1 − σ(z))"},
     {"tanh.mc", "x", "1 − tanh(x)²"},
     {"relu.mc", "x", "step(x)"},

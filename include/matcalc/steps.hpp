@@ -43,7 +43,8 @@ struct Intermediate {
     Expr node = nullptr;      // what it stands for, in the model's variables
     Expr symbol = nullptr;    // a variable standing for it in the steps
     Expr definition = nullptr;  // node with its intermediate arguments as their symbols
-    std::string note;         // a rephrasing ("w·x = sum(w ⊙ x)"), or empty
+    // The dot product w·x that this product w ⊙ x rephrases (as sum(w ⊙ x)), or null.
+    Expr rephrased = nullptr, rephrased_as = nullptr;
 };
 
 struct LocalPartial {
@@ -96,6 +97,7 @@ struct StepsPrintOptions {
 struct StepLine {
     std::string section;  // "Intermediate variables", "Local partial derivatives", ...
     std::string lhs, rhs, note;
+    std::string math_note;  // a remark that is a formula (w·x = sum(w ⊙ x)), in the line's style
 };
 
 std::vector<StepLine> step_lines(const Model& model, const Derivation& d, const StepsPrintOptions& options);
