@@ -23,6 +23,9 @@ run derive -e 'x : scalar; y = sin(x^2)' --wrt x
 run derive -e 'x : scalar; y = [ln(x^2); sin(3x)]' --wrt x
 echo "== Binary cross-entropy after a sigmoid: the beautiful result"
 run derive $ex/bce_sigmoid.mc --wrt z
+echo "== Step by step, as the lecture derives it (slides: Gradient of Neuron Activation, Gradient Computation)"
+run derive $ex/relu_neuron_inline.mc --wrt w --steps
+run derive $ex/relu_mse_steps.mc --wrt b --steps
 echo "== The mean-squared ReLU loss (slide: Gradient of Neural Network Loss)"
 run derive $ex/relu_mse.mc --wrt w --wrt b --format latex
 echo "== The 1-2-3-1 network of the worked example, at the slides' weights"

@@ -120,7 +120,7 @@ public:
         if (d_.substituted) {
             std::vector<std::string> names;
             for (const Intermediate& in : d_.intermediates)
-                if (in.fresh) names.push_back(name(in.symbol));
+                if (in.fresh) names.push_back(in.name);  // a note: latex_text writes γ as \gamma
             std::string lhs = partial(d_.intermediates.back().symbol, x);
             // Shown when the result does not read as the chain's product already.
             if (print(d_.chain_result) != matcalc::print(cx_, d_.result, o_.print)) {
