@@ -43,6 +43,7 @@
 #include "matcalc/parser.hpp"
 #include "matcalc/print.hpp"
 #include "matcalc/simplify.hpp"
+#include "matcalc/steps.hpp"
 
 namespace {
 
@@ -197,6 +198,21 @@ void pipeline(const std::string& text) {
                 continue;
             }
             d = simplifier(d);
+            // Now and then the derivation step by step (derive --steps), in one of its formats.
+            if (text.size() < 1024 && (rng() & 3) == 0) {
+                try {
+                    Derivation steps = derive_steps(model, f, *x, d, "numerator layout", !expand);
+                    StepsPrintOptions so;
+                    so.format = static_cast<StepsFormat>(rng() % 3);
+                    so.print.style = (rng() & 1) ? Style::Ascii : Style::Unicode;
+                    so.print.names = &names;
+                    so.print.hadamard_as_otimes = rng() & 1;
+                    (void)format_steps(model, steps, so);
+                    if (steps.substituted) derivatives.push_back(steps.substituted);
+                } catch (const UnsupportedDerivative&) {
+                } catch (const std::overflow_error&) {
+                }
+            }
             for (Style style : {Style::Ascii, Style::Unicode, Style::Latex}) {
                 PrintOptions po;
                 po.style = style;

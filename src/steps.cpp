@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "matcalc/derive.hpp"
+#include "matcalc/diagnostics.hpp"
 #include "matcalc/model.hpp"
 #include "matcalc/ops.hpp"
 #include "matcalc/simplify.hpp"
@@ -131,6 +132,13 @@ Derivation derive_steps(Model& model, const Symbol& function, const Symbol& vari
     std::vector<Expr> path;
     for (Expr e : reachable(cx, std::span<const Expr>(&f, 1)))
         if (e != x && !e->args.empty() && depends_on(e, x)) path.push_back(e);
+    // The forward chain writes every Jacobian whole: the steps of a long chain cost the
+    // square of its length in time and text. Derivations to be read have a few dozen steps.
+    if (path.size() > kMaxIntermediates)
+        throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
+                                     "step by step is written for",
+                                     function.name, variable.name, path.size(), kMaxIntermediates),
+                         std::nullopt, {"without --steps the derivative prints compactly"});
     bool all_scalar = cx.is_scalar(x) && std::all_of(path.begin(), path.end(), [&](Expr e) { return cx.is_scalar(e); });
     FreshNames fresh(model, all_scalar);
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "matcalc/derive.hpp"
+#include "matcalc/diagnostics.hpp"
 #include "matcalc/model.hpp"
 #include "matcalc/steps.hpp"
 
@@ -123,7 +124,7 @@ public:
                 if (in.fresh) names.push_back(in.name);  // a note: latex_text writes γ as \gamma
             std::string lhs = partial(d_.intermediates.back().symbol, x);
             // Shown when the result does not read as the chain's product already.
-            if (print(d_.chain_result) != matcalc::print(cx_, d_.result, o_.print)) {
+            if (print(d_.chain_result) != print(d_.result, o_.print)) {
                 std::string note = names.empty() ? "the intermediate variables substituted back"
                                                  : fmt::format("{} substituted back", join(names));
                 line(back, lhs, print(d_.chain_result), "");
@@ -132,15 +133,29 @@ public:
             }
         }
         Expr r = d_.result;
-        std::string body = o_.result_cases.empty() || style_ != Style::Latex ? matcalc::print(cx_, r, o_.print)
-                                                                              : o_.result_cases;
+        std::string body = o_.result_cases.empty() || style_ != Style::Latex ? print(r, o_.print) : o_.result_cases;
         line(result, partial_names(d_.function->name, cx.shape(f), d_.variable->name, cx.shape(x)), body,
              fmt::format("{}, {}", shape_text(cx.sizes(), cx.shape(r), Style::Unicode), d_.result_note));
         return out;
     }
 
 private:
-    std::string print(Expr e) const { return matcalc::print(cx_, e, steps_); }
+    std::string print(Expr e) const { return print(e, steps_); }
+    // Every formula printed counts against one budget: the forward chain writes each
+    // Jacobian whole, so the text of a deep network's steps grows with the square of its
+    // depth. Past the budget the derivation is an input error, not minutes of output.
+    std::string print(Expr e, const PrintOptions& po) const {
+        PrintOptions limited = po;
+        limited.max_length = kMaxStepsText - std::min(used_, kMaxStepsText);
+        std::string s = matcalc::print(cx_, e, limited);
+        used_ += s.size();
+        if (used_ >= kMaxStepsText)
+            throw InputError("the steps are too large to print (more than 16 MiB of text)", std::nullopt,
+                             {"--steps is meant for derivations of a few dozen operations; without it the result "
+                              "prints compactly"});
+        return s;
+    }
+    static constexpr std::size_t kMaxStepsText = std::size_t{16} << 20;
     std::string name(Expr symbol) const { return print(symbol); }
 
     // An intermediate's definition, its own name (if the model gave the node one) not used.
@@ -150,7 +165,7 @@ private:
         names.erase(in.definition);
         PrintOptions po = steps_;
         po.names = &names;
-        return matcalc::print(cx_, in.definition, po);
+        return print(in.definition, po);
     }
 
     std::string partial(Expr of, Expr wrt) const {
@@ -177,7 +192,7 @@ private:
     // one line naming all their rules.
     void rewrites(std::vector<StepLine>& out, const std::string& section, Expr start, const std::string& start_note,
                   const std::vector<Rewritten>& steps, const PrintOptions* po = nullptr) const {
-        auto print = [&](Expr e) { return po ? matcalc::print(cx_, e, *po) : this->print(e); };
+        auto print = [&](Expr e) { return this->print(e, po ? *po : steps_); };
         std::string last = print(start);
         if (!out.empty() && out.back().section == section && out.back().rhs == last) {
             if (!start_note.empty()) out.back().note += (out.back().note.empty() ? "" : "; ") + start_note;
@@ -202,6 +217,7 @@ private:
     Style style_;
     std::unordered_map<Expr, std::string> independent_names_;
     PrintOptions steps_;  // printing inside the steps: the model's names of what x does not change
+    mutable std::size_t used_ = 0;
 };
 
 std::string format_text(const std::vector<StepLine>& lines, const std::string& title) {

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "matcalc/check.hpp"
 #include "matcalc/derive.hpp"
 #include "matcalc/eval.hpp"
@@ -234,6 +236,14 @@ TEST_CASE("steps options are checked", "[steps][cli]") {
     CHECK(hadamard.code == 2);
     Run eval_steps = run({"eval", "-e", "x : scalar; f = x^2", "--at", "x.json", "--steps"});
     CHECK(eval_steps.code == 2);
+    // A derivation too long to be read step by step is an input error, quickly (the
+    // forward chain's text grows with the square of the depth).
+    std::string deep = "x : vector(n); a0 = sin(x)";
+    for (int i = 1; i < 150; ++i) deep += fmt::format("; a{} = sin(a{}) .* a{}", i, i - 1, i - 1);
+    Run long_chain = run({"derive", "-e", deep + "; f = sum(a149)", "--wrt", "x", "--steps"});
+    CHECK(long_chain.code == 2);
+    CHECK(long_chain.err.find("goes through 300 operations, more than the 200") != std::string::npos);
+    CHECK(run({"derive", "-e", deep + "; f = sum(a149)", "--wrt", "x"}).code == 0);
     // Without --steps, markdown and standalone documents hold the results.
     Run md = run({"derive", "-e", "x : scalar; f = x^2", "--wrt", "x", "--format", "markdown"});
     REQUIRE(md.code == 0);

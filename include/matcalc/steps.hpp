@@ -76,6 +76,9 @@ struct Derivation {
     std::string result_note;                  // the layout, or "the gradient, shaped like X"
 };
 
+// At most this many intermediate variables (an InputError beyond).
+inline constexpr std::size_t kMaxIntermediates = 200;
+
 // The derivation of ∂function/∂variable. `result` is the derivative `derive` prints (in the
 // requested layout); with `keep_names` the substituted-back form is simplified keeping the
 // model's definitions whole, as derive does without --expand.
