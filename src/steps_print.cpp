@@ -75,6 +75,31 @@ std::string latex_text(std::string_view note) {
     return out + "}";
 }
 
+// A rule's name in ASCII, for `--format text` (whose formulas are the ASCII language).
+std::string ascii_text(std::string_view note) {
+    static const std::pair<std::string_view, std::string_view> symbols[] = {
+        {"ᵀ", "'"},    {"⊙", ".*"},   {"⊗", "(x)"},  {"⊘", "./"},   {"·", "."},    {"∂", "d"},
+        {"∇", "grad "}, {"⁻¹", "^-1"}, {"⁻ᵀ", "^-T"}, {"²", "^2"},   {"³", "^3"},   {"ᵏ", "^k"},
+        {"−", "-"},    {"≤", "<="},   {"≥", ">="},   {"×", "x"},    {"→", "->"},   {"‖", "||"},
+        {"√", "sqrt"}, {"…", "..."},  {"–", "-"},    {"σ", "sigma"}, {"Σ", "sum"}, {"ŷ", "yhat"},
+        {"⁻ᶻ", "^-z"}, {"γ", "gamma"}, {"δ", "delta"}, {"ε", "epsilon"}, {"κ", "kappa"},
+        {"λ", "lambda"}, {"μ", "mu"}, {"ρ", "rho"}, {"τ", "tau"}, {"φ", "phi"}, {"ψ", "psi"}, {"ω", "omega"},
+    };
+    std::string out;
+    for (std::size_t i = 0; i < note.size();) {
+        bool matched = false;
+        for (const auto& [from, to] : symbols)
+            if (note.substr(i, from.size()) == from) {
+                out += to;
+                i += from.size();
+                matched = true;
+                break;
+            }
+        if (!matched) out += note[i++];
+    }
+    return out;
+}
+
 class Writer {
 public:
     Writer(const Model& model, const Derivation& d, const StepsPrintOptions& o)
@@ -135,7 +160,8 @@ public:
         Expr r = d_.result;
         std::string body = o_.result_cases.empty() || style_ != Style::Latex ? print(r, o_.print) : o_.result_cases;
         line(result, partial_names(d_.function->name, cx.shape(f), d_.variable->name, cx.shape(x)), body,
-             fmt::format("{}, {}", shape_text(cx.sizes(), cx.shape(r), Style::Unicode), d_.result_note));
+             fmt::format("{}, {}", shape_text(cx.sizes(), cx.shape(r), style_ == Style::Ascii ? Style::Ascii : Style::Unicode),
+                         d_.result_note));
         return out;
     }
 
@@ -220,7 +246,7 @@ private:
     mutable std::size_t used_ = 0;
 };
 
-std::string format_text(const std::vector<StepLine>& lines, const std::string& title) {
+std::string format_text(const std::vector<StepLine>& lines, const std::string& title, bool ascii) {
     std::ostringstream out;
     out << title << "\n";
     std::string section;
@@ -240,7 +266,7 @@ std::string format_text(const std::vector<StepLine>& lines, const std::string& t
         }
         std::string eq = std::string(lhs_width - width(l.lhs), ' ') + l.lhs + " = " + l.rhs;
         out << "  " << eq;
-        std::string note = l.note.empty() ? l.math_note : l.note;
+        std::string note = l.note.empty() ? l.math_note : ascii ? ascii_text(l.note) : l.note;
         if (!note.empty()) out << std::string(eq_width > width(eq) ? eq_width - width(eq) : 0, ' ') << "    " << note;
         out << "\n";
     }
@@ -308,7 +334,8 @@ std::string format_steps(const Model& model, const Derivation& d, const StepsPri
     switch (o.format) {
     case StepsFormat::Text: {
         bool ascii = o.print.style == Style::Ascii;
-        return format_text(lines, fmt::format("{}{}/{}{}, step by step", ascii ? "d" : "∂", f, ascii ? "d" : "∂", x));
+        return format_text(lines, fmt::format("{}{}/{}{}, step by step", ascii ? "d" : "∂", f, ascii ? "d" : "∂", x),
+                           ascii);
     }
     case StepsFormat::Latex: return format_latex(lines);
     case StepsFormat::Markdown: return format_markdown(lines, fmt::format("∂{}/∂{}, step by step", f, x));
@@ -327,7 +354,9 @@ std::string latex_document(const Model& model, const std::string& function, cons
     for (const Symbol& s : model.symbols())
         if (s.kind == Symbol::Kind::Defined) names.emplace(s.expr, s.name);
     std::ostringstream out;
-    out << "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n\n";
+    // Landscape: a step with its rule is wider than a portrait page's text.
+    out << "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n"
+           "\\usepackage[a4paper,landscape,margin=1.5cm]{geometry}\n\\begin{document}\n\n";
     out << "\\section*{Derivatives of $" << latex_name(function, kScalarShape, z) << "$}\n\n";
     out << "\\subsection*{Symbols}\n\\begin{tabular}{lll}\n";
     for (const Symbol& s : model.symbols()) {

@@ -254,3 +254,28 @@ TEST_CASE("steps options are checked", "[steps][cli]") {
     CHECK(doc.out.find("\\[\\frac{\\partial f}{\\partial x} = 2 x\\]") != std::string::npos);
     CHECK(doc.out.find("$x \\in \\mathbb{R}$ & variable") != std::string::npos);
 }
+
+// Hidden (needs TeX Live, which CI does not install: apt-get install texlive-latex-base
+// texlive-latex-recommended): `build/matcalc_tests "[pdflatex]"` compiles --standalone
+// documents of the lecture's derivations with pdflatex.
+TEST_CASE("standalone documents compile with pdflatex", "[.][pdflatex]") {
+    REQUIRE(std::system("command -v pdflatex > /dev/null") == 0);
+    std::string dir = std::filesystem::temp_directory_path() / "matcalc_pdflatex";
+    std::filesystem::create_directories(dir);
+    int n = 0;
+    for (const Golden& g : kGolden) {
+        std::vector<std::string> args = derive_args(g);
+        args.insert(args.end(), {"--format", "latex", "--standalone", "--piecewise", "cases"});
+        Run r = run(args);
+        REQUIRE(r.code == 0);
+        std::string tex = dir + "/" + g.name + ".tex";
+        std::ofstream(tex) << r.out;
+        std::string command = "cd " + dir + " && pdflatex -interaction=nonstopmode -halt-on-error " + g.name +
+                              ".tex > " + g.name + ".out 2>&1";
+        int status = std::system(command.c_str());
+        INFO(read_file(dir + "/" + g.name + ".out"));
+        CHECK(status == 0);
+        ++n;
+    }
+    CHECK(n == static_cast<int>(std::size(kGolden)));
+}
