@@ -3,6 +3,8 @@
 // diagnostic in the compiler form.
 #include "matcalc/cli.hpp"
 
+#include "cli_options.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -26,139 +28,11 @@
 
 namespace matcalc {
 
+using cli::Options;
+using cli::UsageError;
+using cli::kUsage;
+
 namespace {
-
-constexpr std::string_view kUsage = R"(usage:
-  matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
-                  [--format text|unicode|latex|markdown|json] [--layout numerator|denominator]
-                  [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
-                  [--steps] [--standalone] [--hadamard odot|otimes]
-  matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
-  matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
-                  [--hessian]
-MODEL is a file, or -e 'TEXT' (statements separated by ';').
-)";
-
-// A problem with the command line itself (not with a file): "matcalc: error: ...".
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-struct Options {
-    std::string command;
-    std::optional<std::string> model_file, model_text, of, at, format;
-    std::vector<std::string> wrt;
-    Layout layout = Layout::Numerator;
-    bool expand = false;
-    bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
-    bool hessian = false;
-    bool steps = false;       // the derivation step by step (steps.hpp)
-    bool standalone = false;  // --format latex: a complete document
-    bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
-    CheckOptions check;
-};
-
-long long parse_integer(const std::string& option, const std::string& text, long long lo, long long hi) {
-    std::size_t used = 0;
-    long long v = 0;
-    try {
-        v = std::stoll(text, &used);
-    } catch (...) {
-        used = 0;
-    }
-    if (used != text.size() || text.empty() || v < lo || v > hi)
-        throw UsageError(fmt::format("{} expects an integer from {} to {}, not '{}'", option, lo, hi, text));
-    return v;
-}
-
-Options parse_options(const std::vector<std::string>& args) {
-    Options o;
-    if (args.empty()) throw UsageError("no command given");
-    o.command = args[0];
-    if (o.command != "derive" && o.command != "eval" && o.command != "check") {
-        if (o.command == "codegen" || o.command == "train")
-            throw UsageError(fmt::format("'{}' is not available in this version yet", o.command));
-        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval or check)", o.command));
-    }
-    for (std::size_t i = 1; i < args.size(); ++i) {
-        std::string a = args[i], value;
-        bool has_inline = false;
-        if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
-            value = a.substr(a.find('=') + 1);
-            a = a.substr(0, a.find('='));
-            has_inline = true;
-        }
-        auto next = [&]() -> std::string {
-            if (has_inline) return value;
-            if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
-            return args[++i];
-        };
-        if (a == "-e") {
-            if (o.model_text || o.model_file) throw UsageError("give one model: a file or -e TEXT");
-            o.model_text = next();
-        } else if (a == "--wrt") {
-            o.wrt.push_back(next());
-        } else if (a == "--of") {
-            o.of = next();
-        } else if (a == "--at") {
-            o.at = next();
-        } else if (a == "--format") {
-            o.format = next();
-            static const char* const formats[] = {"text", "unicode", "latex", "markdown", "json"};
-            if (std::find(std::begin(formats), std::end(formats), *o.format) == std::end(formats))
-                throw UsageError(fmt::format("unknown format '{}' (expected text, unicode, latex, markdown or json)", *o.format));
-        } else if (a == "--layout") {
-            std::string l = next();
-            if (l == "numerator") o.layout = Layout::Numerator;
-            else if (l == "denominator") o.layout = Layout::Denominator;
-            else throw UsageError(fmt::format("unknown layout '{}' (expected numerator or denominator)", l));
-        } else if (a == "--expand") {
-            o.expand = true;
-        } else if (a == "--piecewise") {
-            std::string p = next();
-            if (p != "step" && p != "cases") throw UsageError(fmt::format("unknown --piecewise '{}' (expected step or cases)", p));
-            o.cases = p == "cases";
-        } else if (a == "--points") {
-            o.check.points = static_cast<int>(parse_integer(a, next(), 1, 1000));
-        } else if (a == "--seed") {
-            o.check.seed = static_cast<std::uint64_t>(parse_integer(a, next(), 0, (1LL << 62)));
-        } else if (a == "--tol") {
-            std::string t = next();
-            char* end = nullptr;
-            double v = std::strtod(t.c_str(), &end);
-            if (t.empty() || *end || !(v > 0) || !std::isfinite(v))
-                throw UsageError(fmt::format("--tol expects a positive number, not '{}'", t));
-            o.check.tolerance = v;
-        } else if (a == "--hessian") {
-            o.hessian = true;
-        } else if (a == "--steps") {
-            o.steps = true;
-        } else if (a == "--standalone") {
-            o.standalone = true;
-        } else if (a == "--hadamard") {
-            std::string h = next();
-            if (h != "odot" && h != "otimes" && h != "⊙" && h != "⊗")
-                throw UsageError(fmt::format("unknown --hadamard '{}' (expected odot or otimes)", h));
-            o.otimes = h == "otimes" || h == "⊗";
-        } else if (!a.empty() && a[0] == '-' && a != "-") {
-            throw UsageError(fmt::format("unknown option '{}'", a));
-        } else {
-            if (o.model_text || o.model_file) throw UsageError(fmt::format("unexpected argument '{}'", a));
-            o.model_file = a;
-        }
-    }
-    if (!o.model_file && !o.model_text) throw UsageError("no model given (a file, or -e 'TEXT')");
-    if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
-        throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
-    if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
-    if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
-        throw UsageError("--steps, --standalone and --hadamard are options of derive");
-    if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
-    if (o.format.value_or("") == "markdown" && o.command != "derive") throw UsageError("only derive writes markdown");
-    if (o.command == "eval" && o.format && *o.format != "text" && *o.format != "json")
-        throw UsageError("eval prints text or json");
-    return o;
-}
 
 // Reads at most `limit` bytes: a larger file (or /dev/zero) is an error, not a read
 // that never ends or exhausts memory.
@@ -591,7 +465,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     }
     Session session;
     try {
-        Options o = parse_options(args);
+        Options o = cli::parse_options(args);
         if (o.command == "derive") return derive(o, session, out);
         if (o.command == "eval") return eval(o, session, out);
         return check(o, session, out);

@@ -1,0 +1,118 @@
+// Parsing the command line's options (cli_options.hpp).
+#include "cli_options.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace matcalc::cli {
+
+namespace {
+
+long long parse_integer(const std::string& option, const std::string& text, long long lo, long long hi) {
+    std::size_t used = 0;
+    long long v = 0;
+    try {
+        v = std::stoll(text, &used);
+    } catch (...) {
+        used = 0;
+    }
+    if (used != text.size() || text.empty() || v < lo || v > hi)
+        throw UsageError(fmt::format("{} expects an integer from {} to {}, not '{}'", option, lo, hi, text));
+    return v;
+}
+
+}  // namespace
+
+Options parse_options(const std::vector<std::string>& args) {
+    Options o;
+    if (args.empty()) throw UsageError("no command given");
+    o.command = args[0];
+    if (o.command != "derive" && o.command != "eval" && o.command != "check") {
+        if (o.command == "codegen" || o.command == "train")
+            throw UsageError(fmt::format("'{}' is not available in this version yet", o.command));
+        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval or check)", o.command));
+    }
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        std::string a = args[i], value;
+        bool has_inline = false;
+        if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
+            value = a.substr(a.find('=') + 1);
+            a = a.substr(0, a.find('='));
+            has_inline = true;
+        }
+        auto next = [&]() -> std::string {
+            if (has_inline) return value;
+            if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value", a));
+            return args[++i];
+        };
+        if (a == "-e") {
+            if (o.model_text || o.model_file) throw UsageError("give one model: a file or -e TEXT");
+            o.model_text = next();
+        } else if (a == "--wrt") {
+            o.wrt.push_back(next());
+        } else if (a == "--of") {
+            o.of = next();
+        } else if (a == "--at") {
+            o.at = next();
+        } else if (a == "--format") {
+            o.format = next();
+            static const char* const formats[] = {"text", "unicode", "latex", "markdown", "json"};
+            if (std::find(std::begin(formats), std::end(formats), *o.format) == std::end(formats))
+                throw UsageError(fmt::format("unknown format '{}' (expected text, unicode, latex, markdown or json)", *o.format));
+        } else if (a == "--layout") {
+            std::string l = next();
+            if (l == "numerator") o.layout = Layout::Numerator;
+            else if (l == "denominator") o.layout = Layout::Denominator;
+            else throw UsageError(fmt::format("unknown layout '{}' (expected numerator or denominator)", l));
+        } else if (a == "--expand") {
+            o.expand = true;
+        } else if (a == "--piecewise") {
+            std::string p = next();
+            if (p != "step" && p != "cases") throw UsageError(fmt::format("unknown --piecewise '{}' (expected step or cases)", p));
+            o.cases = p == "cases";
+        } else if (a == "--points") {
+            o.check.points = static_cast<int>(parse_integer(a, next(), 1, 1000));
+        } else if (a == "--seed") {
+            o.check.seed = static_cast<std::uint64_t>(parse_integer(a, next(), 0, (1LL << 62)));
+        } else if (a == "--tol") {
+            std::string t = next();
+            char* end = nullptr;
+            double v = std::strtod(t.c_str(), &end);
+            if (t.empty() || *end || !(v > 0) || !std::isfinite(v))
+                throw UsageError(fmt::format("--tol expects a positive number, not '{}'", t));
+            o.check.tolerance = v;
+        } else if (a == "--hessian") {
+            o.hessian = true;
+        } else if (a == "--steps") {
+            o.steps = true;
+        } else if (a == "--standalone") {
+            o.standalone = true;
+        } else if (a == "--hadamard") {
+            std::string h = next();
+            if (h != "odot" && h != "otimes" && h != "⊙" && h != "⊗")
+                throw UsageError(fmt::format("unknown --hadamard '{}' (expected odot or otimes)", h));
+            o.otimes = h == "otimes" || h == "⊗";
+        } else if (!a.empty() && a[0] == '-' && a != "-") {
+            throw UsageError(fmt::format("unknown option '{}'", a));
+        } else {
+            if (o.model_text || o.model_file) throw UsageError(fmt::format("unexpected argument '{}'", a));
+            o.model_file = a;
+        }
+    }
+    if (!o.model_file && !o.model_text) throw UsageError("no model given (a file, or -e 'TEXT')");
+    if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
+        throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
+    if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
+    if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
+        throw UsageError("--steps, --standalone and --hadamard are options of derive");
+    if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
+    if (o.format.value_or("") == "markdown" && o.command != "derive") throw UsageError("only derive writes markdown");
+    if (o.command == "eval" && o.format && *o.format != "text" && *o.format != "json")
+        throw UsageError("eval prints text or json");
+    return o;
+}
+
+}  // namespace matcalc::cli

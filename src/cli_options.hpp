@@ -1,0 +1,49 @@
+// The command line's options (design.md §3 and the decisions in README.md): parsed and
+// checked here, before any file is read. Private to src/cli*.cpp.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "matcalc/check.hpp"
+#include "matcalc/derive.hpp"
+
+namespace matcalc::cli {
+
+inline constexpr std::string_view kUsage = R"(usage:
+  matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
+                  [--format text|unicode|latex|markdown|json] [--layout numerator|denominator]
+                  [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
+                  [--steps] [--standalone] [--hadamard odot|otimes]
+  matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
+  matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
+                  [--hessian]
+MODEL is a file, or -e 'TEXT' (statements separated by ';').
+)";
+
+// A problem with the command line itself (not with a file): "matcalc: error: ...".
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    std::string command;
+    std::optional<std::string> model_file, model_text, of, at, format;
+    std::vector<std::string> wrt;
+    Layout layout = Layout::Numerator;
+    bool expand = false;
+    bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
+    bool hessian = false;
+    bool steps = false;       // the derivation step by step (steps.hpp)
+    bool standalone = false;  // --format latex: a complete document
+    bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
+    CheckOptions check;
+};
+
+// The options of one run; UsageError for anything the command line gets wrong.
+Options parse_options(const std::vector<std::string>& args);
+
+}  // namespace matcalc::cli
