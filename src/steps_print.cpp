@@ -118,7 +118,7 @@ public:
         std::vector<StepLine> out;
         const Context& cx = cx_;
         auto line = [&](std::string section, std::string lhs, std::string rhs, std::string note) {
-            out.push_back({std::move(section), std::move(lhs), std::move(rhs), std::move(note)});
+            out.push_back({std::move(section), std::move(lhs), std::move(rhs), std::move(note), ""});
         };
         const std::string defs = "Intermediate variables", partials = "Local partial derivatives",
                           chain = "Chain rule", back = "Substituting back", result = "Result";
@@ -223,7 +223,7 @@ private:
         if (!out.empty() && out.back().section == section && out.back().rhs == last) {
             if (!start_note.empty()) out.back().note += (out.back().note.empty() ? "" : "; ") + start_note;
         } else {
-            out.push_back({section, "", last, start_note});
+            out.push_back({section, "", last, start_note, ""});
         }
         for (const Rewritten& r : steps) {
             std::string text = print(r.expr);
@@ -232,7 +232,7 @@ private:
                 if (note.find(r.rule) == std::string::npos) note += (note.empty() ? "" : "; ") + r.rule;
                 continue;
             }
-            out.push_back({section, "", text, r.rule});
+            out.push_back({section, "", text, r.rule, ""});
             last = text;
         }
     }
