@@ -16,6 +16,7 @@ obj=$out/obj
 mkdir -p "$obj"
 
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+       -DEIGEN_STACK_ALLOCATION_LIMIT=1048576  # as CMakeLists.txt: one value everywhere
        -Iinclude -Igrammar -Isrc -I/usr/include/eigen3)
 
 # The newest header: any change to one rebuilds everything (simple and safe).

@@ -3,6 +3,8 @@
 // through the operation table's scalar kernels with the broadcasting of the shape rules.
 #include "matcalc/eval.hpp"
 
+#include <map>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -127,7 +129,7 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                          rows, cols));
         total += rows * cols;
         if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
-        Slot s{e, rows, cols, {}, {}, nullptr, false, 0, 0, 0};
+        Slot s{e, rows, cols, {}, {}, nullptr, nullptr, false, 0, 0, 0, {}, {}, {}};
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
@@ -144,13 +146,8 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         case Kind::Size:
             s.buffer = MatrixXd::Constant(1, 1, static_cast<double>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
-        case Kind::Kron:
-        case Kind::Commutation:
-        case Kind::Identity:
-        case Kind::Diag:
-            break;  // formed below only when something needs the matrix itself
         default:
-            s.buffer.resize(rows, cols);
+            break;  // computed values get their buffers in assign_storage()
         }
         slots_.push_back(std::move(s));
     }
@@ -177,12 +174,11 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         switch (s.node->op->kind) {
         case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m); break;
         case Kind::Identity: s.buffer = MatrixXd::Identity(s.rows, s.cols); break;
-        default: s.buffer.resize(s.rows, s.cols);  // Kron, Diag: computed by step()
+        default: break;  // Kron, Diag: computed by step()
         }
     }
-    // Buffers no longer move: point every computed slot at its own.
-    for (Slot& s : slots_)
-        if (s.node->op->kind != Kind::Variable) s.value = &s.buffer;
+    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+    assign_storage();
     // Elementwise arguments must broadcast to the result as the shape rules promise.
     for (const Slot& s : slots_) {
         if (s.node->op->kind != Kind::Elementwise) continue;
@@ -196,7 +192,73 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                                    describe_dims(s.rows, s.cols)));
         }
     }
-    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+}
+
+namespace {
+
+// Computed by step() into an output buffer (the others are variables, or filled once).
+bool computed(Kind k) {
+    return k != Kind::Variable && k != Kind::Constant && k != Kind::Size && k != Kind::Identity &&
+           k != Kind::Commutation;
+}
+
+}  // namespace
+
+void Evaluator::assign_storage() {
+    const std::size_t n = slots_.size();
+    // The last slot that reads each value; an implicit factor is read where its product is.
+    std::vector<std::size_t> last_use(n, 0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t a : slots_[i].args) {
+            last_use[a] = i;
+            if (slots_[a].implicit)
+                for (std::size_t b : slots_[a].args) last_use[b] = i;
+        }
+    for (std::size_t r : root_slots_) last_use[r] = n;  // the caller reads the roots
+    std::map<std::pair<Index, Index>, std::vector<MatrixXd*>> free;
+    std::vector<char> released(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        Slot& s = slots_[i];
+        if (!computed(s.node->op->kind) || s.implicit) {
+            if (s.node->op->kind != Kind::Variable) s.out = &s.buffer;
+        } else {
+            auto& pool = free[{s.rows, s.cols}];
+            if (pool.empty()) {
+                s.out = &storage_.emplace_back(s.rows, s.cols);
+            } else {
+                s.out = pool.back();
+                pool.pop_back();
+            }
+        }
+        if (s.out) s.value = s.out;
+        auto release = [&](std::size_t a) {
+            Slot& arg = slots_[a];
+            if (released[a] || last_use[a] != i || !computed(arg.node->op->kind) || arg.implicit) return;
+            released[a] = 1;
+            free[{arg.rows, arg.cols}].push_back(arg.out);
+        };
+        for (std::size_t a : s.args) {
+            release(a);
+            if (slots_[a].implicit)
+                for (std::size_t b : slots_[a].args) release(b);
+        }
+        // The scratch matrices of a product with an implicit Kronecker factor.
+        if (s.node->op->kind != Kind::MatMul) continue;
+        const bool left = slots_[s.args[0]].implicit;
+        const Slot& factor = slots_[s.args[left ? 0 : 1]];
+        if (!factor.implicit || factor.node->op->kind != Kind::Kron) continue;
+        const Slot& A = slots_[factor.args[0]];
+        const Slot& B = slots_[factor.args[1]];
+        if (left) {
+            s.kron_x.resize(B.cols, A.cols);
+            s.kron_t.resize(B.rows, A.cols);
+            s.kron_y.resize(B.rows, A.rows);
+        } else {
+            s.kron_x.resize(B.rows, A.rows);
+            s.kron_t.resize(B.cols, A.rows);
+            s.kron_y.resize(B.cols, A.cols);
+        }
+    }
 }
 
 std::vector<std::string> Evaluator::variables() const {
@@ -231,7 +293,7 @@ void Evaluator::run(const Env& env) {
 }
 
 void Evaluator::step(Slot& s) {
-    MatrixXd& out = s.buffer;
+    MatrixXd& out = *s.out;
     auto arg = [&](std::size_t i) -> const MatrixXd& { return *slots_[s.args[i]].value; };
     const OpInfo& op = *s.node->op;
     switch (op.kind) {
@@ -357,7 +419,7 @@ void Evaluator::step(Slot& s) {
 // column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
 // to the rows; K(m,n) permutes rows, and M K(m,n) columns; a diagonal scales.
 void Evaluator::multiply(Slot& s) {
-    MatrixXd& out = s.buffer;
+    MatrixXd& out = *s.out;
     const bool left = slots_[s.args[0]].implicit;
     const Slot& factor = slots_[s.args[left ? 0 : 1]];
     const MatrixXd& M = *slots_[s.args[left ? 1 : 0]].value;
@@ -386,18 +448,20 @@ void Evaluator::multiply(Slot& s) {
     }
     const MatrixXd& A = *slots_[factor.args[0]].value;
     const MatrixXd& B = *slots_[factor.args[1]].value;
-    MatrixXd X, Y;  // one column (row) of M as a matrix, and its image
+    MatrixXd &X = s.kron_x, &T = s.kron_t, &Y = s.kron_y;  // a column (row) of M as a matrix, its image
     if (left) {
         for (Index k = 0; k < M.cols(); ++k) {
             X = M.col(k).reshaped(B.cols(), A.cols());
-            Y.noalias() = B * X * A.transpose();
+            T.noalias() = B * X;
+            Y.noalias() = T * A.transpose();
             out.col(k) = Y.reshaped();
         }
     } else {
         // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M.
         for (Index r = 0; r < M.rows(); ++r) {
             X = M.row(r).transpose().reshaped(B.rows(), A.rows());
-            Y.noalias() = B.transpose() * X * A;
+            T.noalias() = B.transpose() * X;
+            Y.noalias() = T * A;
             out.row(r) = Y.reshaped().transpose();
         }
     }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <deque>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -76,10 +77,13 @@ Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env);
 // Several expressions sharing one memo (a function and its derivatives).
 std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env);
 
-// A DAG compiled for fixed sizes: the nodes the roots need in topological order, each with
-// a preallocated buffer. run() evaluates every node once; running again with new values
-// of the same shapes allocates nothing (matrix products of large operands aside, whose
-// workspace Eigen manages).
+// A DAG compiled for fixed sizes: the nodes the roots need in topological order (each
+// common subexpression once), each with a preallocated output buffer; buffers of one shape
+// are reused once the value in them is dead. Kronecker products, commutation matrices,
+// diagonals and identities that only multiply are applied, never formed. run() evaluates
+// every node once; running again with new values of the same shapes allocates nothing
+// (tests/test_eval_alloc.cpp counts), except inside Eigen for the LU of det/logdet/inv and
+// for the blocking workspace of matrix products too large for its stack buffer.
 class Evaluator {
 public:
     // Sizes come from env.sizes; env.values is not read here.
@@ -100,18 +104,26 @@ private:
         Expr node;
         Eigen::Index rows, cols;
         std::vector<std::size_t> args;  // slots of the arguments
-        Eigen::MatrixXd buffer;         // the result (unused for variables)
-        const Eigen::MatrixXd* value;   // &buffer, or the variable's value in the Env
+        Eigen::MatrixXd buffer;         // constants and structured matrices filled once
+        Eigen::MatrixXd* out = nullptr; // where step() writes: &buffer, or shared storage
+        const Eigen::MatrixXd* value;   // out, or the variable's value in the Env
         // A Kronecker product or commutation matrix used only as a factor of matrix
         // products: never formed, the products apply it (see multiply()).
         bool implicit = false;
         Eigen::Index commutation_m = 0;  // K(m,n): its m
         Eigen::Index top = 0, left = 0;   // Block: its offsets
+        // A product with an implicit Kronecker factor: one column (row) of the other
+        // factor read as a matrix, and the two products applied to it (preallocated).
+        Eigen::MatrixXd kron_x, kron_t, kron_y;
     };
     void multiply(Slot& s);
     void step(Slot& s);
+    // Gives every computed slot its output buffer: slots of one shape share storage once
+    // the value held there is no longer needed (liveness in the topological order).
+    void assign_storage();
 
     std::vector<Slot> slots_;
+    std::deque<Eigen::MatrixXd> storage_;  // shared output buffers (a deque: pointers stay valid)
     std::vector<std::size_t> root_slots_;
 };
 
