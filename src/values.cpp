@@ -275,4 +275,6 @@ Env initial_values(Model& model) {
     return env;
 }
 
+void fill_initial_values(Model& model, Env& env) { fill_initial(model, env); }
+
 }  // namespace matcalc

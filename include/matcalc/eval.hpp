@@ -57,6 +57,8 @@ Env load_values(Model& model, const Source& values_json);
 // Values from the model's initial values (and cut definitions) only, without a file.
 // Those whose sizes or inputs are unknown are left out (require_values reports them).
 Env initial_values(Model& model);
+// The same into `env`, for the symbols it has no value for, with its sizes.
+void fill_initial_values(Model& model, Env& env);
 
 // Checks that every variable `e` depends on has a value and every size it needs is known.
 // InputError "no value for 'x'" (pointing at x's declaration) otherwise.
