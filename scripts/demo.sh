@@ -37,3 +37,9 @@ run derive examples/cookbook/kronecker.mc --of F --wrt X
 run derive examples/cookbook/kronecker.mc --of G --wrt W
 run derive examples/cookbook/hessian_logistic.mc --wrt w --hessian
 run check examples/cookbook/hessian_logistic.mc --wrt w --hessian
+echo "== Training from the derived expressions: the worked example's SGD step (slide: Weight Updates)"
+run train $ex/mlp_1231.mc --data $ex/one_sample.csv --epochs 1 --batch 1 --lr 0.1 --optimizer sgd
+echo "== The perceptron cannot learn xor (zero gradient); a 2-layer MLP does"
+run train examples/train/perceptron_xor.mc --data xor --samples 4 --noise 0 --epochs 3 --batch 4
+echo '$ matcalc train examples/train/mlp_xor.mc --data xor --samples 4 --noise 0 --epochs 300 --batch 4 --optimizer adam --lr 0.05 | tail -1'
+"$m" train examples/train/mlp_xor.mc --data xor --samples 4 --noise 0 --epochs 300 --batch 4 --optimizer adam --lr 0.05 | tail -1

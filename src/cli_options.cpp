@@ -24,16 +24,24 @@ long long parse_integer(const std::string& option, const std::string& text, long
     return v;
 }
 
+double parse_number(const std::string& option, const std::string& text, bool positive) {
+    char* end = nullptr;
+    double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || !std::isfinite(v) || (positive ? !(v > 0) : v < 0))
+        throw UsageError(fmt::format("{} expects a {} number, not '{}'", option, positive ? "positive" : "non-negative", text));
+    return v;
+}
+
 }  // namespace
 
 Options parse_options(const std::vector<std::string>& args) {
     Options o;
     if (args.empty()) throw UsageError("no command given");
     o.command = args[0];
-    if (o.command != "derive" && o.command != "eval" && o.command != "check") {
-        if (o.command == "codegen" || o.command == "train")
+    if (o.command != "derive" && o.command != "eval" && o.command != "check" && o.command != "train") {
+        if (o.command == "codegen")
             throw UsageError(fmt::format("'{}' is not available in this version yet", o.command));
-        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval or check)", o.command));
+        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval, check or train)", o.command));
     }
     for (std::size_t i = 1; i < args.size(); ++i) {
         std::string a = args[i], value;
@@ -84,6 +92,25 @@ Options parse_options(const std::vector<std::string>& args) {
             if (t.empty() || *end || !(v > 0) || !std::isfinite(v))
                 throw UsageError(fmt::format("--tol expects a positive number, not '{}'", t));
             o.check.tolerance = v;
+        } else if (o.command == "train" && (a == "--data" || a == "--target" || a == "--init" || a == "--save" ||
+                                            a == "--log" || a == "--test" || a == "--output")) {
+            o.train_files[a] = next();
+        } else if (a == "--epochs") {
+            o.train.epochs = static_cast<int>(parse_integer(a, next(), 1, 1000000));
+        } else if (a == "--batch") {
+            o.train.batch = parse_integer(a, next(), 1, 1 << 24);
+        } else if (a == "--samples") {
+            o.train.samples = parse_integer(a, next(), 4, 1000000);
+        } else if (a == "--lr") {
+            o.train.optimizer.lr = parse_number(a, next(), true);
+        } else if (a == "--noise") {
+            o.train.noise = parse_number(a, next(), false);
+        } else if (a == "--optimizer") {
+            std::string k = next();
+            if (k == "sgd") o.train.optimizer.kind = OptimizerKind::SGD;
+            else if (k == "momentum") o.train.optimizer.kind = OptimizerKind::Momentum;
+            else if (k == "adam") o.train.optimizer.kind = OptimizerKind::Adam;
+            else throw UsageError(fmt::format("unknown optimizer '{}' (expected sgd, momentum or adam)", k));
         } else if (a == "--hessian") {
             o.hessian = true;
         } else if (a == "--steps") {
@@ -106,6 +133,10 @@ Options parse_options(const std::vector<std::string>& args) {
     if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
         throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
     if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
+    if (o.command == "train" && !o.train_files.count("--data"))
+        throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
+    if (o.command == "train" && (!o.wrt.empty() || o.at || o.format))
+        throw UsageError("train takes no --wrt, --at or --format (see --init, --save, --log)");
     if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
         throw UsageError("--steps, --standalone and --hadamard are options of derive");
     if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");

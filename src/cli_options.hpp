@@ -2,6 +2,8 @@
 // checked here, before any file is read. Private to src/cli*.cpp.
 #pragma once
 
+#include <map>
+#include <ostream>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "matcalc/check.hpp"
 #include "matcalc/derive.hpp"
+#include "matcalc/train.hpp"
 
 namespace matcalc::cli {
 
@@ -21,6 +24,10 @@ inline constexpr std::string_view kUsage = R"(usage:
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
                   [--hessian]
+  matcalc train   MODEL --data CSV|xor|moons|circles|spirals [--of LOSS] [--target COLUMN]
+                  [--epochs E] [--lr η] [--batch B] [--optimizer sgd|momentum|adam] [--seed S]
+                  [--init VALUES.json] [--save VALUES.json] [--log FILE] [--test CSV]
+                  [--output NAME] [--samples N] [--noise σ]
 MODEL is a file, or -e 'TEXT' (statements separated by ';').
 )";
 
@@ -40,10 +47,21 @@ struct Options {
     bool steps = false;       // the derivation step by step (steps.hpp)
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
-    CheckOptions check;
+    CheckOptions check;  // its seed is also train's
+    struct Train {
+        int epochs = 10;
+        Eigen::Index batch = 32;
+        Eigen::Index samples = 200;  // generated data sets
+        double noise = 0.1;
+        OptimizerSettings optimizer;
+    } train;
+    std::map<std::string, std::string> train_files;  // --data, --target, --init, --save, --log, --test, --output
 };
 
 // The options of one run; UsageError for anything the command line gets wrong.
 Options parse_options(const std::vector<std::string>& args);
+
+// `matcalc train` (cli_train.cpp): the exit code; input errors are written to `err`.
+int train(const Options& o, std::ostream& out, std::ostream& err);
 
 }  // namespace matcalc::cli
