@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -144,6 +146,26 @@ Options parse_options(const std::vector<std::string>& args) {
     if (o.command == "eval" && o.format && *o.format != "text" && *o.format != "json")
         throw UsageError("eval prints text or json");
     return o;
+}
+
+// Reads at most `limit` bytes: a larger file (or /dev/zero) is an error, not a read
+// that never ends or exhausts memory.
+Source read_source(const std::string& path, std::size_t limit) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("cannot read '{}'", path));
+    std::string text;
+    std::vector<char> buffer(std::size_t{1} << 16);
+    while (text.size() <= limit) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        std::streamsize got = in.gcount();
+        if (got <= 0) break;
+        text.append(buffer.data(), static_cast<std::size_t>(got));
+    }
+    if (text.size() > limit)
+        throw UsageError(fmt::format("cannot read '{}': it is larger than the limit of {} bytes", path, limit));
+    return Source{path, std::move(text)};
 }
 
 }  // namespace matcalc::cli

@@ -61,6 +61,10 @@ struct Options {
 // The options of one run; UsageError for anything the command line gets wrong.
 Options parse_options(const std::vector<std::string>& args);
 
+// Reads at most `limit` bytes: a larger file (or /dev/zero) is an error, not a read that
+// never ends or exhausts memory. UsageError when it cannot be read.
+Source read_source(const std::string& path, std::size_t limit);
+
 // `matcalc train` (cli_train.cpp): the exit code; input errors are written to `err`.
 int train(const Options& o, std::ostream& out, std::ostream& err);
 

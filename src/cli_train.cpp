@@ -29,21 +29,6 @@ namespace {
 using Eigen::Index;
 using Eigen::MatrixXd;
 
-Source read_text(const std::string& path, std::size_t limit) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("cannot read '{}'", path));
-    std::string text;
-    std::vector<char> buffer(std::size_t{1} << 16);
-    while (text.size() <= limit && in) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    }
-    if (text.size() > limit) throw UsageError(fmt::format("cannot read '{}': larger than {} bytes", path, limit));
-    return Source{path, std::move(text)};
-}
-
 // The fraction of samples whose prediction is right: the arg max of a one-hot target, or
 // the side of 0.5 of a single 0/1 target.
 double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
@@ -121,7 +106,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
         auto it = o.train_files.find(option);
         return it == o.train_files.end() ? nullptr : &it->second;
     };
-    Source model_source = o.model_text ? Source{"-e", *o.model_text} : read_text(*o.model_file, kMaxInputBytes);
+    Source model_source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     const Source* blame = &model_source;
     std::optional<Source> data_source, init_source, test_source;
     try {
@@ -142,7 +127,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
         if (data::is_generator_name(data_name)) {
             d = data::generate(data_name, o.train.samples, seed, o.train.noise);
         } else {
-            data_source = read_text(data_name, data::kMaxCsvBytes);
+            data_source = read_source(data_name, data::kMaxCsvBytes);
             blame = &*data_source;
             std::optional<std::string> target;
             if (const std::string* tc = file("--target")) target = *tc;
@@ -163,7 +148,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
         bind_width(t.targets(), d.outputs());
         std::map<std::string, MatrixXd> values;
         if (const std::string* init = file("--init")) {
-            init_source = read_text(*init, json::kMaxInputBytes);
+            init_source = read_source(*init, json::kMaxInputBytes);
             blame = &*init_source;
             Env given = load_values(model, *init_source);
             blame = &model_source;
@@ -219,7 +204,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
             if (log) log << fmt::format("{},{:.17g},{}\n", epoch, l, std::isnan(acc) ? "" : fmt::format("{:.17g}", acc));
         }
         if (const std::string* test = file("--test")) {
-            test_source = read_text(*test, data::kMaxCsvBytes);
+            test_source = read_source(*test, data::kMaxCsvBytes);
             blame = &*test_source;
             std::optional<std::string> target;
             if (const std::string* tc = file("--target")) target = *tc;
