@@ -129,8 +129,15 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                          rows, cols));
         total += rows * cols;
         if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
-        Slot s{e, rows, cols, {}, {}, nullptr, nullptr, false, 0, 0, 0, {}, {}, {}};
+        Slot s{e, rows, cols, {}, {}, nullptr, nullptr, false, 0, 0, 0, {}, {}, {}, Slot::Vectorised::No};
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
+        if (e->op->kind == Kind::Elementwise) {
+            using V = Slot::Vectorised;
+            const std::string_view name = e->op->name;
+            s.vectorised = name == "add" ? V::Add : name == "sub" ? V::Sub : name == "hadamard" ? V::Mul
+                           : name == "div" ? V::Div : name == "max" ? V::Max : name == "step" ? V::Step
+                           : name == "pow" ? V::Pow : V::No;
+        }
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
@@ -298,6 +305,7 @@ void Evaluator::step(Slot& s) {
     const OpInfo& op = *s.node->op;
     switch (op.kind) {
     case Kind::Elementwise: {
+        if (s.vectorised != Slot::Vectorised::No && vectorised_step(s)) break;
         const Index n = out.size();
         double* o = out.data();
         if (s.args.size() == 1) {
@@ -412,6 +420,60 @@ void Evaluator::step(Slot& s) {
     }
     default:
         throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
+    }
+}
+
+namespace {
+
+// out = f(A, B) over arrays of out's shape: a 1×1 argument broadcast, a column (m×1)
+// over the columns, column by column; false for anything else (left to the general loop).
+template <class F>
+bool broadcast(const MatrixXd& A, const MatrixXd& B, MatrixXd& out, F f) {
+    const Index n = out.size(), rows = out.rows();
+    auto column = [&](const MatrixXd& M) { return M.cols() == 1 && M.rows() == rows && rows > 1; };
+    if (A.size() == n && B.size() == n) {
+        out.array() = f(A.array(), B.array());
+    } else if (A.size() == 1 && B.size() == n) {
+        out.array() = f(MatrixXd::Constant(out.rows(), out.cols(), A(0, 0)).array(), B.array());
+    } else if (B.size() == 1 && A.size() == n) {
+        out.array() = f(A.array(), MatrixXd::Constant(out.rows(), out.cols(), B(0, 0)).array());
+    } else if (A.size() == n && column(B)) {  // W X + b
+        for (Index j = 0; j < out.cols(); ++j) out.col(j).array() = f(A.col(j).array(), B.col(0).array());
+    } else if (B.size() == n && column(A)) {
+        for (Index j = 0; j < out.cols(); ++j) out.col(j).array() = f(A.col(0).array(), B.col(j).array());
+    } else {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+// The arithmetic operators, max (ReLU), step and squares as Eigen array expressions: the
+// kernels of their table rows (a + b, a > b ? a : b, a > 0 ? 1 : 0, a·a) entry by entry,
+// vectorised.
+bool Evaluator::vectorised_step(Slot& s) {
+    MatrixXd& out = *s.out;
+    const MatrixXd& A = *slots_[s.args[0]].value;
+    using V = Slot::Vectorised;
+    if (s.vectorised == V::Step) {
+        if (A.size() != out.size()) return false;
+        out.array() = (A.array() > 0.0).cast<double>();
+        return true;
+    }
+    const MatrixXd& B = *slots_[s.args[1]].value;
+    if (s.vectorised == V::Pow) {  // the square of tanh' = 1 − h², the MSE's (ŷ − y)²
+        if (B.size() != 1 || B(0, 0) != 2.0 || A.size() != out.size()) return false;
+        out.array() = A.array().square();
+        return true;
+    }
+    switch (s.vectorised) {
+    case V::Add: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a + b; });
+    case V::Sub: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a - b; });
+    case V::Mul: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a * b; });
+    case V::Div: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a / b; });
+    case V::Max: return broadcast(A, B, out, [](const auto& a, const auto& b) { return (a > b).select(a, b); });
+    default: return false;
     }
 }
 

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <span>
 #include <string>
@@ -117,7 +118,11 @@ private:
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
         Eigen::MatrixXd kron_x, kron_t, kron_y;
+        // Elementwise operations evaluated as whole (vectorised) Eigen array expressions
+        // rather than one call of the table's scalar kernel per entry: the same numbers.
+        enum class Vectorised : std::uint8_t { No, Add, Sub, Mul, Div, Max, Step, Pow } vectorised = Vectorised::No;
     };
+    bool vectorised_step(Slot& s);
     void multiply(Slot& s);
     void step(Slot& s);
     // Gives every computed slot its output buffer: slots of one shape share storage once
