@@ -137,6 +137,9 @@ void Trainer::set_parameters(const std::map<std::string, MatrixXd>& values) {
         env_.values[p->name] = it->second;
         gradients_[p->name] = MatrixXd::Zero(r, c);
     }
+    slots_.clear();
+    for (const Symbol* p : params_)
+        slots_.push_back({&values_.at(p->name), &gradients_.at(p->name), &env_.values.at(p->name)});
 }
 
 Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
@@ -209,7 +212,7 @@ double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
     if (batch_model_ || lifted_) {
         bind_batch(env_, X, Y, 0);
         ev.run(env_);
-        for (std::size_t i = 0; i < params_.size(); ++i) gradients_[params_[i]->name] = ev.value(i + 1);
+        for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient = ev.value(i + 1);
         return ev.value(0)(0, 0);
     }
     // Sample by sample: the mean of the per-sample losses and gradients.
@@ -219,7 +222,7 @@ double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
         bind_batch(env_, X, Y, j);
         ev.run(env_);
         sum += ev.value(0)(0, 0);
-        for (std::size_t i = 0; i < params_.size(); ++i) gradients_[params_[i]->name] += ev.value(i + 1);
+        for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient += ev.value(i + 1);
     }
     const double n = static_cast<double>(X.cols());
     for (auto& [name, g] : gradients_) g /= n;
@@ -233,9 +236,10 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
     ++steps_;
     const double t = static_cast<double>(steps_);
     const OptimizerSettings& o = optimizer_;
-    for (const Symbol* p : params_) {
-        MatrixXd& P = values_[p->name];
-        const MatrixXd& G = gradients_[p->name];
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        const Symbol* p = params_[i];
+        MatrixXd& P = *slots_[i].value;
+        const MatrixXd& G = *slots_[i].gradient;
         switch (o.kind) {
         case OptimizerKind::SGD:
             P -= o.lr * G;
@@ -257,10 +261,10 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
             break;
         }
         }
-        env_.values[p->name] = P;
+        *slots_[i].env = P;
     }
-    for (const Symbol* p : params_)
-        if (!values_[p->name].allFinite())
+    for (std::size_t i = 0; i < params_.size(); ++i)
+        if (const Symbol* p = params_[i]; !slots_[i].value->allFinite())
             throw Diverged(fmt::format("epoch {}: the parameter '{}' is no longer finite (NaN or infinity) after step {}",
                                        epoch, p->name, steps_),
                            epoch, p->name);

@@ -107,6 +107,12 @@ private:
     std::vector<Expr> per_sample_gradients_, batch_gradients_;
     std::map<std::pair<Eigen::Index, bool>, std::unique_ptr<Program>> programs_;
     std::map<std::string, Eigen::MatrixXd> values_, gradients_;
+    // Per parameter (in params_ order): its value, gradient and value in env_, found once
+    // (a training step does no lookup by name; map nodes do not move).
+    struct Slots {
+        Eigen::MatrixXd *value, *gradient, *env;
+    };
+    std::vector<Slots> slots_;
     std::map<std::string, Eigen::MatrixXd> velocity_, first_moment_, second_moment_;
     long steps_ = 0;
     Env env_;  // parameter, input and target values of the current run
