@@ -71,6 +71,10 @@ struct OpInfo {
     double (*kink_distance)(double, double) = nullptr;
     double default_second = 0.0;  // value of an omitted optional second argument
     std::string_view rule;        // how the lecture names its derivative rule
+    // Elementwise only: one entry of the result as a C++ expression of the arguments' entries
+    // `a` and `b`, computing exactly what the kernel computes (codegen.hpp writes it into
+    // the generated code, which must give the evaluator's numbers).
+    std::string_view cpp;
 };
 
 // Every row of the table, in a fixed order.
