@@ -450,6 +450,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (o.command == "derive") return derive(o, session, out);
         if (o.command == "eval") return eval(o, session, out);
         if (o.command == "train") return cli::train(o, out, err);
+        if (o.command == "codegen") return cli::codegen(o, out, err);
         return check(o, session, out);
     } catch (const UsageError& e) {
         err << "matcalc: error: " << e.what() << "\n" << kUsage;

@@ -40,11 +40,9 @@ Options parse_options(const std::vector<std::string>& args) {
     Options o;
     if (args.empty()) throw UsageError("no command given");
     o.command = args[0];
-    if (o.command != "derive" && o.command != "eval" && o.command != "check" && o.command != "train") {
-        if (o.command == "codegen")
-            throw UsageError(fmt::format("'{}' is not available in this version yet", o.command));
-        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval, check or train)", o.command));
-    }
+    if (o.command != "derive" && o.command != "eval" && o.command != "check" && o.command != "train" &&
+        o.command != "codegen")
+        throw UsageError(fmt::format("unknown command '{}' (expected derive, eval, check, codegen or train)", o.command));
     for (std::size_t i = 1; i < args.size(); ++i) {
         std::string a = args[i], value;
         bool has_inline = false;
@@ -113,6 +111,10 @@ Options parse_options(const std::vector<std::string>& args) {
             else if (k == "momentum") o.train.optimizer.kind = OptimizerKind::Momentum;
             else if (k == "adam") o.train.optimizer.kind = OptimizerKind::Adam;
             else throw UsageError(fmt::format("unknown optimizer '{}' (expected sgd, momentum or adam)", k));
+        } else if (a == "--lang" && o.command == "codegen") {
+            o.lang = next();
+            if (o.lang == "numpy") throw UsageError("codegen --lang numpy is not available in this version yet");
+            if (o.lang != "cpp") throw UsageError(fmt::format("unknown language '{}' (expected cpp or numpy)", o.lang));
         } else if (a == "--hessian") {
             o.hessian = true;
         } else if (a == "--steps") {
@@ -132,13 +134,15 @@ Options parse_options(const std::vector<std::string>& args) {
         }
     }
     if (!o.model_file && !o.model_text) throw UsageError("no model given (a file, or -e 'TEXT')");
-    if ((o.command == "derive" || o.command == "check") && o.wrt.empty())
+    if ((o.command == "derive" || o.command == "check" || o.command == "codegen") && o.wrt.empty())
         throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
     if (o.command == "eval" && !o.at) throw UsageError("eval needs --at VALUES.json");
     if (o.command == "train" && !o.train_files.count("--data"))
         throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
     if (o.command == "train" && (!o.wrt.empty() || o.at || o.format))
         throw UsageError("train takes no --wrt, --at or --format (see --init, --save, --log)");
+    if (o.command == "codegen" && (o.at || o.format || o.hessian))
+        throw UsageError("codegen takes no --at, --format or --hessian (it writes C++: --lang cpp)");
     if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
         throw UsageError("--steps, --standalone and --hadamard are options of derive");
     if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");

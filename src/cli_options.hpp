@@ -24,6 +24,7 @@ inline constexpr std::string_view kUsage = R"(usage:
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
                   [--hessian]
+  matcalc codegen MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME] [--lang cpp] [--expand]
   matcalc train   MODEL --data CSV|xor|moons|circles|spirals [--of LOSS] [--target COLUMN]
                   [--epochs E] [--lr η] [--batch B] [--optimizer sgd|momentum|adam] [--seed S]
                   [--init VALUES.json] [--save VALUES.json] [--log FILE] [--test CSV]
@@ -47,6 +48,7 @@ struct Options {
     bool steps = false;       // the derivation step by step (steps.hpp)
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
+    std::string lang = "cpp"; // codegen --lang: only cpp so far
     CheckOptions check;  // its seed is also train's
     struct Train {
         int epochs = 10;
@@ -67,5 +69,8 @@ Source read_source(const std::string& path, std::size_t limit);
 
 // `matcalc train` (cli_train.cpp): the exit code; input errors are written to `err`.
 int train(const Options& o, std::ostream& out, std::ostream& err);
+
+// `matcalc codegen` (cli_codegen.cpp): the header on `out`; input errors are written to `err`.
+int codegen(const Options& o, std::ostream& out, std::ostream& err);
 
 }  // namespace matcalc::cli
