@@ -99,6 +99,13 @@ Expr product_constant(Context& cx, Expr e, const Atoms&) {
     }
     return nullptr;
 }
+// 1 1ᵀ = 1: an outer product of ones is the matrix of ones (the adjoint of column sums, 1ᵀ V,
+// in a model lifted to the batch: then 1 ⊙ A = A and no product is computed).
+Expr outer_ones(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Constant) || !is(arg(e, 1), Kind::Constant)) return nullptr;
+    if (!cx.sizes().is_one(cx.shape(arg(e, 0)).cols)) return nullptr;  // inner size 1: an outer product
+    return cx.constant(arg(e, 0)->value * arg(e, 1)->value, cx.shape(e));
+}
 Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Diag) || !is(arg(e, 0), Kind::Constant)) return nullptr;
     Shape s = cx.shape(e);
@@ -385,6 +392,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"0 A = A 0 = 0", product_zero},
         {"(s A) B = s (A B)", product_scalar_out},
         {"(c 1ᵀ) A = c (1ᵀ A)", product_constant},
+        {"1 1ᵀ = 1 (the matrix of ones)", outer_ones},
         {"diag(1) = I", diag_of_ones},
         {"1ᵀ diag(v) = vᵀ", ones_diag},
         {"diag(v) 1 = v", diag_ones},

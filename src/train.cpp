@@ -139,7 +139,16 @@ void Trainer::set_parameters(const std::map<std::string, MatrixXd>& values) {
     }
     slots_.clear();
     for (const Symbol* p : params_)
-        slots_.push_back({&values_.at(p->name), &gradients_.at(p->name), &env_.values.at(p->name)});
+        slots_.push_back({&gradients_.at(p->name), &env_.values.at(p->name)});
+    values_stale_ = false;
+}
+
+const std::map<std::string, MatrixXd>& Trainer::parameter_values() const {
+    if (values_stale_) {
+        for (std::size_t i = 0; i < params_.size(); ++i) values_[params_[i]->name] = *slots_[i].env;
+        values_stale_ = false;
+    }
+    return values_;
 }
 
 Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
@@ -238,7 +247,7 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
     const OptimizerSettings& o = optimizer_;
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Symbol* p = params_[i];
-        MatrixXd& P = *slots_[i].value;
+        MatrixXd& P = *slots_[i].env;
         const MatrixXd& G = *slots_[i].gradient;
         switch (o.kind) {
         case OptimizerKind::SGD:
@@ -261,10 +270,10 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
             break;
         }
         }
-        *slots_[i].env = P;
     }
+    values_stale_ = true;
     for (std::size_t i = 0; i < params_.size(); ++i)
-        if (const Symbol* p = params_[i]; !slots_[i].value->allFinite())
+        if (const Symbol* p = params_[i]; !slots_[i].env->allFinite())
             throw Diverged(fmt::format("epoch {}: the parameter '{}' is no longer finite (NaN or infinity) after step {}",
                                        epoch, p->name, steps_),
                            epoch, p->name);

@@ -75,7 +75,7 @@ public:
 
     // Parameter values (by name). set_parameters checks every parameter has a value of its shape.
     void set_parameters(const std::map<std::string, Eigen::MatrixXd>& values);
-    const std::map<std::string, Eigen::MatrixXd>& parameter_values() const { return values_; }
+    const std::map<std::string, Eigen::MatrixXd>& parameter_values() const;
 
     // One sample per column: X is input_width() × B, Y is target_width() × B.
     // The batch loss (mean over the samples for per-sample models), and with gradients.
@@ -106,11 +106,15 @@ private:
     Expr per_sample_loss_ = nullptr, batch_loss_ = nullptr;  // batch_loss_: lifted or as written
     std::vector<Expr> per_sample_gradients_, batch_gradients_;
     std::map<std::pair<Eigen::Index, bool>, std::unique_ptr<Program>> programs_;
-    std::map<std::string, Eigen::MatrixXd> values_, gradients_;
-    // Per parameter (in params_ order): its value, gradient and value in env_, found once
-    // (a training step does no lookup by name; map nodes do not move).
+    // The parameters' values live in env_ (where the programs read them); values_ is a copy
+    // made when asked for after steps changed them.
+    mutable std::map<std::string, Eigen::MatrixXd> values_;
+    mutable bool values_stale_ = false;
+    std::map<std::string, Eigen::MatrixXd> gradients_;
+    // Per parameter (in params_ order): its gradient and its value in env_, found once (a
+    // training step does no lookup by name; map nodes do not move).
     struct Slots {
-        Eigen::MatrixXd *value, *gradient, *env;
+        Eigen::MatrixXd *gradient, *env;
     };
     std::vector<Slots> slots_;
     std::map<std::string, Eigen::MatrixXd> velocity_, first_moment_, second_moment_;
