@@ -49,7 +49,7 @@ double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
 
 // Writes the parameters as a values file (design.md §3), through a temporary file renamed
 // over the target: an interrupted run never leaves half a file.
-void save_values(const Model& model, const Trainer& t, const std::string& path) {
+void save_values(const Trainer& t, const std::string& path) {
     json::Writer w(2);
     w.begin_object();
     for (const Symbol* p : t.parameters()) {
@@ -62,7 +62,6 @@ void save_values(const Model& model, const Trainer& t, const std::string& path) 
         case ast::TypeSpec::Kind::Matrix: write_rows(w, v); break;
         }
     }
-    (void)model;
     w.end_object();
     std::string tmp = path + ".tmp" + std::to_string(::getpid());
     {
@@ -219,7 +218,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
             out << fmt::format("  ({} samples)\n", held_out.samples());
         }
         if (const std::string* path = file("--save")) {
-            save_values(model, t, *path);
+            save_values(t, *path);
             out << fmt::format("saved {}\n", *path);
         }
         return kExitOk;

@@ -152,7 +152,7 @@ const std::map<std::string, MatrixXd>& Trainer::parameter_values() const {
 }
 
 Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
-    const bool per_sample = !batch_model_ && !lifted_;
+    const bool per_sample = sample_by_sample();
     auto key = std::make_pair(per_sample ? Index{1} : batch, with_gradients);
     auto it = programs_.find(key);
     if (it != programs_.end()) return *it->second;
@@ -167,13 +167,12 @@ Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
     return *programs_.emplace(key, std::move(p)).first->second;
 }
 
-// The data of samples (columns of X and Y) as the model's inputs and targets: all the
-// columns from `column` on for a batch (lifted: samples as columns; batch models: as
-// rows), or the one sample `column` (per-sample evaluation, `column` ≥ 0 and X one column
-// wide... selected by the caller).
-void Trainer::bind_batch(Env& env, const MatrixXd& X, const MatrixXd& Y, Index column) const {
-    const bool per_sample = !batch_model_ && !lifted_;
-    const Index first = per_sample ? column : 0, count = per_sample ? 1 : X.cols();
+// Samples (columns of X and Y) as the model's inputs and targets in env_: the whole batch
+// (a lifted model takes them as columns, a batch model as rows), or with `sample` that one
+// column alone (a per-sample program).
+void Trainer::bind_batch(const MatrixXd& X, const MatrixXd& Y, std::optional<Index> sample) {
+    Env& env = env_;
+    const Index first = sample.value_or(0), count = sample ? 1 : X.cols();
     auto bind = [&](const std::vector<const Symbol*>& symbols, const MatrixXd& data) {
         Index row = 0;
         for (const Symbol* s : symbols) {
@@ -201,14 +200,14 @@ void Trainer::bind_batch(Env& env, const MatrixXd& X, const MatrixXd& Y, Index c
 
 double Trainer::loss(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), false);
-    if (batch_model_ || lifted_) {
-        bind_batch(env_, X, Y, 0);
+    if (!sample_by_sample()) {
+        bind_batch(X, Y, std::nullopt);
         p.evaluator->run(env_);
         return p.evaluator->value(0)(0, 0);
     }
     double sum = 0;
     for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(env_, X, Y, j);
+        bind_batch(X, Y, j);
         p.evaluator->run(env_);
         sum += p.evaluator->value(0)(0, 0);
     }
@@ -218,8 +217,8 @@ double Trainer::loss(const MatrixXd& X, const MatrixXd& Y) {
 double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), true);
     Evaluator& ev = *p.evaluator;
-    if (batch_model_ || lifted_) {
-        bind_batch(env_, X, Y, 0);
+    if (!sample_by_sample()) {
+        bind_batch(X, Y, std::nullopt);
         ev.run(env_);
         for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient = ev.value(i + 1);
         return ev.value(0)(0, 0);
@@ -228,7 +227,7 @@ double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
     double sum = 0;
     for (auto& [name, g] : gradients_) g.setZero();
     for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(env_, X, Y, j);
+        bind_batch(X, Y, j);
         ev.run(env_);
         sum += ev.value(0)(0, 0);
         for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient += ev.value(i + 1);
@@ -289,21 +288,18 @@ Eigen::MatrixXd Trainer::predict(const std::string& name, const MatrixXd& X) {
     MatrixXd Y = MatrixXd::Zero(target_width(), X.cols());
     if (batch_model_) {
         env_.sizes[batch_symbol_] = X.cols();
-        bind_batch(env_, X, Y, 0);
+        bind_batch(X, Y, std::nullopt);
         return evaluate(cx, s->expr, env_).transpose();  // samples as columns
     }
-    const bool saved = lifted_;
-    lifted_ = false;  // per sample
     Evaluator ev(cx, roots, env_);
     MatrixXd out;
     for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(env_, X, Y, j);
+        bind_batch(X, Y, j);
         ev.run(env_);
         const MatrixXd& v = ev.value(0);
         if (j == 0) out.resize(v.size(), X.cols());
         out.col(j) = v.reshaped();
     }
-    lifted_ = saved;
     return out;
 }
 

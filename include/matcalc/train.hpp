@@ -94,7 +94,9 @@ public:
 private:
     struct Program;
     Program& program(Eigen::Index batch, bool with_gradients);
-    void bind_batch(Env& env, const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, Eigen::Index column) const;
+    void bind_batch(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, std::optional<Eigen::Index> sample);
+    // A per-sample model that could not be lifted: its program runs once per sample.
+    bool sample_by_sample() const { return !batch_model_ && !lifted_; }
 
     Model& model_;
     const Symbol& loss_;
