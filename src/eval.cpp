@@ -129,7 +129,10 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
                                          rows, cols));
         total += rows * cols;
         if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
-        Slot s{e, rows, cols, {}, {}, nullptr, nullptr, false, 0, 0, 0, {}, {}, {}, Slot::Vectorised::No};
+        Slot s;
+        s.node = e;
+        s.rows = rows;
+        s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
         if (e->op->kind == Kind::Elementwise) {
             using V = Slot::Vectorised;
@@ -170,12 +173,20 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         // At most one implicit factor per product: the other is formed.
         if (product && structured(slots_[s.args[0]].node) && structured(slots_[s.args[1]].node)) dense[s.args[1]] = 1;
     }
+    // A transpose that only multiplies is read transposed by its products (Eigen's
+    // A.transpose() * B), unless a product applies an implicit structured factor to it.
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].node->op->kind == Kind::Transpose && !dense[i]) slots_[i].implicit = true;
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
         if (!structured(s.node)) continue;
         if (!dense[i]) {
             s.implicit = true;
-            total -= s.rows * s.cols;
+            for (const Slot& p : slots_)
+                if (p.node->op->kind == Kind::MatMul && (p.args[0] == i || p.args[1] == i)) {
+                    Slot& other = slots_[p.args[p.args[0] == i ? 1 : 0]];
+                    if (other.node->op->kind == Kind::Transpose) other.implicit = false;  // formed there
+                }
             continue;
         }
         switch (s.node->op->kind) {
@@ -185,6 +196,30 @@ Evaluator::Evaluator(const Context& cx, std::span<const Expr> roots, const Env& 
         }
     }
     for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+    // s ⊙ (A B) with a scalar s and a product used nowhere else: one scaled product (the
+    // 1/B of a gradient averaged over the batch costs no pass of its own).
+    std::vector<std::size_t> uses(slots_.size(), 0);
+    for (const Slot& s : slots_)
+        for (std::size_t a : s.args) ++uses[a];
+    for (std::size_t r : root_slots_) ++uses[r];  // the caller reads the roots
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (s.node->op->name != "hadamard") continue;
+        for (int k = 0; k < 2; ++k) {
+            const std::size_t scale = s.args[k], p = s.args[1 - k];
+            Slot& P = slots_[p];
+            const bool scalar = slots_[scale].rows == 1 && slots_[scale].cols == 1;
+            if (!scalar || P.node->op->kind != Kind::MatMul || uses[p] != 1 || P.rows != s.rows ||
+                P.cols != s.cols)
+                continue;
+            if ((slots_[P.args[0]].implicit && !implicit_transpose(P.args[0])) ||
+                (slots_[P.args[1]].implicit && !implicit_transpose(P.args[1])))
+                continue;  // multiply() applies a structured factor
+            P.implicit = true;
+            s.fused = p;
+            break;
+        }
+    }
     assign_storage();
     // Elementwise arguments must broadcast to the result as the shape rules promise.
     for (const Slot& s : slots_) {
@@ -213,14 +248,17 @@ bool computed(Kind k) {
 
 void Evaluator::assign_storage() {
     const std::size_t n = slots_.size();
-    // The last slot that reads each value; an implicit factor is read where its product is.
+    // The last slot that reads each value; what an implicit slot reads is read where the
+    // implicit slot is used (a transposed factor by its product, a fused product by its
+    // scaling), and so on down.
     std::vector<std::size_t> last_use(n, 0);
+    auto read = [&](std::size_t a, std::size_t i, auto& self) -> void {
+        last_use[a] = i;
+        if (slots_[a].implicit)
+            for (std::size_t b : slots_[a].args) self(b, i, self);
+    };
     for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t a : slots_[i].args) {
-            last_use[a] = i;
-            if (slots_[a].implicit)
-                for (std::size_t b : slots_[a].args) last_use[b] = i;
-        }
+        for (std::size_t a : slots_[i].args) read(a, i, read);
     for (std::size_t r : root_slots_) last_use[r] = n;  // the caller reads the roots
     std::map<std::pair<Index, Index>, std::vector<MatrixXd*>> free;
     std::vector<char> released(n, 0);
@@ -238,17 +276,18 @@ void Evaluator::assign_storage() {
             }
         }
         if (s.out) s.value = s.out;
-        auto release = [&](std::size_t a) {
+        auto release = [&](std::size_t a, auto& self) -> void {
             Slot& arg = slots_[a];
-            if (released[a] || last_use[a] != i || !computed(arg.node->op->kind) || arg.implicit) return;
+            if (arg.implicit) {
+                for (std::size_t b : arg.args) self(b, self);
+                return;
+            }
+            if (released[a] || last_use[a] != i || !computed(arg.node->op->kind)) return;
             released[a] = 1;
             free[{arg.rows, arg.cols}].push_back(arg.out);
         };
-        for (std::size_t a : s.args) {
-            release(a);
-            if (slots_[a].implicit)
-                for (std::size_t b : slots_[a].args) release(b);
-        }
+        if (!s.implicit)
+            for (std::size_t a : s.args) release(a, release);
         // The scratch matrices of a product with an implicit Kronecker factor.
         if (s.node->op->kind != Kind::MatMul) continue;
         const bool left = slots_[s.args[0]].implicit;
@@ -305,6 +344,11 @@ void Evaluator::step(Slot& s) {
     const OpInfo& op = *s.node->op;
     switch (op.kind) {
     case Kind::Elementwise: {
+        if (s.fused != Slot::npos) {
+            const std::size_t scale = s.args[0] == s.fused ? s.args[1] : s.args[0];
+            product(slots_[s.fused], out, (*slots_[scale].value)(0, 0));
+            break;
+        }
         if (s.vectorised != Slot::Vectorised::No && vectorised_step(s)) break;
         const Index n = out.size();
         double* o = out.data();
@@ -336,8 +380,11 @@ void Evaluator::step(Slot& s) {
         break;
     }
     case Kind::MatMul:
-        if (slots_[s.args[0]].implicit || slots_[s.args[1]].implicit) multiply(s);
-        else out.noalias() = arg(0) * arg(1);
+        if ((slots_[s.args[0]].implicit && !implicit_transpose(s.args[0])) ||
+            (slots_[s.args[1]].implicit && !implicit_transpose(s.args[1])))
+            multiply(s);
+        else
+            product(s, out, 1.0);
         break;
     case Kind::Kron: {
         const MatrixXd& A = arg(0);
@@ -475,6 +522,39 @@ bool Evaluator::vectorised_step(Slot& s) {
     case V::Max: return broadcast(A, B, out, [](const auto& a, const auto& b) { return (a > b).select(a, b); });
     default: return false;
     }
+}
+
+bool Evaluator::implicit_transpose(std::size_t slot) const {
+    return slots_[slot].implicit && slots_[slot].node->op->kind == Kind::Transpose;
+}
+
+void Evaluator::product(const Slot& p, MatrixXd& out, double scale) {
+    const Slot& a = slots_[p.args[0]];
+    const Slot& b = slots_[p.args[1]];
+    auto ones = [](const Slot& s) { return s.node->op->kind == Kind::Constant && s.node->value == 1.0; };
+    auto apply = [&](const auto& A, const auto& B) {
+        if (ones(a) && a.rows == 1) {  // 1ᵀ B: the sums of B's columns
+            if (scale == 1.0) out.noalias() = B.colwise().sum();
+            else out.noalias() = scale * B.colwise().sum();
+        } else if (ones(b) && b.cols == 1) {  // A 1: the sums of A's rows
+            if (scale == 1.0) out.noalias() = A.rowwise().sum();
+            else out.noalias() = scale * A.rowwise().sum();
+        } else if (scale == 1.0) {
+            out.noalias() = A * B;
+        } else if (out.rows() == 1 || out.cols() == 1) {
+            out.noalias() = A * B;  // Eigen's matrix–vector product would copy a scaled vector
+            out *= scale;
+        } else {
+            out.noalias() = (scale * A) * B;  // GEMM multiplies by the scale once per entry
+        }
+    };
+    const bool ta = implicit_transpose(p.args[0]), tb = implicit_transpose(p.args[1]);
+    const MatrixXd& A = *slots_[ta ? a.args[0] : p.args[0]].value;
+    const MatrixXd& B = *slots_[tb ? b.args[0] : p.args[1]].value;
+    if (ta && tb) apply(A.transpose(), B.transpose());
+    else if (ta) apply(A.transpose(), B);
+    else if (tb) apply(A, B.transpose());
+    else apply(A, B);
 }
 
 // A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each

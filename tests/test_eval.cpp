@@ -444,6 +444,41 @@ TEST_CASE("eval: an Evaluator runs again on new values", "[eval]") {
     CHECK(vars == std::vector<std::string>{"b", "w", "x"});
 }
 
+TEST_CASE("eval: products read transposes in place, sum with ones and take their scale", "[eval]") {
+    // The compiled program never forms a transpose that only multiplies, computes a
+    // product with a vector of ones as sums, and folds s ⊙ (A B) into one scaled product
+    // (src/eval.cpp): the values are those of the plain formulas.
+    Context cx;
+    auto var = [&](const char* name, Eigen::Index r, Eigen::Index c) {
+        return cx.variable(name, {static_cast<Dim>(r), static_cast<Dim>(c)});
+    };
+    Expr A = var("A", 3, 4), B = var("B", 5, 4), D = var("D", 2, 3), s = cx.variable("s", kScalarShape);
+    Env env;
+    MatrixXd a = MatrixXd::Random(3, 4), b = MatrixXd::Random(5, 4), d = MatrixXd::Random(2, 3);
+    env.values = {{"A", a}, {"B", b}, {"D", d}, {"s", num(0.25)}};
+    Expr Bt = cx.transpose(B);
+    Expr roots[] = {
+        cx.mul(s, cx.matmul(A, Bt)),                          // s (A Bᵀ): scaled, transposed right
+        cx.matmul(cx.transpose(A), cx.transpose(D)),          // Aᵀ Dᵀ: both transposed
+        cx.mul(cx.matmul(cx.transpose(A), cx.ones({3, 1})), s),  // (Aᵀ 1) s: row sums of Aᵀ, scaled
+        cx.matmul(cx.ones({1, 3}), A),                        // 1ᵀ A: column sums
+        cx.mul(s, cx.matmul(cx.ones({1, 5}), cx.matmul(B, cx.transpose(A)))),  // s 1ᵀ (B Aᵀ)
+        Bt,                                                    // a transpose that is also a root: formed
+        cx.matmul(D, A),                                       // plain
+    };
+    Evaluator ev(cx, roots, env);
+    for (int run = 0; run < 2; ++run) {  // buffers reused on the second run
+        ev.run(env);
+        CHECK_CLOSE(ev.value(0), (0.25 * (a * b.transpose())).eval(), 1e-15);
+        CHECK_CLOSE(ev.value(1), (a.transpose() * d.transpose()).eval(), 1e-15);
+        CHECK_CLOSE(ev.value(2), (0.25 * a.transpose().rowwise().sum()).eval(), 1e-15);
+        CHECK_CLOSE(ev.value(3), a.colwise().sum().eval(), 1e-15);
+        CHECK_CLOSE(ev.value(4), (0.25 * (b * a.transpose()).colwise().sum()).eval(), 1e-14);
+        CHECK_SAME(ev.value(5), b.transpose().eval());
+        CHECK_CLOSE(ev.value(6), (d * a).eval(), 1e-15);
+    }
+}
+
 TEST_CASE("eval: values too large to evaluate are input errors", "[eval]") {
     Context cx;
     const Dim n = cx.sizes().symbol("n");

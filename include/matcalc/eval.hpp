@@ -83,7 +83,8 @@ std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Exp
 // A DAG compiled for fixed sizes: the nodes the roots need in topological order (each
 // common subexpression once), each with a preallocated output buffer; buffers of one shape
 // are reused once the value in them is dead. Kronecker products, commutation matrices,
-// diagonals and identities that only multiply are applied, never formed. run() evaluates
+// diagonals, identities and transposes that only multiply are applied, never formed; a
+// scalar times a product is one scaled product. run() evaluates
 // every node once; running again with new values of the same shapes allocates nothing
 // (tests/test_eval_alloc.cpp counts), except inside Eigen for the LU of det/logdet/inv and
 // for the blocking workspace of matrix products too large for its stack buffer.
@@ -104,15 +105,21 @@ public:
 
 private:
     struct Slot {
-        Expr node;
-        Eigen::Index rows, cols;
+        Expr node = nullptr;
+        Eigen::Index rows = 0, cols = 0;
         std::vector<std::size_t> args;  // slots of the arguments
         Eigen::MatrixXd buffer;         // constants and structured matrices filled once
         Eigen::MatrixXd* out = nullptr; // where step() writes: &buffer, or shared storage
-        const Eigen::MatrixXd* value;   // out, or the variable's value in the Env
-        // A Kronecker product or commutation matrix used only as a factor of matrix
-        // products: never formed, the products apply it (see multiply()).
+        const Eigen::MatrixXd* value = nullptr;  // out, or the variable's value in the Env
+        // Never formed: a Kronecker product, commutation, diagonal or identity matrix used
+        // only as a factor of matrix products (the products apply it, see multiply()); a
+        // transpose used only as a factor (the product reads its argument transposed); a
+        // product whose only use scales it (computed there, see `fused`).
         bool implicit = false;
+        // An elementwise s ⊙ (A B) with a scalar s: the slot of the product A B, computed
+        // here as one product scaled on the way (Eigen's GEMM takes the factor). npos: none.
+        std::size_t fused = npos;
+        static constexpr std::size_t npos = static_cast<std::size_t>(-1);
         Eigen::Index commutation_m = 0;  // K(m,n): its m
         Eigen::Index top = 0, left = 0;   // Block: its offsets
         // A product with an implicit Kronecker factor: one column (row) of the other
@@ -124,6 +131,10 @@ private:
     };
     bool vectorised_step(Slot& s);
     void multiply(Slot& s);
+    // out = scale · (the product p), its factors read transposed where they are implicit
+    // transposes, a product with a vector of ones summed instead.
+    void product(const Slot& p, Eigen::MatrixXd& out, double scale);
+    bool implicit_transpose(std::size_t slot) const;
     void step(Slot& s);
     // Gives every computed slot its output buffer: slots of one shape share storage once
     // the value held there is no longer needed (liveness in the topological order).
