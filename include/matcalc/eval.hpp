@@ -88,17 +88,24 @@ std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Exp
 // every node once; running again with new values of the same shapes allocates nothing
 // (tests/test_eval_alloc.cpp counts), except inside Eigen for the LU of det/logdet/inv and
 // for the blocking workspace of matrix products too large for its stack buffer.
-class Evaluator {
+//
+// In double precision (Evaluator), or in single precision (Evaluator32, `--precision
+// float32`): every value computed in float, the variables' values rounded to float when a
+// run reads them, elementwise kernels computed in double and rounded.
+template <class T>
+class BasicEvaluator {
 public:
+    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
     // Sizes come from env.sizes; env.values is not read here.
-    Evaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
+    BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
 
     // Evaluates with the variables' values from env.values (looked up by name; a missing
     // value or one of another shape is an InputError).
     void run(const Env& env);
     // The value of the i-th root after run(). A root that is a variable refers to the
     // Env's matrix: valid while that Env is unchanged.
-    const Eigen::MatrixXd& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
+    const Matrix& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
     std::size_t root_count() const { return root_slots_.size(); }
     // Names of the variables the roots depend on.
     std::vector<std::string> variables() const;
@@ -108,9 +115,9 @@ private:
         Expr node = nullptr;
         Eigen::Index rows = 0, cols = 0;
         std::vector<std::size_t> args;  // slots of the arguments
-        Eigen::MatrixXd buffer;         // constants and structured matrices filled once
-        Eigen::MatrixXd* out = nullptr; // where step() writes: &buffer, or shared storage
-        const Eigen::MatrixXd* value = nullptr;  // out, or the variable's value in the Env
+        Matrix buffer;         // constants and structured matrices filled once
+        Matrix* out = nullptr; // where step() writes: &buffer, or shared storage
+        const Matrix* value = nullptr;  // out, or the variable's value in the Env
         // Never formed: a Kronecker product, commutation, diagonal or identity matrix used
         // only as a factor of matrix products (the products apply it, see multiply()); a
         // transpose used only as a factor (the product reads its argument transposed); a
@@ -124,7 +131,7 @@ private:
         Eigen::Index top = 0, left = 0;   // Block: its offsets
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
-        Eigen::MatrixXd kron_x, kron_t, kron_y;
+        Matrix kron_x, kron_t, kron_y;
         // Elementwise operations evaluated as whole (vectorised) Eigen array expressions
         // rather than one call of the table's scalar kernel per entry: the same numbers.
         enum class Vectorised : std::uint8_t { No, Add, Sub, Mul, Div, Max, Step, Pow } vectorised = Vectorised::No;
@@ -133,7 +140,7 @@ private:
     void multiply(Slot& s);
     // out = scale · (the product p), its factors read transposed where they are implicit
     // transposes, a product with a vector of ones summed instead.
-    void product(const Slot& p, Eigen::MatrixXd& out, double scale);
+    void product(const Slot& p, Matrix& out, T scale);
     bool implicit_transpose(std::size_t slot) const;
     void step(Slot& s);
     // Gives every computed slot its output buffer: slots of one shape share storage once
@@ -141,9 +148,18 @@ private:
     void assign_storage();
 
     std::vector<Slot> slots_;
-    std::deque<Eigen::MatrixXd> storage_;  // shared output buffers (a deque: pointers stay valid)
+    std::deque<Matrix> storage_;  // shared output buffers (a deque: pointers stay valid)
     std::vector<std::size_t> root_slots_;
 };
+
+extern template class BasicEvaluator<double>;
+extern template class BasicEvaluator<float>;
+using Evaluator = BasicEvaluator<double>;
+using Evaluator32 = BasicEvaluator<float>;
+
+// The floating-point type a program computes in.
+enum class Precision : std::uint8_t { Float64, Float32 };
+
 
 // ---------------------------------------------------------------- JSON output (§3)
 
