@@ -400,7 +400,7 @@ int eval(const Options& o, Session& s, std::ostream& out) {
     View& v = s.main();
     Expr f = v.function->expr;
     require_values(*v.model, f, v.env);
-    Eigen::MatrixXd value = evaluate(v.model->cx(), f, v.env);
+    Eigen::MatrixXd value = evaluate(v.model->cx(), f, v.env, o.precision);
     if (o.format.value_or("text") == "json") {
         json::Writer w(0);
         w.begin_object().key("of").string(v.function->name).key("value");

@@ -115,6 +115,11 @@ Options parse_options(const std::vector<std::string>& args) {
             o.lang = next();
             if (o.lang == "numpy") throw UsageError("codegen --lang numpy is not available in this version yet");
             if (o.lang != "cpp") throw UsageError(fmt::format("unknown language '{}' (expected cpp or numpy)", o.lang));
+        } else if (a == "--precision" && (o.command == "eval" || o.command == "train")) {
+            std::string p = next();
+            if (p == "float64" || p == "double") o.precision = Precision::Float64;
+            else if (p == "float32" || p == "float") o.precision = Precision::Float32;
+            else throw UsageError(fmt::format("unknown precision '{}' (expected float64 or float32)", p));
         } else if (a == "--hessian") {
             o.hessian = true;
         } else if (a == "--steps") {

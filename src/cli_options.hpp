@@ -21,14 +21,14 @@ inline constexpr std::string_view kUsage = R"(usage:
                   [--format text|unicode|latex|markdown|json] [--layout numerator|denominator]
                   [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
                   [--steps] [--standalone] [--hadamard odot|otimes]
-  matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json]
+  matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json] [--precision float64|float32]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
                   [--hessian]
   matcalc codegen MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME] [--lang cpp] [--expand]
   matcalc train   MODEL --data CSV|xor|moons|circles|spirals [--of LOSS] [--target COLUMN]
                   [--epochs E] [--lr η] [--batch B] [--optimizer sgd|momentum|adam] [--seed S]
                   [--init VALUES.json] [--save VALUES.json] [--log FILE] [--test CSV]
-                  [--output NAME] [--samples N] [--noise σ]
+                  [--output NAME] [--samples N] [--noise σ] [--precision float64|float32]
 MODEL is a file, or -e 'TEXT' (statements separated by ';').
 )";
 
@@ -49,6 +49,7 @@ struct Options {
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
     std::string lang = "cpp"; // codegen --lang: only cpp so far
+    Precision precision = Precision::Float64;  // eval and train: what the program computes in
     CheckOptions check;  // its seed is also train's
     struct Train {
         int epochs = 10;

@@ -111,7 +111,7 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
     try {
         Model model = load_model(model_source);
         const Symbol& loss = model.function(o.of);
-        Trainer t(model, loss, o.train.optimizer);
+        Trainer t(model, loss, o.train.optimizer, o.precision);
         const std::uint64_t seed = o.check.seed;
 
         // The data: a generator or a CSV file (samples as rows).

@@ -95,6 +95,14 @@ MatrixXd evaluate(const Context& cx, Expr e, const Env& env) {
     return ev.value(0);
 }
 
+MatrixXd evaluate(const Context& cx, Expr e, const Env& env, Precision precision) {
+    if (precision == Precision::Float64) return evaluate(cx, e, env);
+    Expr roots[1] = {e};
+    Evaluator32 ev(cx, roots, env);
+    ev.run(env);
+    return ev.value(0).cast<double>();
+}
+
 std::vector<MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env) {
     Evaluator ev(cx, es, env);
     ev.run(env);

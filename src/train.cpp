@@ -15,9 +15,28 @@ namespace matcalc {
 using Eigen::Index;
 using Eigen::MatrixXd;
 
-// One compiled program: the loss (root 0) and, with gradients, ∇ of every parameter.
+// One compiled program: the loss (root 0) and, with gradients, ∇ of every parameter, in
+// double or in single precision.
 struct Trainer::Program {
-    std::unique_ptr<Evaluator> evaluator;
+    std::unique_ptr<Evaluator> f64;
+    std::unique_ptr<Evaluator32> f32;
+
+    Program(const Context& cx, std::span<const Expr> roots, const Env& env, Precision precision) {
+        if (precision == Precision::Float32) f32 = std::make_unique<Evaluator32>(cx, roots, env);
+        else f64 = std::make_unique<Evaluator>(cx, roots, env);
+    }
+    void run(const Env& env) { f64 ? f64->run(env) : f32->run(env); }
+    double scalar(std::size_t i) const { return f64 ? f64->value(i)(0, 0) : static_cast<double>(f32->value(i)(0, 0)); }
+    // The i-th root's value: the program's own matrix in double, else rounded up into `storage`.
+    const MatrixXd& value(std::size_t i, MatrixXd& storage) const {
+        if (f64) return f64->value(i);
+        storage = f32->value(i).cast<double>();  // storage has the shape: no allocation
+        return storage;
+    }
+    void add_value(std::size_t i, MatrixXd& sum) const {
+        if (f64) sum += f64->value(i);
+        else sum += f32->value(i).cast<double>();
+    }
 };
 
 namespace {
@@ -28,8 +47,8 @@ bool has_symbol_rows(const SizeTable& z, const Symbol& s) {
 
 }  // namespace
 
-Trainer::Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer)
-    : model_(model), loss_(loss), optimizer_(optimizer) {
+Trainer::Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer, Precision precision)
+    : model_(model), loss_(loss), optimizer_(optimizer), precision_(precision) {
     Context& cx = model.cx();
     SizeTable& z = cx.sizes();
     for (const Symbol& s : model.symbols()) {
@@ -139,7 +158,7 @@ void Trainer::set_parameters(const std::map<std::string, MatrixXd>& values) {
     }
     slots_.clear();
     for (const Symbol* p : params_)
-        slots_.push_back({&gradients_.at(p->name), &env_.values.at(p->name)});
+        slots_.push_back({&gradients_.at(p->name), &env_.values.at(p->name), &gradients_.at(p->name)});
     values_stale_ = false;
 }
 
@@ -151,19 +170,24 @@ const std::map<std::string, MatrixXd>& Trainer::parameter_values() const {
     return values_;
 }
 
+const std::map<std::string, MatrixXd>& Trainer::gradient_values() const {
+    for (const Slots& slot : slots_)
+        if (slot.latest != slot.gradient) *slot.gradient = *slot.latest;
+    return gradients_;
+}
+
 Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
     const bool per_sample = sample_by_sample();
     auto key = std::make_pair(per_sample ? Index{1} : batch, with_gradients);
     auto it = programs_.find(key);
     if (it != programs_.end()) return *it->second;
-    auto p = std::make_unique<Program>();
     std::vector<Expr> roots{per_sample ? per_sample_loss_ : batch_loss_};
     if (with_gradients) {
         const std::vector<Expr>& gs = per_sample ? per_sample_gradients_ : batch_gradients_;
         roots.insert(roots.end(), gs.begin(), gs.end());
     }
     if (!per_sample) env_.sizes[batch_symbol_] = batch;
-    p->evaluator = std::make_unique<Evaluator>(model_.cx(), roots, env_);
+    auto p = std::make_unique<Program>(model_.cx(), roots, env_, precision_);
     return *programs_.emplace(key, std::move(p)).first->second;
 }
 
@@ -202,38 +226,39 @@ double Trainer::loss(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), false);
     if (!sample_by_sample()) {
         bind_batch(X, Y, std::nullopt);
-        p.evaluator->run(env_);
-        return p.evaluator->value(0)(0, 0);
+        p.run(env_);
+        return p.scalar(0);
     }
     double sum = 0;
     for (Index j = 0; j < X.cols(); ++j) {
         bind_batch(X, Y, j);
-        p.evaluator->run(env_);
-        sum += p.evaluator->value(0)(0, 0);
+        p.run(env_);
+        sum += p.scalar(0);
     }
     return sum / static_cast<double>(X.cols());
 }
 
 double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), true);
-    Evaluator& ev = *p.evaluator;
     if (!sample_by_sample()) {
         bind_batch(X, Y, std::nullopt);
-        ev.run(env_);
-        for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient = ev.value(i + 1);
-        return ev.value(0)(0, 0);
+        p.run(env_);
+        // In double the update reads the gradients where the program wrote them.
+        for (std::size_t i = 0; i < params_.size(); ++i) slots_[i].latest = &p.value(i + 1, *slots_[i].gradient);
+        return p.scalar(0);
     }
     // Sample by sample: the mean of the per-sample losses and gradients.
     double sum = 0;
     for (auto& [name, g] : gradients_) g.setZero();
     for (Index j = 0; j < X.cols(); ++j) {
         bind_batch(X, Y, j);
-        ev.run(env_);
-        sum += ev.value(0)(0, 0);
-        for (std::size_t i = 0; i < params_.size(); ++i) *slots_[i].gradient += ev.value(i + 1);
+        p.run(env_);
+        sum += p.scalar(0);
+        for (std::size_t i = 0; i < params_.size(); ++i) p.add_value(i + 1, *slots_[i].gradient);
     }
     const double n = static_cast<double>(X.cols());
     for (auto& [name, g] : gradients_) g /= n;
+    for (Slots& slot : slots_) slot.latest = slot.gradient;
     return sum / n;
 }
 
@@ -247,7 +272,7 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Symbol* p = params_[i];
         MatrixXd& P = *slots_[i].env;
-        const MatrixXd& G = *slots_[i].gradient;
+        const MatrixXd& G = *slots_[i].latest;
         switch (o.kind) {
         case OptimizerKind::SGD:
             P -= o.lr * G;
@@ -289,14 +314,17 @@ Eigen::MatrixXd Trainer::predict(const std::string& name, const MatrixXd& X) {
     if (batch_model_) {
         env_.sizes[batch_symbol_] = X.cols();
         bind_batch(X, Y, std::nullopt);
-        return evaluate(cx, s->expr, env_).transpose();  // samples as columns
+        Program p(cx, roots, env_, precision_);
+        p.run(env_);
+        MatrixXd value;
+        return p.value(0, value).transpose();  // samples as columns
     }
-    Evaluator ev(cx, roots, env_);
-    MatrixXd out;
+    Program p(cx, roots, env_, precision_);
+    MatrixXd out, value;
     for (Index j = 0; j < X.cols(); ++j) {
         bind_batch(X, Y, j);
-        ev.run(env_);
-        const MatrixXd& v = ev.value(0);
+        p.run(env_);
+        const MatrixXd& v = p.value(0, value);
         if (j == 0) out.resize(v.size(), X.cols());
         out.col(j) = v.reshaped();
     }

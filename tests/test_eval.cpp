@@ -75,6 +75,27 @@ bool close(const MatrixXd& a, const MatrixXd& b, double tol) {
         CHECK(close(check_a_, check_e_, tol));                                           \
     } while (0)
 
+// A float32 result against the float64 one: NaN where it is NaN, the same infinity, a
+// float's overflow or underflow where the double is beyond float's range, else equal to
+// 1e-5 relative (the inputs are rounded to float too).
+bool agrees_in_float(const MatrixXd& single, const MatrixXd& dbl) {
+    if (single.rows() != dbl.rows() || single.cols() != dbl.cols()) return false;
+    for (Eigen::Index i = 0; i < dbl.size(); ++i) {
+        const double f = single(i), d = dbl(i);
+        if (std::isnan(d) ? !std::isnan(f) : std::isnan(f)) return false;
+        if (std::isnan(d)) continue;
+        if (std::abs(d) > 3.4e38) {
+            if (!(std::isinf(f) && (f > 0) == (d > 0))) return false;
+            continue;
+        }
+        if (std::abs(f - d) > 1e-5 * std::max(1.0, std::abs(d))) {
+            UNSCOPED_INFO("float32 " << f << " vs float64 " << d);
+            return false;
+        }
+    }
+    return true;
+}
+
 // A model built without the parser: declarations added one by one; `text` is what the
 // declarations would read like (so positions and line numbers mean something).
 struct TestModel {
@@ -116,7 +137,12 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
     env.sizes[n] = 3;
     Expr x = cx.variable("x", {n, 1});
     Expr y = cx.variable("y", {n, 1});
-    auto ev = [&](Expr e) { return evaluate(cx, e, env); };
+    // Every value also in single precision (Evaluator32): the same to float's accuracy.
+    auto ev = [&](Expr e) {
+        MatrixXd value = evaluate(cx, e, env);
+        CHECK(agrees_in_float(evaluate(cx, e, env, Precision::Float32), value));
+        return value;
+    };
     // Unary elementwise functions on x.
     auto unary = [&](const char* name, MatrixXd in, MatrixXd expected) {
         env.values["x"] = in;

@@ -3,6 +3,8 @@
 // forwarding to glibc's) while run() evaluates a network's loss and all its gradients, a
 // Jacobian with Kronecker factors applied implicitly, and a softmax classifier.
 //
+// The same in single precision (Evaluator32).
+//
 // Not under AddressSanitizer, which interposes malloc itself.
 #include <catch2/catch.hpp>
 
@@ -86,11 +88,13 @@ Compiled compile(const std::string& text, std::vector<std::string> wrt, std::map
     return c;
 }
 
-void check_no_allocation(Compiled& c) {
-    Evaluator ev(c.model.cx(), c.roots, c.env);
+// In double, and in float (Evaluator32: the variables' values rounded into its own buffers).
+template <class E>
+void check_no_allocation_in(Compiled& c, double tol) {
+    E ev(c.model.cx(), c.roots, c.env);
     ev.run(c.env);  // first run: values settle (nothing is allocated lazily either)
     std::vector<Eigen::MatrixXd> first;
-    for (std::size_t i = 0; i < ev.root_count(); ++i) first.push_back(ev.value(i));
+    for (std::size_t i = 0; i < ev.root_count(); ++i) first.push_back(ev.value(i).template cast<double>());
     // New values of the same shapes, as a training loop writes them.
     for (auto& [name, v] : c.env.values) v *= 0.5;
     long n = allocations([&] { ev.run(c.env); });
@@ -98,8 +102,14 @@ void check_no_allocation(Compiled& c) {
     // The run computed something new, and the same as a fresh evaluation.
     std::vector<Eigen::MatrixXd> fresh;
     CHECK(allocations([&] { fresh = evaluate_all(c.model.cx(), c.roots, c.env); }) > 0);  // the count works
-    for (std::size_t i = 0; i < ev.root_count(); ++i) CHECK(ev.value(i).isApprox(fresh[i], 1e-12));
-    CHECK(!ev.value(0).isApprox(first[0]));
+    for (std::size_t i = 0; i < ev.root_count(); ++i) CHECK(ev.value(i).template cast<double>().isApprox(fresh[i], tol));
+    CHECK(!ev.value(0).template cast<double>().isApprox(first[0]));
+}
+
+void check_no_allocation(Compiled& c) {
+    check_no_allocation_in<Evaluator>(c, 1e-12);
+    for (auto& [name, v] : c.env.values) v *= 2;  // the first values again
+    check_no_allocation_in<Evaluator32>(c, 1e-5);
 }
 
 }  // namespace

@@ -90,6 +90,28 @@ TEST_CASE("train: the perceptron cannot learn xor, a 2-layer MLP does", "[train]
     CHECK(last_value(mlp.out, "epoch", "loss") < 0.01);
 }
 
+TEST_CASE("train and eval in single precision (--precision float32)", "[train][cli]") {
+    Run mlp = run({"train", example("train/mlp_xor.mc"), "--data", "xor", "--samples", "4", "--noise", "0", "--epochs",
+                   "300", "--batch", "4", "--optimizer", "adam", "--lr", "0.05", "--precision", "float32"});
+    REQUIRE(mlp.code == 0);
+    CHECK(last_value(mlp.out, "epoch", "accuracy") == 1.0);
+    CHECK(last_value(mlp.out, "epoch", "loss") < 0.01);
+    // eval: float's rounding, not double's.
+    Scratch s;
+    std::string at = s.file("at.json", "{\"x\": [0.1, 0.2, 0.3]}");
+    const std::string model = "x : vector(3); f = sum(tanh(x) .* exp(x))";
+    Run f64 = run({"eval", "-e", model, "--at", at, "--format", "json"});
+    Run f32 = run({"eval", "-e", model, "--at", at, "--format", "json", "--precision", "float32"});
+    REQUIRE(f64.code == 0);
+    REQUIRE(f32.code == 0);
+    const double exact = std::tanh(0.1) * std::exp(0.1) + std::tanh(0.2) * std::exp(0.2) + std::tanh(0.3) * std::exp(0.3);
+    auto value = [](const std::string& json) { return std::stod(json.substr(json.find("\"value\": ") + 9)); };
+    CHECK(std::abs(value(f64.out) - exact) < 1e-15);
+    const double single = value(f32.out);
+    CHECK(std::abs(single - exact) < 1e-6);
+    CHECK(std::abs(single - exact) > 1e-12);
+}
+
 TEST_CASE("train: iris to a held-out accuracy, with a log", "[train][cli]") {
     Scratch s;
     std::string log = s.file("log.csv");
@@ -141,4 +163,5 @@ TEST_CASE("train: bad input is exit code 2 with a message", "[train][cli][bad_in
           "has no initial value");
     fails({"train", "-e", model, "--data", s.file("bad.csv", "a,b,y\n1,2,3\n4,x,6\n")}, "bad.csv:3:3: error:");
     fails({"train", "-e", model, "--data", "xor", "--output", "nothing"}, "no definition named 'nothing'");
+    fails({"train", "-e", model, "--data", "xor", "--precision", "float16"}, "unknown precision 'float16'");
 }

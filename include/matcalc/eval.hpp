@@ -34,6 +34,9 @@ namespace matcalc {
 
 class Model;
 
+// The floating-point type a program computes in (`--precision`).
+enum class Precision : std::uint8_t { Float64, Float32 };
+
 // Numbers for the model's variables and the integer value of every size symbol.
 struct Env {
     std::unordered_map<std::string, Eigen::MatrixXd> values;  // by variable name
@@ -76,6 +79,8 @@ std::pair<Eigen::Index, Eigen::Index> concrete_shape(const Context& cx, Expr e, 
 // Evaluates e. Shapes follow the node's resolved shape; sizes from env.sizes; variable
 // values from env.values (a missing value or a value of the wrong shape is an InputError).
 Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env);
+// The same computed in `precision` (Float32: in float, the result widened to double).
+Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env, Precision precision);
 
 // Several expressions sharing one memo (a function and its derivatives).
 std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env);
@@ -156,9 +161,6 @@ extern template class BasicEvaluator<double>;
 extern template class BasicEvaluator<float>;
 using Evaluator = BasicEvaluator<double>;
 using Evaluator32 = BasicEvaluator<float>;
-
-// The floating-point type a program computes in.
-enum class Precision : std::uint8_t { Float64, Float32 };
 
 
 // ---------------------------------------------------------------- JSON output (§3)

@@ -56,7 +56,10 @@ public:
     // `loss` is a scalar definition of `model`. Throws InputError when the model has no
     // param, or the loss is not a scalar, or an input or target is neither a scalar, a
     // vector nor (batch models) a matrix with a size symbol for rows.
-    Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer);
+    // `precision`: what the loss and gradients are computed in (Float32: the programs run in
+    // float; parameters and the optimizer's state stay in double, rounded for each run).
+    Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer,
+            Precision precision = Precision::Float64);
     ~Trainer();
     Trainer(const Trainer&) = delete;
     Trainer& operator=(const Trainer&) = delete;
@@ -81,7 +84,7 @@ public:
     // The batch loss (mean over the samples for per-sample models), and with gradients.
     double loss(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y);
     double loss_and_gradients(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y);
-    const std::map<std::string, Eigen::MatrixXd>& gradient_values() const { return gradients_; }
+    const std::map<std::string, Eigen::MatrixXd>& gradient_values() const;
     // loss_and_gradients, then one optimizer update; returns the loss before the update.
     // Throws Diverged when the loss or an updated parameter is not finite (`epoch` for
     // the message).
@@ -101,6 +104,7 @@ private:
     Model& model_;
     const Symbol& loss_;
     OptimizerSettings optimizer_;
+    Precision precision_;
     std::vector<const Symbol*> params_, inputs_, targets_;
     bool batch_model_ = false, lifted_ = false;
     std::string fallback_reason_;
@@ -112,11 +116,13 @@ private:
     // made when asked for after steps changed them.
     mutable std::map<std::string, Eigen::MatrixXd> values_;
     mutable bool values_stale_ = false;
-    std::map<std::string, Eigen::MatrixXd> gradients_;
+    mutable std::map<std::string, Eigen::MatrixXd> gradients_;
     // Per parameter (in params_ order): its gradient and its value in env_, found once (a
-    // training step does no lookup by name; map nodes do not move).
+    // training step does no lookup by name; map nodes do not move), and where the latest
+    // gradient is: `gradient`, or the program's own result (copied when asked for).
     struct Slots {
         Eigen::MatrixXd *gradient, *env;
+        const Eigen::MatrixXd* latest;
     };
     std::vector<Slots> slots_;
     std::map<std::string, Eigen::MatrixXd> velocity_, first_moment_, second_moment_;
