@@ -4,7 +4,7 @@
 // at 2-16-1 (tanh) batch 32, 64-32-10 (ReLU) batch 32 and 784-128-10 (ReLU) batch 256,
 // sigmoid outputs with binary cross-entropy summed over the outputs (the reference's BCE).
 // The same data, initial values and batch. bench/compare_train.py runs it and prints the
-// ratio per size.
+// ratio per size. derived_float32: the derived program with --precision float32.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -40,8 +40,10 @@ struct Fixture {
     std::unique_ptr<Trainer> trainer;
     std::unique_ptr<reference::MLP> reference;
     MatrixXd X, Y;
-    explicit Fixture(const Size& s) : model(load_model(Source{"bench.mc", model_text(s)})) {
-        trainer = std::make_unique<Trainer>(model, model.function(std::nullopt), OptimizerSettings{OptimizerKind::SGD, 0.01});
+    explicit Fixture(const Size& s, Precision precision = Precision::Float64)
+        : model(load_model(Source{"bench.mc", model_text(s)})) {
+        trainer = std::make_unique<Trainer>(model, model.function(std::nullopt),
+                                            OptimizerSettings{OptimizerKind::SGD, 0.01}, precision);
         std::map<std::string, MatrixXd> init = initial_parameters(model, 1, Env{});
         trainer->set_parameters(init);
         reference::Activation a = std::string(s.activation) == "tanh" ? reference::Activation::Tanh
@@ -70,6 +72,15 @@ void derived(benchmark::State& state) {
     state.SetLabel(label(kSizes[state.range(0)]));
 }
 
+// The same program in single precision (--precision float32), for information: the
+// reference is double only.
+void derived_float32(benchmark::State& state) {
+    Fixture f(kSizes[state.range(0)], Precision::Float32);
+    if (!f.trainer->lifted()) state.SkipWithError("not lifted");
+    for (auto _ : state) benchmark::DoNotOptimize(f.trainer->step(f.X, f.Y));
+    state.SetLabel(label(kSizes[state.range(0)]));
+}
+
 void hand_written(benchmark::State& state) {
     Fixture f(kSizes[state.range(0)]);
     reference::OptimizerSettings sgd;
@@ -83,9 +94,12 @@ void hand_written(benchmark::State& state) {
 // Interleaved per size, so that each pair runs close together in time.
 BENCHMARK(derived)->Arg(0);
 BENCHMARK(hand_written)->Arg(0);
+BENCHMARK(derived_float32)->Arg(0);
 BENCHMARK(derived)->Arg(1);
 BENCHMARK(hand_written)->Arg(1);
+BENCHMARK(derived_float32)->Arg(1);
 BENCHMARK(derived)->Arg(2);
 BENCHMARK(hand_written)->Arg(2);
+BENCHMARK(derived_float32)->Arg(2);
 
 BENCHMARK_MAIN();

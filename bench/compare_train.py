@@ -6,7 +6,8 @@
 # a random order (Google Benchmark's --benchmark_enable_random_interleaving), so that a
 # change of the machine's speed during the run touches both sides alike; the table gives
 # the median CPU time of each side and their ratio, and the range of the ratio of the
-# medians of the first and second half of the repetitions as a sign of the noise.
+# medians of the first and second half of the repetitions as a sign of the noise; the
+# last column is the derived program in single precision (--precision float32).
 import json
 import statistics
 import subprocess
@@ -30,7 +31,7 @@ for b in json.loads(out)['benchmarks']:
     side = b['name'].split('/')[0]
     unit = {'ns': 1e-3, 'us': 1, 'ms': 1e3}[b['time_unit']]
     times.setdefault(b['label'], {}).setdefault(side, []).append(b['cpu_time'] * unit)
-print(f"{'network/batch':<18}{'derived µs':>12}{'hand-written µs':>17}{'ratio':>8}   halves")
+print(f"{'network/batch':<18}{'derived µs':>12}{'hand-written µs':>17}{'ratio':>8}   halves   {'float32 µs':>10}")
 for label, t in sorted(times.items(), key=lambda kv: statistics.median(kv[1]['hand_written'])):
     d, h = t['derived'], t['hand_written']
     half = len(d) // 2
@@ -38,4 +39,5 @@ for label, t in sorted(times.items(), key=lambda kv: statistics.median(kv[1]['ha
               statistics.median(d[half:]) / statistics.median(h[half:])] if half else []
     ratio = statistics.median(d) / statistics.median(h)
     span = f"{min(halves):.2f}–{max(halves):.2f}" if halves else ""
-    print(f"{label:<18}{statistics.median(d):>12.1f}{statistics.median(h):>17.1f}{ratio:>8.2f}   {span}")
+    f32 = f"{statistics.median(t['derived_float32']):>10.1f}" if 'derived_float32' in t else ''
+    print(f"{label:<18}{statistics.median(d):>12.1f}{statistics.median(h):>17.1f}{ratio:>8.2f}   {span}   {f32}")
