@@ -1,6 +1,6 @@
 // THE operation table. One row per operation; adding an elementwise function means adding
-// one row here (spellings, printing, kernel and its C++ formula for codegen, partial
-// derivatives) and a line to the table-driven test. Partial derivatives are written with
+// one row here (spellings, printing, kernel and its C++ and NumPy formulas for codegen,
+// partial derivatives) and a line to the table-driven test. Partial derivatives are written with
 // the Context's builders so they read like the formulas: tanh' = 1 − out², σ' = out ⊙ (1 − out).
 #include "matcalc/ops.hpp"
 
@@ -50,20 +50,20 @@ std::vector<OpInfo> make_table() {
                  .precedence = 1, .kernel2 = [](double a, double b) { return a + b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, 1); }},
-                 .rule = kElementwiseBinary, .cpp = "a + b"});
+                 .rule = kElementwiseBinary, .cpp = "a + b", .numpy = "a + b"});
     t.push_back({.name = "sub", .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "-", .unicode = "−", .latex = "-",
                  .precedence = 1, .kernel2 = [](double a, double b) { return a - b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, -1); }},
-                 .rule = kElementwiseBinary, .cpp = "a - b"});
+                 .rule = kElementwiseBinary, .cpp = "a - b", .numpy = "a - b"});
     t.push_back({.name = "hadamard", .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
                  .max_args = 2, .notation = Notation::Infix, .ascii = ".*", .unicode = "⊙",
                  .latex = "\\odot", .precedence = 2,
                  .kernel2 = [](double a, double b) { return a * b; },
                  .partial = {[](Context&, auto args, Expr) { return args[1]; },
                              [](Context&, auto args, Expr) { return args[0]; }},
-                 .rule = kElementwiseBinary, .cpp = "a * b"});
+                 .rule = kElementwiseBinary, .cpp = "a * b", .numpy = "a * b"});
     t.push_back({.name = "div", .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "./", .unicode = "⊘",
                  .latex = "\\oslash", .precedence = 2,
@@ -72,7 +72,7 @@ std::vector<OpInfo> make_table() {
                              [](Context& cx, auto args, Expr out) {
                                  return cx.neg(cx.div(out, args[1]));
                              }},
-                 .rule = kElementwiseBinary, .cpp = "a / b"});
+                 .rule = kElementwiseBinary, .cpp = "a / b", .numpy = "a / b"});
     t.push_back({.name = "pow", .spellings = {"^", ".^"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "^", .unicode = "^", .latex = "^",
                  // A square multiplied: std::pow costs ~20× a product, and the correctly
@@ -88,64 +88,74 @@ std::vector<OpInfo> make_table() {
                              [](Context& cx, auto args, Expr out) {
                                  return cx.mul(out, cx.apply("log", args[0]));
                              }},
-                 .rule = "power rule", .cpp = "std::pow(a, b)"});
+                 .rule = "power rule", .cpp = "std::pow(a, b)", .numpy = "np.power(a, b)"});
     t.push_back({.name = "neg", .spellings = {"-", "−"}, .notation = Notation::Prefix,
                  .ascii = "-", .unicode = "−", .latex = "-", .precedence = 3,
                  .kernel1 = [](double a) { return -a; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, -1); }},
-                 .rule = "negation", .cpp = "-a"});
+                 .rule = "negation", .cpp = "-a", .numpy = "-a"});
 
     // ---- elementwise functions -----------------------------------------------------------
     auto fn = [&](std::string_view name, std::vector<std::string_view> names,
                   std::string_view unicode, std::string_view latex, double (*kernel)(double),
-                  std::string_view cpp, Partial partial, double (*kink)(double, double) = nullptr) {
+                  std::string_view cpp, std::string_view numpy, Partial partial,
+                  double (*kink)(double, double) = nullptr) {
         t.push_back({.name = name, .call_names = std::move(names), .ascii = name,
                      .unicode = unicode, .latex = latex, .kernel1 = kernel,
                      .partial = {partial, nullptr}, .kink_distance = kink,
-                     .rule = kElementwiseFunction, .cpp = cpp});
+                     .rule = kElementwiseFunction, .cpp = cpp, .numpy = numpy});
     };
     auto at_zero = [](double a, double) { return std::abs(a); };
-    fn("exp", {"exp"}, "exp", "\\exp", [](double x) { return std::exp(x); }, "std::exp(a)",
+    fn("exp", {"exp"}, "exp", "\\exp", [](double x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
        [](Context&, auto, Expr out) { return out; });
-    fn("log", {"log", "ln"}, "ln", "\\ln", [](double x) { return std::log(x); }, "std::log(a)",
+    fn("log", {"log", "ln"}, "ln", "\\ln", [](double x) { return std::log(x); }, "std::log(a)", "np.log(a)",
        [](Context& cx, auto a, Expr) { return cx.div(num(cx, 1), a[0]); });
-    fn("sin", {"sin"}, "sin", "\\sin", [](double x) { return std::sin(x); }, "std::sin(a)",
+    fn("sin", {"sin"}, "sin", "\\sin", [](double x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
        [](Context& cx, auto a, Expr) { return cx.apply("cos", a[0]); });
-    fn("cos", {"cos"}, "cos", "\\cos", [](double x) { return std::cos(x); }, "std::cos(a)",
+    fn("cos", {"cos"}, "cos", "\\cos", [](double x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
        [](Context& cx, auto a, Expr) { return cx.neg(cx.apply("sin", a[0])); });
-    fn("tan", {"tan"}, "tan", "\\tan", [](double x) { return std::tan(x); }, "std::tan(a)",
+    fn("tan", {"tan"}, "tan", "\\tan", [](double x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
        [](Context& cx, auto, Expr out) { return cx.add(num(cx, 1), square(cx, out)); });
     fn("asin", {"asin", "arcsin"}, "arcsin", "\\arcsin", [](double x) { return std::asin(x); }, "std::asin(a)",
+       "np.arcsin(a)",
        [](Context& cx, auto a, Expr) {
            return cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0]))));
        });
     fn("acos", {"acos", "arccos"}, "arccos", "\\arccos", [](double x) { return std::acos(x); }, "std::acos(a)",
+       "np.arccos(a)",
        [](Context& cx, auto a, Expr) {
            return cx.neg(cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0])))));
        });
     fn("atan", {"atan", "arctan"}, "arctan", "\\arctan", [](double x) { return std::atan(x); }, "std::atan(a)",
+       "np.arctan(a)",
        [](Context& cx, auto a, Expr) {
            return cx.div(num(cx, 1), cx.add(num(cx, 1), square(cx, a[0])));
        });
-    fn("tanh", {"tanh"}, "tanh", "\\tanh", [](double x) { return std::tanh(x); }, "std::tanh(a)",
+    fn("tanh", {"tanh"}, "tanh", "\\tanh", [](double x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
        [](Context& cx, auto, Expr out) { return one_minus(cx, square(cx, out)); });
     fn("sigmoid", {"sigmoid", "σ"}, "σ", "\\sigma",
        [](double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
        "(a >= 0 ? 1 / (1 + std::exp(-a)) : std::exp(a) / (1 + std::exp(a)))",
+       // e^−|a| is e^−a where a ≥ 0 and e^a elsewhere: the kernel's two branches, neither overflowing
+       "np.where(a >= 0, 1.0, np.exp(-np.abs(a))) / (1 + np.exp(-np.abs(a)))",
        [](Context& cx, auto, Expr out) { return cx.mul(out, one_minus(cx, out)); });
     fn("softplus", {"softplus"}, "softplus", "\\operatorname{softplus}",
        [](double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
        "(a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)))",
+       "np.where(a > 0, a, 0.0) + np.log1p(np.exp(-np.abs(a)))",
        [](Context& cx, auto a, Expr) { return cx.apply("sigmoid", a[0]); });
-    fn("sqrt", {"sqrt", "√"}, "√", "\\sqrt", [](double x) { return std::sqrt(x); }, "std::sqrt(a)",
+    fn("sqrt", {"sqrt", "√"}, "√", "\\sqrt", [](double x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
        [](Context& cx, auto, Expr out) { return cx.div(num(cx, 1), cx.mul(num(cx, 2), out)); });
-    fn("abs", {"abs"}, "abs", "\\operatorname{abs}", [](double x) { return std::abs(x); }, "std::abs(a)",
+    fn("abs", {"abs"}, "abs", "\\operatorname{abs}", [](double x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
        [](Context& cx, auto a, Expr) { return cx.apply("sign", a[0]); }, at_zero);
     fn("relu", {"relu"}, "relu", "\\operatorname{relu}", [](double x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
+       "np.where(a > 0, a, 0.0)",
        [](Context& cx, auto a, Expr) { return step_of(cx, a[0]); }, at_zero);
     fn("step", {"step"}, "step", "\\operatorname{step}", heaviside, "(a > 0 ? 1.0 : 0.0)",
+       "np.where(a > 0, 1.0, 0.0)",
        [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
     fn("sign", {"sign"}, "sign", "\\operatorname{sign}", signum, "(a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0))",
+       "np.where(a > 0, 1.0, np.where(a < 0, -1.0, 0.0))",
        [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
 
     // ---- elementwise functions of two arguments -----------------------------------------
@@ -156,7 +166,7 @@ std::vector<OpInfo> make_table() {
                              [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[1], a[0])); }},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
                  .rule = "piecewise function (max)",
-                 .cpp = "(a > b ? a : b)"});
+                 .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)"});
     t.push_back({.name = "min", .call_names = {"min"}, .min_args = 2, .max_args = 2,
                  .ascii = "min", .unicode = "min", .latex = "\\min",
                  .kernel2 = [](double a, double b) { return a < b ? a : b; },
@@ -164,7 +174,7 @@ std::vector<OpInfo> make_table() {
                              [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[0], a[1])); }},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
                  .rule = "piecewise function (min)",
-                 .cpp = "(a < b ? a : b)"});
+                 .cpp = "(a < b ? a : b)", .numpy = "np.where(a < b, a, b)"});
     t.push_back({.name = "leaky_relu", .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
                  .ascii = "leaky_relu", .unicode = "leaky_relu",
                  .latex = "\\operatorname{leaky\\_relu}",
@@ -178,7 +188,7 @@ std::vector<OpInfo> make_table() {
                              }},
                  .kink_distance = [](double z, double) { return std::abs(z); },
                  .default_second = 0.01, .rule = "piecewise function (leaky ReLU)",
-                 .cpp = "(a > 0 ? a : b * a)"});
+                 .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)"});
     t.push_back({.name = "bce", .call_names = {"bce"}, .min_args = 2, .max_args = 2,
                  .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
                  .kernel2 = [](double p, double y) {
@@ -191,7 +201,8 @@ std::vector<OpInfo> make_table() {
                                  return cx.sub(cx.apply("log", one_minus(cx, a[0])), cx.apply("log", a[0]));
                              }},
                  .rule = "binary cross-entropy",
-                 .cpp = "-(b * std::log(a) + (1 - b) * std::log(1 - a))"});
+                 .cpp = "-(b * std::log(a) + (1 - b) * std::log(1 - a))",
+                 .numpy = "-(b * np.log(a) + (1 - b) * np.log(1 - a))"});
 
     // ---- structural operations (hand-written rules in derive_*.cpp, eval.cpp) ---------
     t.push_back({.name = "matmul", .spellings = {"*"}, .kind = Kind::MatMul, .min_args = 2,

@@ -1,7 +1,9 @@
 // One generic test over every row of the operation table: the operation parses from each
 // of its spellings, its ASCII print parses back to the same node, and its derivative
-// (Jacobian of the vector function, gradient of its sum) agrees with finite differences.
-// A new elementwise function is covered by adding its table row; nothing here changes.
+// (Jacobian of the vector function, gradient of its sum) agrees with finite differences;
+// every elementwise row has its C++ and NumPy formulas (test_codegen*.cpp compare them
+// with the kernel). A new elementwise function is covered by adding its table row; nothing
+// here changes.
 #include <catch2/catch.hpp>
 
 #include "matcalc/model.hpp"
@@ -193,5 +195,14 @@ TEST_CASE("structured constants from every spelling", "[ops]") {
         Run r = run({"check", "-e", model, "--wrt", "x", "--points", "2"});
         CHECK(r.code == 0);
         CHECK(r.err.empty());
+    }
+}
+
+TEST_CASE("every elementwise operation has its C++ and NumPy formulas for codegen", "[ops][codegen]") {
+    for (const OpInfo& op : op_table()) {
+        INFO(op.name);
+        const bool elementwise = op.kind == Kind::Elementwise;
+        CHECK(op.cpp.empty() != elementwise);
+        CHECK(op.numpy.empty() != elementwise);
     }
 }

@@ -1,7 +1,7 @@
 // The operation table: every operation of the language is one row here (src/ops.cpp) —
 // its spellings, arity, kind (which fixes its shape rule), printing in text, Unicode and
-// LaTeX, and for elementwise operations its Eigen kernel and its partial derivative per
-// argument. The parser's names, the printers, the generic elementwise chain rule, the
+// LaTeX, and for elementwise operations its Eigen kernel, its formula in C++ and NumPy
+// (codegen.hpp) and its partial derivative per argument. The parser's names, the printers, the generic elementwise chain rule, the
 // evaluator and the table-driven test are all driven from it. Structural operations
 // (matrix product, transpose, reductions, stacking) keep hand-written Jacobian rules in
 // derive_*.cpp, keyed by kind.
@@ -75,6 +75,10 @@ struct OpInfo {
     // `a` and `b`, computing exactly what the kernel computes (codegen.hpp writes it into
     // the generated code, which must give the evaluator's numbers).
     std::string_view cpp;
+    // Elementwise only: the same as a NumPy expression of arrays (or floats) `a` and `b`,
+    // entry by entry what the kernel computes, with no floating-point warning the kernel's
+    // number does not call for (σ and softplus never overflow in the branch not taken).
+    std::string_view numpy;
 };
 
 // Every row of the table, in a fixed order.
