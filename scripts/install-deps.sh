@@ -3,7 +3,8 @@
 # Run as root on Debian 12; does nothing when everything is present already.
 set -euo pipefail
 packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev
-          nodejs katex)  # nodejs + katex: the test that renders every LaTeX output
+          nodejs katex   # nodejs + katex: the test that renders every LaTeX output
+          python3 python3-numpy)  # the test that runs the code of codegen --lang numpy
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

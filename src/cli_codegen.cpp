@@ -1,6 +1,6 @@
 // `matcalc codegen` (design.md §3): the model's function and its gradients or Jacobians
-// as a self-contained C++ header on stdout (codegen.hpp). Input errors are rendered
-// against the model here, as train does.
+// as a self-contained C++ header (--lang cpp) or Python module (--lang numpy) on stdout
+// (codegen.hpp). Input errors are rendered against the model here, as train does.
 #include "cli_options.hpp"
 #include "matcalc/cli.hpp"
 #include "matcalc/codegen.hpp"
@@ -16,7 +16,9 @@ int codegen(const Options& o, std::ostream& out, std::ostream& err) {
         CodegenOptions options;
         options.source_name = o.model_text ? "-e text" : *o.model_file;
         options.expand = o.expand;
-        out << generate_cpp(model, model.function(o.of), o.wrt, options);
+        // cli_options.cpp accepts no other language.
+        const auto generate = o.lang == "numpy" ? generate_numpy : generate_cpp;
+        out << generate(model, model.function(o.of), o.wrt, options);
         return kExitOk;
     } catch (const InputError& e) {
         err << render_error(source, e);

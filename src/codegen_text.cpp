@@ -1,6 +1,6 @@
-// The C++ spelling of generated code (codegen.hpp): identifiers for a model's names
-// (transliterated, never a keyword nor a name reserved to the implementation), numbers,
-// and the operation table's elementwise formulas with their arguments written in.
+// The spelling of generated code (codegen.hpp): C++ and Python identifiers for a model's
+// names (transliterated, never a keyword nor a name reserved to the implementation),
+// numbers, and the operation table's elementwise formulas with their arguments written in.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -90,7 +90,30 @@ bool operand_safe(const std::string& t) {
         }
         return false;
     }
-    return t.find_first_of("+-*/<>?:!=&|^%~") == std::string::npos;
+    return t.find_first_of("+-*/<>?:!=&|^%~@") == std::string::npos;
+}
+
+// Python's keywords, and names the generated module uses itself (codegen_numpy.cpp).
+const std::unordered_set<std::string_view>& python_reserved() {
+    static const std::unordered_set<std::string_view> words = {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+        "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in",
+        "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+        // the generated module's own names
+        "np", "float", "ValueError", "NamedTuple", "_scalar_arg", "_vector_arg", "_matrix_arg", "_commutation",
+    };
+    return words;
+}
+
+// A number's literal: v exactly, negative numbers in parentheses; NaN and the infinities
+// as the language spells them.
+std::string number_literal(double v, const char* nan, const char* inf) {
+    if (std::isnan(v)) return nan;
+    if (std::isinf(v)) return v > 0 ? inf : fmt::format("(-{})", inf);
+    if (v == 0) return std::signbit(v) ? "(-0.0)" : "0.0";
+    std::string t = format_number(v);
+    if (t.find_first_of(".e") == std::string::npos) t += ".0";
+    return v < 0 ? "(" + t + ")" : t;
 }
 
 }  // namespace
@@ -121,29 +144,30 @@ std::string cpp_identifier(std::string_view name) {
     return out;
 }
 
-std::string cpp_number(double v) {
-    if (std::isnan(v)) return "std::nan(\"\")";
-    if (std::isinf(v)) return v > 0 ? "HUGE_VAL" : "(-HUGE_VAL)";
-    if (v == 0) return std::signbit(v) ? "(-0.0)" : "0.0";
-    std::string t = format_number(v);
-    if (t.find_first_of(".e") == std::string::npos) t += ".0";
-    return v < 0 ? "(" + t + ")" : t;
+std::string python_identifier(std::string_view name) {
+    std::string id = cpp_identifier(name);
+    if (python_reserved().count(id)) id += '_';
+    return id;
 }
 
+std::string cpp_number(double v) { return number_literal(v, "std::nan(\"\")", "HUGE_VAL"); }
+
+std::string python_number(double v) { return number_literal(v, "np.nan", "np.inf"); }
+
 // Placeholders are whole words; the letters of a number (1e5) are not placeholders.
-std::string cpp_formula(std::string_view cpp, const std::string* a, const std::string* b) {
+std::string fill_formula(std::string_view formula, const std::string* a, const std::string* b) {
     std::string out;
-    for (std::size_t i = 0; i < cpp.size();) {
-        const char c = cpp[i];
+    for (std::size_t i = 0; i < formula.size();) {
+        const char c = formula[i];
         std::size_t j = i + 1;
         if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-            while (j < cpp.size() && ascii_word_char(cpp[j])) ++j;
-            std::string_view word = cpp.substr(i, j - i);
+            while (j < formula.size() && ascii_word_char(formula[j])) ++j;
+            std::string_view word = formula.substr(i, j - i);
             const std::string* with = word == "a" ? a : word == "b" ? b : nullptr;
             out += with ? (operand_safe(*with) ? *with : "(" + *with + ")") : std::string(word);
         } else if (std::isdigit(static_cast<unsigned char>(c))) {  // 1.0, 1e5: no placeholders inside
-            while (j < cpp.size() && (ascii_word_char(cpp[j]) || cpp[j] == '.')) ++j;
-            out += cpp.substr(i, j - i);
+            while (j < formula.size() && (ascii_word_char(formula[j]) || formula[j] == '.')) ++j;
+            out += formula.substr(i, j - i);
         } else {
             out += c;
         }

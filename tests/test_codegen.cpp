@@ -3,18 +3,14 @@
 // Jacobians with Kronecker and commutation matrices, norms and blocks, a diagonal factor)
 // compiled by the system compiler into one driver (one compilation: each takes seconds),
 // run at fixed values, and every number of the value and the derivatives compared with
-// matcalc's own evaluator (derive --at --format json). The same driver evaluates every
+// matcalc's own evaluator (derive --at --format json; the cases in codegen_cases.hpp,
+// shared with test_codegen_numpy.cpp). The same driver evaluates every
 // elementwise operation's C++ formula against its kernel. Also: one statement per common
 // subexpression, C++ identifiers, bad input.
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <cmath>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -26,72 +22,13 @@
 #include "matcalc/ops.hpp"
 #include "matcalc/parser.hpp"
 #include "matcalc/simplify.hpp"
-#include "support.hpp"
+#include "codegen_cases.hpp"
 
 using namespace matcalc;
 using namespace matcalc::testing;
-namespace fs = std::filesystem;
+using namespace matcalc::testing::codegen_cases;
 
 namespace {
-
-struct Case {
-    std::string function;            // the model's function: <f>_and_gradients
-    std::vector<std::string> model;  // a file, or -e TEXT
-    std::vector<std::string> wrt;
-    std::string values;              // the values file's text, also the driver's arguments
-    std::vector<std::string> args;   // the function's arguments in order (names in `values`)
-    std::string extra = {};          // more driver code for this case
-};
-
-const std::string kXYA = R"("x": [0.5, -1.2, 0.8], "y": [0.3, 0.7, -0.4],
-    "A": [[0.9, -0.3, 0.2], [0.4, 1.1, -0.7], [-0.5, 0.6, 1.3]])";
-
-std::vector<Case> cases() {
-    return {
-        {"L", {example("lecture/mlp_1231.mc")}, {"W1", "b1", "W2", "b2", "W3", "b3"},
-         read_file(example("lecture/mlp_1231.json")), {"x", "y", "W1", "b1", "W2", "b2", "W3", "b3"}},
-        {"C", {example("lecture/relu_mse_steps.mc")}, {"w", "b"}, read_file(example("lecture/relu_mse_steps.json")),
-         {"X", "y", "w", "b"},
-         // Arguments whose sizes disagree are refused.
-         "try { C_and_gradients(X, Eigen::VectorXd::Zero(3), w, b); std::printf(\"sizes unchecked\\n\"); }\n"
-         "catch (const std::invalid_argument&) { std::printf(\"sizes checked\\n\"); }\n"},
-        {"CE",
-         {"-e", "W : matrix(k, n); x : vector(n); b : vector(k); y : vector(k); λ : scalar\n"
-                "z = W*x + b; ŷ = softmax(z); CE = -sum(y .* log(ŷ)) + λ * sum(W .^ 2)"},
-         {"W", "b", "λ", "x"},
-         R"({"W": [[0.2, -0.1, 0.4, 0.3], [-0.5, 0.6, 0.1, -0.2], [0.3, 0.2, -0.4, 0.5]],
-             "x": [1.0, -0.5, 0.25, 2.0], "b": [0.1, -0.2, 0.05], "y": [0, 1, 0], "λ": 0.01})",
-         {"W", "x", "b", "y", "λ"}},
-        {"f",
-         {"-e", "X : matrix(n, n); A : matrix(n, n)\n"
-                "f = tr(A*X) + logdet(X) + det(X) + sum(inv(X)) + tr(X' * A * X)"},
-         {"X", "A"},
-         R"({"X": [[2, 0.5, -0.3], [0.1, 1.5, 0.4], [-0.2, 0.3, 1.8]],
-             "A": [[0.3, -0.2, 0.5], [0.1, 0.4, -0.6], [0.7, 0.2, 0.1]]})",
-         {"X", "A"}},
-        {"g",
-         {"-e", "W : matrix(m, n); x : vector(n); b : vector(m)\n"
-                "g = [tanh(W*x + b) .* exp(b); leaky_relu(sum(x)); logsumexp(x); W' * b]"},
-         {"x", "W", "b"},
-         R"({"W": [[0.5, -0.3, 0.2], [0.1, 0.4, -0.6]], "x": [0.3, -0.2, 0.8], "b": [0.1, -0.4]})",
-         {"W", "x", "b"}},
-        // Inner products, norms, diagonals, a row broadcast, blocks of a stack (reverse mode).
-        {"h",
-         {"-e", "x : vector(n); y : vector(n); A : matrix(n, n); c : vector(2)\n"
-                "h = sum([x·y; norm(x)] .* c) + norm1(A*x) + sum(diag(A) .* x) + sum(relu(A - x)) + x'*A*x"
-                " + sum(abs(x)) / n"},
-         {"x", "A", "c"}, "{" + kXYA + R"(, "c": [0.6, -1.1]})", {"x", "y", "A", "c"}},
-        // A diagonal matrix applied as a factor, never formed; an identity added.
-        {"q", {"-e", "A : matrix(n, n); x : vector(n); y : vector(n); q = tanh(A*x) .* y + x"}, {"x", "y"}, "{" + kXYA + "}",
-         {"A", "x", "y"}},
-    };
-}
-
-void flatten(const json::Value& v, std::vector<double>& out) {
-    if (v.is_number()) out.push_back(v.as_number());
-    else
-        for (const json::Value& item : v.items()) flatten(item, out);
-}
 
 // A values file's entries as C++ declarations: a number, a flat list (VectorXd), rows (MatrixXd).
 std::string declarations(const std::string& values) {
@@ -108,41 +45,6 @@ std::string declarations(const std::string& values) {
         else out += fmt::format("Eigen::MatrixXd {}({}, {}); {} << {};\n", id, m.value.size(), v.size() / m.value.size(), id, list);
     }
     return out;
-}
-
-// (a, b): a inside and outside the domains of log, sqrt, asin, bce; b as the exponent of pow,
-// the slope of leaky_relu, the target of bce.
-const double kPoints[][2] = {{-2.5, -0.5}, {-1, 0.3}, {-0.3, 0.9}, {0, 2},  {0.4, -1}, {0.7, 0.25},
-                             {1, 1},       {3, 0},    {0.2, 0.8}, {0.55, 1}, {-0.7, 3}, {2.5, 0.5}};
-
-struct Scratch {
-    fs::path dir;
-    Scratch() {
-        dir = fs::temp_directory_path() / ("matcalc_codegen_" + std::to_string(std::random_device{}()));
-        fs::create_directories(dir);
-    }
-    ~Scratch() {
-        std::error_code ec;
-        fs::remove_all(dir, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        std::string p = (dir / name).string();
-        std::ofstream(p) << text;
-        return p;
-    }
-};
-
-Run codegen(const Case& c) {
-    std::vector<std::string> args{"codegen"};
-    args.insert(args.end(), c.model.begin(), c.model.end());
-    for (const std::string& w : c.wrt) args.insert(args.end(), {"--wrt", w});
-    return run(args);
-}
-
-// "a == b" for the evaluator's numbers: equal to 1e-12 relative (NaN equals NaN).
-bool close(double a, double b) {
-    if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-    return a == b || std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b));
 }
 
 }  // namespace
@@ -208,60 +110,14 @@ int main() {
     CHECK(diagnostics.find("warning") == std::string::npos);
     REQUIRE(std::system(("'" + exe + "' > '" + output + "'").c_str()) == 0);
 
-    std::map<std::string, std::vector<double>> got;
-    std::istringstream out(read_file(output));
-    for (std::string line; std::getline(out, line);) {
-        std::istringstream words(line);
-        std::string a, b;
-        words >> a >> b;
-        std::vector<double>& v = got[a + " " + b];
-        for (std::string x; words >> x;) v.push_back(std::strtod(x.c_str(), nullptr));
-    }
-    auto compare = [&](const std::string& label, const std::vector<double>& expected) {
-        INFO(label);
-        REQUIRE(got.count(label));
-        const std::vector<double>& v = got[label];
-        REQUIRE(v.size() == expected.size());
-        for (std::size_t k = 0; k < v.size(); ++k) {
-            INFO("entry " << k << ": generated " << v[k] << ", evaluator " << expected[k]);
-            CHECK(close(v[k], expected[k]));
-        }
-    };
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        const Case& c = all[i];
-        std::vector<std::string> args{"derive"};
-        args.insert(args.end(), c.model.begin(), c.model.end());
-        for (const std::string& w : c.wrt) args.insert(args.end(), {"--wrt", w});
-        args.insert(args.end(), {"--at", scratch.write(c.function + ".json", c.values), "--format", "json"});
-        Run r = run(args);
-        INFO(r.err);
-        REQUIRE(r.code == 0);
-        json::Value v = parse_json(r.out);
-        std::vector<double> value;
-        flatten(*v.find("value"), value);
-        compare(fmt::format("{} value", i), value);
-        const std::vector<json::Value>& ds = v.find("derivatives")->items();
-        for (std::size_t k = 0; k < c.wrt.size(); ++k) {
-            const json::Value* d = ds.at(k).find("gradient");
-            std::vector<double> numbers;
-            flatten(d ? *d : *ds.at(k).find("jacobian"), numbers);
-            compare(fmt::format("{} {}", i, c.wrt[k]), numbers);
-        }
-    }
+    const auto got = read_numbers(read_file(output));
+    for (std::size_t i = 0; i < all.size(); ++i) compare_with_evaluator(all[i], i, scratch, got);
     CHECK(got.count("sizes checked"));
     for (const OpInfo& op : op_table()) {
         if (op.kind != Kind::Elementwise) continue;
         std::vector<double> expected;
         for (const auto& p : kPoints) expected.push_back(op.kernel1 ? op.kernel1(p[0]) : op.kernel2(p[0], p[1]));
-        compare("op " + std::string(op.name), expected);
-    }
-}
-
-TEST_CASE("codegen: every elementwise operation has its C++ formula", "[codegen]") {
-    for (const OpInfo& op : op_table()) {
-        INFO(op.name);
-        if (op.kind == Kind::Elementwise) CHECK(!op.cpp.empty());
-        else CHECK(op.cpp.empty());
+        compare(got, "op " + std::string(op.name), expected);
     }
 }
 
