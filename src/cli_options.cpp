@@ -113,8 +113,8 @@ Options parse_options(const std::vector<std::string>& args) {
             else throw UsageError(fmt::format("unknown optimizer '{}' (expected sgd, momentum or adam)", k));
         } else if (a == "--lang" && o.command == "codegen") {
             o.lang = next();
-            if (o.lang == "numpy") throw UsageError("codegen --lang numpy is not available in this version yet");
-            if (o.lang != "cpp") throw UsageError(fmt::format("unknown language '{}' (expected cpp or numpy)", o.lang));
+            if (o.lang != "cpp" && o.lang != "numpy")
+                throw UsageError(fmt::format("unknown language '{}' (expected cpp or numpy)", o.lang));
         } else if (a == "--precision" && (o.command == "eval" || o.command == "train")) {
             std::string p = next();
             if (p == "float64" || p == "double") o.precision = Precision::Float64;
@@ -147,7 +147,7 @@ Options parse_options(const std::vector<std::string>& args) {
     if (o.command == "train" && (!o.wrt.empty() || o.at || o.format))
         throw UsageError("train takes no --wrt, --at or --format (see --init, --save, --log)");
     if (o.command == "codegen" && (o.at || o.format || o.hessian))
-        throw UsageError("codegen takes no --at, --format or --hessian (it writes C++: --lang cpp)");
+        throw UsageError("codegen takes no --at, --format or --hessian (it writes code: --lang cpp|numpy)");
     if (o.command != "derive" && (o.steps || o.standalone || o.otimes))
         throw UsageError("--steps, --standalone and --hadamard are options of derive");
     if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");

@@ -24,7 +24,7 @@ inline constexpr std::string_view kUsage = R"(usage:
   matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json] [--precision float64|float32]
   matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
                   [--hessian]
-  matcalc codegen MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME] [--lang cpp] [--expand]
+  matcalc codegen MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME] [--lang cpp|numpy] [--expand]
   matcalc train   MODEL --data CSV|xor|moons|circles|spirals [--of LOSS] [--target COLUMN]
                   [--epochs E] [--lr η] [--batch B] [--optimizer sgd|momentum|adam] [--seed S]
                   [--init VALUES.json] [--save VALUES.json] [--log FILE] [--test CSV]
@@ -48,7 +48,7 @@ struct Options {
     bool steps = false;       // the derivation step by step (steps.hpp)
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
-    std::string lang = "cpp"; // codegen --lang: only cpp so far
+    std::string lang = "cpp"; // codegen --lang: cpp or numpy
     Precision precision = Precision::Float64;  // eval and train: what the program computes in
     CheckOptions check;  // its seed is also train's
     struct Train {

@@ -194,7 +194,6 @@ TEST_CASE("codegen: bad input", "[codegen]") {
     };
     const std::string mlp = example("lecture/mlp_1231.mc");
     fails({"codegen", mlp}, "codegen needs --wrt VAR");
-    fails({"codegen", mlp, "--wrt", "W1", "--lang", "numpy"}, "not available in this version yet");
     fails({"codegen", mlp, "--wrt", "W1", "--lang", "fortran"}, "unknown language 'fortran'");
     fails({"codegen", mlp, "--wrt", "z3"}, "'z3' is a definition");
     fails({"codegen", mlp, "--wrt", "W9"}, "no symbol named 'W9'");

@@ -286,3 +286,19 @@ TEST_CASE("codegen --lang numpy: Python identifiers for the model's names", "[co
     const std::string two = generate_numpy(model, model.function(std::nullopt), {"ŷ", "yhat"});
     CHECK(two.find("def f_and_gradients(yhat, yhat_2, f_result_2):") != std::string::npos);
 }
+
+TEST_CASE("codegen --lang numpy on the command line", "[codegen][numpy]") {
+    for (std::size_t i : {0, 2}) {
+        const Case c = cases().at(i);
+        Run r = codegen(c, i == 0 ? std::vector<std::string>{"--lang", "numpy"} : std::vector<std::string>{"--lang=numpy"});
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        CHECK(r.err.empty());
+        CHECK(r.out == module_of(c));
+    }
+    // Bad input as with --lang cpp: exit code 2.
+    Run r = run({"codegen", example("lecture/mlp_1231.mc"), "--wrt", "z3", "--lang", "numpy"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("'z3' is a definition") != std::string::npos);
+    CHECK(r.out.empty());
+}
