@@ -21,6 +21,12 @@ using Eigen::MatrixXd;
 
 namespace {
 
+template <class T>
+ArrayKernel<T> array_kernel(const OpInfo& op) {
+    if constexpr (std::is_same_v<T, double>) return op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
+    else return op.kernel1 ? op.kernel1.array32 : op.kernel2.array32;
+}
+
 // Kronecker products and commutation matrices can be applied without being formed.
 // So can identities and diagonal matrices (a diagonal n²×n² from an elementwise function
 // of an n×n matrix).
@@ -63,13 +69,6 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         s.rows = rows;
         s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
-        if (e->op->kind == Kind::Elementwise) {
-            using V = Slot::Vectorised;
-            const std::string_view name = e->op->name;
-            s.vectorised = name == "add" ? V::Add : name == "sub" ? V::Sub : name == "hadamard" ? V::Mul
-                           : name == "div" ? V::Div : name == "max" ? V::Max : name == "step" ? V::Step
-                           : name == "pow" ? V::Pow : V::No;
-        }
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
@@ -288,33 +287,21 @@ void BasicEvaluator<T>::step(Slot& s) {
             product(slots_[s.fused], out, (*slots_[scale].value)(0, 0));
             break;
         }
-        if (s.vectorised != Slot::Vectorised::No && vectorised_step(s)) break;
-        const Index n = out.size();
+        // The table's kernel over whole arrays: a 1×1 argument with stride 0, a row or a
+        // column broadcast one column of the result at a time (column-major data).
+        const ArrayKernel<T> kernel = array_kernel<T>(op);
+        const Index n = out.size(), rows = out.rows();
         T* o = out.data();
-        if (s.args.size() == 1) {
-            const T* a = arg(0).data();
-            for (Index i = 0; i < n; ++i) o[i] = static_cast<T>(op.kernel1(a[i]));
-            break;
-        }
         const Matrix& A = arg(0);
-        const Matrix& B = arg(1);
-        const T* a = A.data();
-        const T* b = B.data();
-        if (A.size() == n && B.size() == n) {
-            for (Index i = 0; i < n; ++i) o[i] = static_cast<T>(op.kernel2(a[i], b[i]));
-        } else if (A.size() == 1 && B.size() == n) {
-            const T a0 = a[0];
-            for (Index i = 0; i < n; ++i) o[i] = static_cast<T>(op.kernel2(a0, b[i]));
-        } else if (B.size() == 1 && A.size() == n) {
-            const T b0 = b[0];
-            for (Index i = 0; i < n; ++i) o[i] = static_cast<T>(op.kernel2(a[i], b0));
+        const Matrix& B = s.args.size() == 2 ? arg(1) : A;
+        auto whole = [&](const Matrix& M) { return M.size() == n || M.size() == 1; };
+        if (whole(A) && whole(B)) {
+            kernel(A.data(), A.size() == 1 ? 0 : 1, B.data(), B.size() == 1 ? 0 : 1, o, n);
         } else {
-            // A row broadcasts over the rows, a column over the columns (column-major data).
-            const Index rows = out.rows(), cols = out.cols();
             const Index ar = A.rows() == 1 ? 0 : 1, ac = A.cols() == 1 ? 0 : A.rows();
             const Index br = B.rows() == 1 ? 0 : 1, bc = B.cols() == 1 ? 0 : B.rows();
-            for (Index c = 0; c < cols; ++c)
-                for (Index r = 0; r < rows; ++r) o[r + c * rows] = static_cast<T>(op.kernel2(a[r * ar + c * ac], b[r * br + c * bc]));
+            for (Index c = 0; c < out.cols(); ++c)
+                kernel(A.data() + c * ac, ar, B.data() + c * bc, br, o + c * rows, rows);
         }
         break;
     }
@@ -406,61 +393,6 @@ void BasicEvaluator<T>::step(Slot& s) {
     }
     default:
         throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
-    }
-}
-
-namespace {
-
-// out = f(A, B) over arrays of out's shape: a 1×1 argument broadcast, a column (m×1)
-// over the columns, column by column; false for anything else (left to the general loop).
-template <class M, class F>
-bool broadcast(const M& A, const M& B, M& out, F f) {
-    const Index n = out.size(), rows = out.rows();
-    auto column = [&](const M& C) { return C.cols() == 1 && C.rows() == rows && rows > 1; };
-    if (A.size() == n && B.size() == n) {
-        out.array() = f(A.array(), B.array());
-    } else if (A.size() == 1 && B.size() == n) {
-        out.array() = f(M::Constant(out.rows(), out.cols(), A(0, 0)).array(), B.array());
-    } else if (B.size() == 1 && A.size() == n) {
-        out.array() = f(A.array(), M::Constant(out.rows(), out.cols(), B(0, 0)).array());
-    } else if (A.size() == n && column(B)) {  // W X + b
-        for (Index j = 0; j < out.cols(); ++j) out.col(j).array() = f(A.col(j).array(), B.col(0).array());
-    } else if (B.size() == n && column(A)) {
-        for (Index j = 0; j < out.cols(); ++j) out.col(j).array() = f(A.col(0).array(), B.col(j).array());
-    } else {
-        return false;
-    }
-    return true;
-}
-
-}  // namespace
-
-// The arithmetic operators, max (ReLU), step and squares as Eigen array expressions: the
-// kernels of their table rows (a + b, a > b ? a : b, a > 0 ? 1 : 0, a·a) entry by entry,
-// vectorised.
-template <class T>
-bool BasicEvaluator<T>::vectorised_step(Slot& s) {
-    Matrix& out = *s.out;
-    const Matrix& A = *slots_[s.args[0]].value;
-    using V = Slot::Vectorised;
-    if (s.vectorised == V::Step) {
-        if (A.size() != out.size()) return false;
-        out.array() = (A.array() > T(0)).template cast<T>();
-        return true;
-    }
-    const Matrix& B = *slots_[s.args[1]].value;
-    if (s.vectorised == V::Pow) {  // the square of tanh' = 1 − h², the MSE's (ŷ − y)²
-        if (B.size() != 1 || B(0, 0) != T(2) || A.size() != out.size()) return false;
-        out.array() = A.array().square();
-        return true;
-    }
-    switch (s.vectorised) {
-    case V::Add: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a + b; });
-    case V::Sub: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a - b; });
-    case V::Mul: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a * b; });
-    case V::Div: return broadcast(A, B, out, [](const auto& a, const auto& b) { return a / b; });
-    case V::Max: return broadcast(A, B, out, [](const auto& a, const auto& b) { return (a > b).select(a, b); });
-    default: return false;
     }
 }
 

@@ -21,8 +21,9 @@ Expr one_minus(Context& cx, Expr e) { return cx.sub(num(cx, 1), e); }
 Expr square(Context& cx, Expr e) { return cx.pow(e, num(cx, 2)); }
 Expr step_of(Context& cx, Expr e) { return cx.apply("step", e); }
 
-constexpr double heaviside(double x) { return x > 0 ? 1.0 : 0.0; }  // step(0) = 0: the kink value of §2
-constexpr double signum(double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }
+// Kernels are generic lambdas: in float on float arrays (Kernel1, Kernel2 in ops.hpp).
+constexpr auto heaviside = [](auto x) { return x > 0 ? 1.0 : 0.0; };  // step(0) = 0: the kink value of §2
+constexpr auto signum = [](auto x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); };
 
 const char* const kElementwiseBinary = "elementwise binary operator";
 const char* const kElementwiseFunction = "unary elementwise function";
@@ -47,27 +48,27 @@ std::vector<OpInfo> make_table() {
     // ---- elementwise arithmetic (broadcasting as §1 says) ------------------------------
     t.push_back({.name = "add", .spellings = {"+"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "+", .unicode = "+", .latex = "+",
-                 .precedence = 1, .kernel2 = [](double a, double b) { return a + b; },
+                 .precedence = 1, .kernel2 = [](auto a, auto b) { return a + b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, 1); }},
                  .rule = kElementwiseBinary, .cpp = "a + b", .numpy = "a + b"});
     t.push_back({.name = "sub", .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "-", .unicode = "−", .latex = "-",
-                 .precedence = 1, .kernel2 = [](double a, double b) { return a - b; },
+                 .precedence = 1, .kernel2 = [](auto a, auto b) { return a - b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, -1); }},
                  .rule = kElementwiseBinary, .cpp = "a - b", .numpy = "a - b"});
     t.push_back({.name = "hadamard", .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
                  .max_args = 2, .notation = Notation::Infix, .ascii = ".*", .unicode = "⊙",
                  .latex = "\\odot", .precedence = 2,
-                 .kernel2 = [](double a, double b) { return a * b; },
+                 .kernel2 = [](auto a, auto b) { return a * b; },
                  .partial = {[](Context&, auto args, Expr) { return args[1]; },
                              [](Context&, auto args, Expr) { return args[0]; }},
                  .rule = kElementwiseBinary, .cpp = "a * b", .numpy = "a * b"});
     t.push_back({.name = "div", .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "./", .unicode = "⊘",
                  .latex = "\\oslash", .precedence = 2,
-                 .kernel2 = [](double a, double b) { return a / b; },
+                 .kernel2 = [](auto a, auto b) { return a / b; },
                  .partial = {[](Context& cx, auto args, Expr) { return cx.div(num(cx, 1), args[1]); },
                              [](Context& cx, auto args, Expr out) {
                                  return cx.neg(cx.div(out, args[1]));
@@ -77,7 +78,7 @@ std::vector<OpInfo> make_table() {
                  .notation = Notation::Infix, .ascii = "^", .unicode = "^", .latex = "^",
                  // A square multiplied: std::pow costs ~20× a product, and the correctly
                  // rounded pow(a, 2) is the same number as a·a.
-                 .precedence = 4, .kernel2 = [](double a, double p) {
+                 .precedence = 4, .kernel2 = [](auto a, auto p) {
                      if (p == 2) return a * a;
                      if (p == 1) return a;
                      return std::pow(a, p);
@@ -91,13 +92,13 @@ std::vector<OpInfo> make_table() {
                  .rule = "power rule", .cpp = "std::pow(a, b)", .numpy = "np.power(a, b)"});
     t.push_back({.name = "neg", .spellings = {"-", "−"}, .notation = Notation::Prefix,
                  .ascii = "-", .unicode = "−", .latex = "-", .precedence = 3,
-                 .kernel1 = [](double a) { return -a; },
+                 .kernel1 = [](auto a) { return -a; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, -1); }},
                  .rule = "negation", .cpp = "-a", .numpy = "-a"});
 
     // ---- elementwise functions -----------------------------------------------------------
     auto fn = [&](std::string_view name, std::vector<std::string_view> names,
-                  std::string_view unicode, std::string_view latex, double (*kernel)(double),
+                  std::string_view unicode, std::string_view latex, Kernel1 kernel,
                   std::string_view cpp, std::string_view numpy, Partial partial,
                   double (*kink)(double, double) = nullptr) {
         t.push_back({.name = name, .call_names = std::move(names), .ascii = name,
@@ -106,49 +107,49 @@ std::vector<OpInfo> make_table() {
                      .rule = kElementwiseFunction, .cpp = cpp, .numpy = numpy});
     };
     auto at_zero = [](double a, double) { return std::abs(a); };
-    fn("exp", {"exp"}, "exp", "\\exp", [](double x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
+    fn("exp", {"exp"}, "exp", "\\exp", [](auto x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
        [](Context&, auto, Expr out) { return out; });
-    fn("log", {"log", "ln"}, "ln", "\\ln", [](double x) { return std::log(x); }, "std::log(a)", "np.log(a)",
+    fn("log", {"log", "ln"}, "ln", "\\ln", [](auto x) { return std::log(x); }, "std::log(a)", "np.log(a)",
        [](Context& cx, auto a, Expr) { return cx.div(num(cx, 1), a[0]); });
-    fn("sin", {"sin"}, "sin", "\\sin", [](double x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
+    fn("sin", {"sin"}, "sin", "\\sin", [](auto x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
        [](Context& cx, auto a, Expr) { return cx.apply("cos", a[0]); });
-    fn("cos", {"cos"}, "cos", "\\cos", [](double x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
+    fn("cos", {"cos"}, "cos", "\\cos", [](auto x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
        [](Context& cx, auto a, Expr) { return cx.neg(cx.apply("sin", a[0])); });
-    fn("tan", {"tan"}, "tan", "\\tan", [](double x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
+    fn("tan", {"tan"}, "tan", "\\tan", [](auto x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
        [](Context& cx, auto, Expr out) { return cx.add(num(cx, 1), square(cx, out)); });
-    fn("asin", {"asin", "arcsin"}, "arcsin", "\\arcsin", [](double x) { return std::asin(x); }, "std::asin(a)",
+    fn("asin", {"asin", "arcsin"}, "arcsin", "\\arcsin", [](auto x) { return std::asin(x); }, "std::asin(a)",
        "np.arcsin(a)",
        [](Context& cx, auto a, Expr) {
            return cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0]))));
        });
-    fn("acos", {"acos", "arccos"}, "arccos", "\\arccos", [](double x) { return std::acos(x); }, "std::acos(a)",
+    fn("acos", {"acos", "arccos"}, "arccos", "\\arccos", [](auto x) { return std::acos(x); }, "std::acos(a)",
        "np.arccos(a)",
        [](Context& cx, auto a, Expr) {
            return cx.neg(cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0])))));
        });
-    fn("atan", {"atan", "arctan"}, "arctan", "\\arctan", [](double x) { return std::atan(x); }, "std::atan(a)",
+    fn("atan", {"atan", "arctan"}, "arctan", "\\arctan", [](auto x) { return std::atan(x); }, "std::atan(a)",
        "np.arctan(a)",
        [](Context& cx, auto a, Expr) {
            return cx.div(num(cx, 1), cx.add(num(cx, 1), square(cx, a[0])));
        });
-    fn("tanh", {"tanh"}, "tanh", "\\tanh", [](double x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
+    fn("tanh", {"tanh"}, "tanh", "\\tanh", [](auto x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
        [](Context& cx, auto, Expr out) { return one_minus(cx, square(cx, out)); });
     fn("sigmoid", {"sigmoid", "σ"}, "σ", "\\sigma",
-       [](double x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
+       [](auto x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
        "(a >= 0 ? 1 / (1 + std::exp(-a)) : std::exp(a) / (1 + std::exp(a)))",
        // e^−|a| is e^−a where a ≥ 0 and e^a elsewhere: the kernel's two branches, neither overflowing
        "np.where(a >= 0, 1.0, np.exp(-np.abs(a))) / (1 + np.exp(-np.abs(a)))",
        [](Context& cx, auto, Expr out) { return cx.mul(out, one_minus(cx, out)); });
     fn("softplus", {"softplus"}, "softplus", "\\operatorname{softplus}",
-       [](double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
+       [](auto x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
        "(a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)))",
        "np.where(a > 0, a, 0.0) + np.log1p(np.exp(-np.abs(a)))",
        [](Context& cx, auto a, Expr) { return cx.apply("sigmoid", a[0]); });
-    fn("sqrt", {"sqrt", "√"}, "√", "\\sqrt", [](double x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
+    fn("sqrt", {"sqrt", "√"}, "√", "\\sqrt", [](auto x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
        [](Context& cx, auto, Expr out) { return cx.div(num(cx, 1), cx.mul(num(cx, 2), out)); });
-    fn("abs", {"abs"}, "abs", "\\operatorname{abs}", [](double x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
+    fn("abs", {"abs"}, "abs", "\\operatorname{abs}", [](auto x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
        [](Context& cx, auto a, Expr) { return cx.apply("sign", a[0]); }, at_zero);
-    fn("relu", {"relu"}, "relu", "\\operatorname{relu}", [](double x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
+    fn("relu", {"relu"}, "relu", "\\operatorname{relu}", [](auto x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
        "np.where(a > 0, a, 0.0)",
        [](Context& cx, auto a, Expr) { return step_of(cx, a[0]); }, at_zero);
     fn("step", {"step"}, "step", "\\operatorname{step}", heaviside, "(a > 0 ? 1.0 : 0.0)",
@@ -161,7 +162,7 @@ std::vector<OpInfo> make_table() {
     // ---- elementwise functions of two arguments -----------------------------------------
     t.push_back({.name = "max", .call_names = {"max"}, .min_args = 2, .max_args = 2,
                  .ascii = "max", .unicode = "max", .latex = "\\max",
-                 .kernel2 = [](double a, double b) { return a > b ? a : b; },
+                 .kernel2 = [](auto a, auto b) { return a > b ? a : b; },
                  .partial = {[](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[0], a[1])); },
                              [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[1], a[0])); }},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
@@ -169,7 +170,7 @@ std::vector<OpInfo> make_table() {
                  .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)"});
     t.push_back({.name = "min", .call_names = {"min"}, .min_args = 2, .max_args = 2,
                  .ascii = "min", .unicode = "min", .latex = "\\min",
-                 .kernel2 = [](double a, double b) { return a < b ? a : b; },
+                 .kernel2 = [](auto a, auto b) { return a < b ? a : b; },
                  .partial = {[](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[1], a[0])); },
                              [](Context& cx, auto a, Expr) { return step_of(cx, cx.sub(a[0], a[1])); }},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
@@ -178,7 +179,7 @@ std::vector<OpInfo> make_table() {
     t.push_back({.name = "leaky_relu", .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
                  .ascii = "leaky_relu", .unicode = "leaky_relu",
                  .latex = "\\operatorname{leaky\\_relu}",
-                 .kernel2 = [](double z, double alpha) { return z > 0 ? z : alpha * z; },
+                 .kernel2 = [](auto z, auto alpha) { return z > 0 ? z : alpha * z; },
                  .partial = {[](Context& cx, auto a, Expr) {
                                  Expr s = step_of(cx, a[0]);
                                  return cx.add(a[1], cx.mul(one_minus(cx, a[1]), s));
@@ -191,7 +192,7 @@ std::vector<OpInfo> make_table() {
                  .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)"});
     t.push_back({.name = "bce", .call_names = {"bce"}, .min_args = 2, .max_args = 2,
                  .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
-                 .kernel2 = [](double p, double y) {
+                 .kernel2 = [](auto p, auto y) {
                      return -(y * std::log(p) + (1 - y) * std::log(1 - p));
                  },
                  .partial = {[](Context& cx, auto a, Expr) {

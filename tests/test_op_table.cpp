@@ -206,3 +206,54 @@ TEST_CASE("every elementwise operation has its C++ and NumPy formulas for codege
         CHECK(op.numpy.empty() != elementwise);
     }
 }
+
+TEST_CASE("every elementwise operation's array kernels give its scalar kernel's numbers", "[ops][eval]") {
+    // The evaluator runs kernel1/kernel2 .array64 and .array32 (ops.hpp): in double they must
+    // be the scalar kernel entry by entry, bit for bit (NaN where it is NaN), with both
+    // arguments as arrays and either one broadcast (stride 0) or strided; in float the same
+    // formula in float arithmetic, to float's accuracy.
+    const std::vector<double> points = {-40, -3.5, -1, -0.5, -1e-3, 0, 1e-3, 0.25, 0.5, 0.9, 1, 2, 3.5, 40};
+    const std::vector<double> seconds = {0.3, -2, 2, 0.01, 1, 0.5, 0, 0.7, 1.5, -0.2, 3, 2, 0.1, 1};
+    const auto n = static_cast<std::ptrdiff_t>(points.size());
+    auto same = [](double got, double want) { return std::isnan(want) ? std::isnan(got) : got == want; };
+    auto close = [](float got, double want) {
+        if (std::isnan(want) || std::isinf(want) || std::abs(want) > 3e38) return true;  // beyond float
+        if (std::isnan(got)) return false;
+        return std::abs(got - want) <= 1e-5 * std::max(1.0, std::abs(want)) || std::abs(want) < 1e-30;
+    };
+    int rows = 0;
+    for (const OpInfo& op : op_table()) {
+        if (op.kind != Kind::Elementwise) continue;
+        INFO(op.name);
+        ++rows;
+        REQUIRE(bool(op.kernel1) != bool(op.kernel2));
+        const ArrayKernel<double> k64 = op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
+        const ArrayKernel<float> k32 = op.kernel1 ? op.kernel1.array32 : op.kernel2.array32;
+        REQUIRE(k64);
+        REQUIRE(k32);
+        auto scalar = [&](double a, double b) { return op.kernel1 ? op.kernel1(a) : op.kernel2(a, b); };
+        std::vector<double> out(points.size());
+        // Both arrays.
+        k64(points.data(), 1, seconds.data(), 1, out.data(), n);
+        for (std::size_t i = 0; i < points.size(); ++i) CHECK(same(out[i], scalar(points[i], seconds[i])));
+        // The second broadcast, then the first, then every other entry (stride 2).
+        for (double b : {0.5, 2.0, 1.0}) {
+            k64(points.data(), 1, &b, 0, out.data(), n);
+            for (std::size_t i = 0; i < points.size(); ++i) CHECK(same(out[i], scalar(points[i], b)));
+        }
+        for (double a : {0.5, 0.0}) {
+            k64(&a, 0, seconds.data(), 1, out.data(), n);
+            for (std::size_t i = 0; i < points.size(); ++i) CHECK(same(out[i], scalar(a, seconds[i])));
+        }
+        k64(points.data(), 2, seconds.data(), 2, out.data(), n / 2);
+        for (std::size_t i = 0; i < points.size() / 2; ++i) CHECK(same(out[i], scalar(points[2 * i], seconds[2 * i])));
+        // In float.
+        std::vector<float> a32(points.begin(), points.end()), b32(seconds.begin(), seconds.end()), out32(points.size());
+        k32(a32.data(), 1, b32.data(), 1, out32.data(), n);
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            INFO(points[i] << ", " << seconds[i] << ": " << out32[i]);
+            CHECK(close(out32[i], scalar(a32[i], b32[i])));
+        }
+    }
+    CHECK(rows >= 26);
+}

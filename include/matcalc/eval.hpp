@@ -89,14 +89,15 @@ std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Exp
 // common subexpression once), each with a preallocated output buffer; buffers of one shape
 // are reused once the value in them is dead. Kronecker products, commutation matrices,
 // diagonals, identities and transposes that only multiply are applied, never formed; a
-// scalar times a product is one scaled product. run() evaluates
-// every node once; running again with new values of the same shapes allocates nothing
-// (tests/test_eval_alloc.cpp counts), except inside Eigen for the LU of det/logdet/inv and
-// for the blocking workspace of matrix products too large for its stack buffer.
+// scalar times a product is one scaled product; elementwise operations run the operation
+// table's array kernels (ops.hpp). run() evaluates every node once; running again with new
+// values of the same shapes allocates nothing (tests/test_eval_alloc.cpp counts), except
+// inside Eigen for the LU of det/logdet/inv and for the blocking workspace of matrix
+// products too large for its stack buffer.
 //
 // In double precision (Evaluator), or in single precision (Evaluator32, `--precision
 // float32`): every value computed in float, the variables' values rounded to float when a
-// run reads them, elementwise kernels computed in double and rounded.
+// run reads them, elementwise kernels computed in float arithmetic (std::tanh(float), ...).
 template <class T>
 class BasicEvaluator {
 public:
@@ -137,11 +138,7 @@ private:
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
         Matrix kron_x, kron_t, kron_y;
-        // Elementwise operations evaluated as whole (vectorised) Eigen array expressions
-        // rather than one call of the table's scalar kernel per entry: the same numbers.
-        enum class Vectorised : std::uint8_t { No, Add, Sub, Mul, Div, Max, Step, Pow } vectorised = Vectorised::No;
     };
-    bool vectorised_step(Slot& s);
     void multiply(Slot& s);
     // out = scale · (the product p), its factors read transposed where they are implicit
     // transposes, a product with a vector of ones summed instead.

@@ -7,6 +7,7 @@
 // derive_*.cpp, keyed by kind.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -46,6 +47,71 @@ enum class Notation : std::uint8_t {
 // the broadcast shape of the arguments and is one diagonal entry per element.
 using Partial = Expr (*)(Context& cx, std::span<const Expr> args, Expr out);
 
+// An elementwise kernel over arrays: out[i] = f(a[i·sa], b[i·sb]) for i < n, a stride 0
+// repeating one entry (a broadcast scalar); one-argument kernels ignore b.
+template <class T>
+using ArrayKernel = void (*)(const T* a, std::ptrdiff_t sa, const T* b, std::ptrdiff_t sb, T* out, std::ptrdiff_t n);
+
+namespace kernel_detail {
+// F is the closure type of a captureless lambda (default-constructible in C++20): its call
+// is inlined into the loop, so the evaluator makes no call per entry, and a generic lambda
+// computes in float on float arrays.
+template <class F, class T>
+void map1(const T* a, std::ptrdiff_t sa, const T*, std::ptrdiff_t, T* out, std::ptrdiff_t n) {
+    const F f{};
+    if (sa == 1)
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a[i]));
+    else
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a[i * sa]));
+}
+template <class F, class T>
+void map2(const T* a, std::ptrdiff_t sa, const T* b, std::ptrdiff_t sb, T* out, std::ptrdiff_t n) {
+    const F f{};
+    if (sa == 1 && sb == 1) {
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a[i], b[i]));
+    } else if (sa == 0 && sb == 1) {
+        const T a0 = *a;
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a0, b[i]));
+    } else if (sa == 1 && sb == 0) {
+        const T b0 = *b;
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a[i], b0));
+    } else {
+        for (std::ptrdiff_t i = 0; i < n; ++i) out[i] = static_cast<T>(f(a[i * sa], b[i * sb]));
+    }
+}
+}  // namespace kernel_detail
+
+// An elementwise operation's kernel, made from one captureless lambda (a row of the table
+// writes `.kernel1 = [](auto x) { return std::exp(x); }`): the formula for one entry in
+// double (`kernel1(x)`, constant folding, finite differences) and the same formula over
+// whole arrays in double and in float (the evaluator).
+struct Kernel1 {
+    double (*scalar)(double) = nullptr;
+    ArrayKernel<double> array64 = nullptr;
+    ArrayKernel<float> array32 = nullptr;
+    Kernel1() = default;
+    template <class F>
+    Kernel1(F)  // NOLINT: implicit, so that a row reads `.kernel1 = [](auto x) { ... }`
+        : scalar([](double x) -> double { return F{}(x); }),
+          array64(&kernel_detail::map1<F, double>),
+          array32(&kernel_detail::map1<F, float>) {}
+    double operator()(double x) const { return scalar(x); }
+    explicit operator bool() const { return scalar != nullptr; }
+};
+struct Kernel2 {
+    double (*scalar)(double, double) = nullptr;
+    ArrayKernel<double> array64 = nullptr;
+    ArrayKernel<float> array32 = nullptr;
+    Kernel2() = default;
+    template <class F>
+    Kernel2(F)  // NOLINT: implicit, as Kernel1
+        : scalar([](double a, double b) -> double { return F{}(a, b); }),
+          array64(&kernel_detail::map2<F, double>),
+          array32(&kernel_detail::map2<F, float>) {}
+    double operator()(double a, double b) const { return scalar(a, b); }
+    explicit operator bool() const { return scalar != nullptr; }
+};
+
 struct OpInfo {
     std::string_view name;                    // canonical ASCII name, used by the text printer
     std::vector<std::string_view> spellings;  // operator symbols in its notation ("+", "⊙", "ᵀ")
@@ -63,8 +129,8 @@ struct OpInfo {
     // then `unicode` and `latex` are the superscripts.
     bool superscript_outside_ascii = false;
     // Elementwise only.
-    double (*kernel1)(double) = nullptr;
-    double (*kernel2)(double, double) = nullptr;
+    Kernel1 kernel1;
+    Kernel2 kernel2;
     Partial partial[2] = {nullptr, nullptr};
     // Piecewise functions: the distance of the arguments from a kink (check redraws
     // points closer than a threshold). nullptr for smooth functions.
