@@ -192,8 +192,13 @@ std::vector<OpInfo> make_table() {
                  .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)"});
     t.push_back({.name = "bce", .call_names = {"bce"}, .min_args = 2, .max_args = 2,
                  .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
+                 // With 0 log 0 = 0: a term whose weight is 0 is 0, so bce(1, 1) = bce(0, 0) = 0
+                 // (σ rounds to exactly 1 from z ≈ 37 in double, 17 in float, where the plain
+                 // formula gives 0 · (−∞) = NaN and training would stop as diverged). 0 − s
+                 // rather than −s: the same number, but +0 for a zero loss.
                  .kernel2 = [](auto p, auto y) {
-                     return -(y * std::log(p) + (1 - y) * std::log(1 - p));
+                     using T = decltype(p);
+                     return T(0) - (y * std::log(y == 0 ? T(1) : p) + (1 - y) * std::log(y == 1 ? T(1) : 1 - p));
                  },
                  .partial = {[](Context& cx, auto a, Expr) {
                                  return cx.div(cx.sub(a[0], a[1]), cx.mul(a[0], one_minus(cx, a[0])));
@@ -202,8 +207,8 @@ std::vector<OpInfo> make_table() {
                                  return cx.sub(cx.apply("log", one_minus(cx, a[0])), cx.apply("log", a[0]));
                              }},
                  .rule = "binary cross-entropy",
-                 .cpp = "-(b * std::log(a) + (1 - b) * std::log(1 - a))",
-                 .numpy = "-(b * np.log(a) + (1 - b) * np.log(1 - a))"});
+                 .cpp = "0.0 - (b * std::log(b == 0 ? 1.0 : a) + (1 - b) * std::log(b == 1 ? 1.0 : 1 - a))",
+                 .numpy = "0.0 - (b * np.log(np.where(b == 0, 1.0, a)) + (1 - b) * np.log(np.where(b == 1, 1.0, 1 - a)))"});
 
     // ---- structural operations (hand-written rules in derive_*.cpp, eval.cpp) ---------
     t.push_back({.name = "matmul", .spellings = {"*"}, .kind = Kind::MatMul, .min_args = 2,

@@ -147,7 +147,8 @@ double MLP::batch_loss(const MatrixXd& Y) const {
         case Loss::BCE:
             for (Index k = 0; k < Y.rows(); ++k) {
                 const double p = out(k, j), y = Y(k, j);
-                sample += -(y * std::log(p) + (1 - y) * std::log(1 - p));
+                // 0 log 0 = 0, as the operation table's bce: a confident right answer costs 0.
+                sample -= y * std::log(y == 0 ? 1.0 : p) + (1 - y) * std::log(y == 1 ? 1.0 : 1 - p);
             }
             break;
         case Loss::SoftmaxCE: {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -211,6 +212,9 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
     };
     cases["bce"] = [&] {
         binary("bce", col({0.5, 0.25, 0.75}), col({1, 0, 1}), col({std::log(2.0), -std::log(0.75), -std::log(0.75)}));
+        // 0 log 0 = 0: a certain right answer costs nothing, a certain wrong one is infinite.
+        const double inf = std::numeric_limits<double>::infinity();
+        binary("bce", col({1, 0, 1}), col({1, 0, 0}), col({0, 0, inf}));
     };
     cases["matmul"] = [&] {
         Expr W = cx.variable("W", {2, n});
