@@ -1,7 +1,8 @@
 // THE operation table. One row per operation; adding an elementwise function means adding
-// one row here (spellings, printing, kernel and its C++ and NumPy formulas for codegen,
-// partial derivatives) and a line to the table-driven test. Partial derivatives are written with
-// the Context's builders so they read like the formulas: tanh' = 1 − out², σ' = out ⊙ (1 − out).
+// one row here (spellings, printing, kernel as a generic lambda, its C++ and NumPy formulas
+// for codegen, partial derivatives) and a line to the table-driven test. Partial
+// derivatives are written with the Context's builders so they read like the formulas:
+// tanh' = 1 − out², σ' = out ⊙ (1 − out).
 #include "matcalc/ops.hpp"
 
 #include <cmath>

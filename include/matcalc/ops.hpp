@@ -1,10 +1,11 @@
 // The operation table: every operation of the language is one row here (src/ops.cpp) —
 // its spellings, arity, kind (which fixes its shape rule), printing in text, Unicode and
-// LaTeX, and for elementwise operations its Eigen kernel, its formula in C++ and NumPy
-// (codegen.hpp) and its partial derivative per argument. The parser's names, the printers, the generic elementwise chain rule, the
-// evaluator and the table-driven test are all driven from it. Structural operations
-// (matrix product, transpose, reductions, stacking) keep hand-written Jacobian rules in
-// derive_*.cpp, keyed by kind.
+// LaTeX, and for elementwise operations its kernel (one lambda: the scalar formula and the
+// array loops the evaluator runs, in double and float), its formula in C++ and NumPy
+// (codegen.hpp) and its partial derivative per argument. The parser's names, the printers,
+// the generic elementwise chain rule, the evaluator and the table-driven tests are all
+// driven from it. Structural operations (matrix product, transpose, reductions, stacking)
+// keep hand-written Jacobian rules in derive_*.cpp, keyed by kind.
 #pragma once
 
 #include <cstddef>
@@ -91,7 +92,7 @@ struct Kernel1 {
     ArrayKernel<float> array32 = nullptr;
     Kernel1() = default;
     template <class F>
-    Kernel1(F)  // NOLINT: implicit, so that a row reads `.kernel1 = [](auto x) { ... }`
+    Kernel1(F)  // implicit, so that a row reads `.kernel1 = [](auto x) { ... }`
         : scalar([](double x) -> double { return F{}(x); }),
           array64(&kernel_detail::map1<F, double>),
           array32(&kernel_detail::map1<F, float>) {}
@@ -104,7 +105,7 @@ struct Kernel2 {
     ArrayKernel<float> array32 = nullptr;
     Kernel2() = default;
     template <class F>
-    Kernel2(F)  // NOLINT: implicit, as Kernel1
+    Kernel2(F)  // implicit, as Kernel1
         : scalar([](double a, double b) -> double { return F{}(a, b); }),
           array64(&kernel_detail::map2<F, double>),
           array32(&kernel_detail::map2<F, float>) {}
