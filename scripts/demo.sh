@@ -43,3 +43,8 @@ echo "== The perceptron cannot learn xor (zero gradient); a 2-layer MLP does"
 run train examples/train/perceptron_xor.mc --data xor --samples 4 --noise 0 --epochs 3 --batch 4
 echo '$ matcalc train examples/train/mlp_xor.mc --data xor --samples 4 --noise 0 --epochs 300 --batch 4 --optimizer adam --lr 0.05 | tail -1'
 "$m" train examples/train/mlp_xor.mc --data xor --samples 4 --noise 0 --epochs 300 --batch 4 --optimizer adam --lr 0.05 | tail -1
+echo
+echo "== Code generation: the ReLU neuron's squared error and its gradients as a NumPy function (the body)"
+neuron='w, x : vector(n); b : scalar; y : scalar; u = max(0, w·x + b); C = (y - u)^2'
+echo "\$ matcalc codegen -e '$neuron' --wrt w --wrt b --lang numpy | sed -n '/^def /,\$p'"
+"$m" codegen -e "$neuron" --wrt w --wrt b --lang numpy | sed -n '/^def /,$p'
