@@ -395,6 +395,12 @@ void CppGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         std::string ex = fresh(name + "_exp");
+        if (z_.is_matrix(cx_.shape(e))) {  // column by column, each shifted by its largest entry
+            line(fmt::format("const Eigen::MatrixXd {} = ({}.rowwise() - {}.colwise().maxCoeff()).array().exp().matrix();",
+                             ex, arg(0), arg(0)));
+            rhs = fmt::format("({}.array().rowwise() / {}.colwise().sum().array()).matrix()", ex, ex);
+            break;
+        }
         line(fmt::format("const Eigen::MatrixXd {} = ({}.array() - {}.maxCoeff()).exp().matrix();", ex, arg(0), arg(0)));
         rhs = ex + " / " + ex + ".sum()";
         break;

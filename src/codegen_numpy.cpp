@@ -185,6 +185,11 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         const std::string ex = fresh(name + "_exp");
+        if (z_.is_matrix(cx_.shape(e))) {  // column by column, each shifted by its largest entry
+            line(fmt::format("{} = np.exp({} - np.max({}, axis=0, keepdims=True))", ex, arg(0), arg(0)));
+            rhs = fmt::format("{} / np.sum({}, axis=0, keepdims=True)", ex, ex);
+            break;
+        }
         line(fmt::format("{} = np.exp({} - np.max({}))", ex, arg(0), arg(0)));
         rhs = fmt::format("{} / np.sum({})", ex, ex);
         break;

@@ -384,13 +384,9 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
     case Kind::LogSumExp:
         node.shape = kScalarShape;
         break;
-    case Kind::Softmax: {
-        Shape a = shape(args[0]);
-        if (sizes_.is_matrix(a))
-            throw ShapeError(fmt::format("softmax takes a vector, not a {}", sizes_.describe(a)));
-        node.shape = a;
+    case Kind::Softmax:  // of a vector; of a matrix column by column (samples as columns)
+        node.shape = shape(args[0]);
         break;
-    }
     case Kind::Kron: {
         // kron(s, B) = s B: a scalar factor is a scaling.
         if (is_scalar(args[0]) || is_scalar(args[1])) return mul(args[0], args[1]);

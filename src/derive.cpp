@@ -138,7 +138,10 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         }
         return cx.block(ybar, top, left, sa);
     }
-    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ)
+    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
+        if (z.is_matrix(sa))
+            return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
+                                                    cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     default:
         throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
@@ -303,7 +306,9 @@ private:
         case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
             return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
-            // The softmax's Jacobian, kept as diag(p) − p pᵀ.
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ (of a vector; a matrix's is
+            // block-diagonal, one block per column: only its gradients are derived).
+            if (z().is_matrix(shape(a[0]))) unsupported(y);
             Expr p = column(y);
             return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
         }

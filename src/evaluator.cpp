@@ -69,6 +69,7 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         s.rows = rows;
         s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
+        if (e->op->kind == Kind::Softmax) s.columnwise = cx.sizes().is_matrix(cx.shape(e));
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
@@ -371,10 +372,19 @@ void BasicEvaluator<T>::step(Slot& s) {
         out(0, 0) = top + std::log((arg(0).array() - top).exp().sum());
         break;
     }
-    case Kind::Softmax: {
-        const T top = arg(0).maxCoeff();
-        out = (arg(0).array() - top).exp().matrix();
-        out /= out.sum();
+    case Kind::Softmax: {  // of a vector, or of a matrix column by column (s.columnwise)
+        const Matrix& A = arg(0);
+        if (!s.columnwise) {
+            const T top = A.maxCoeff();
+            out = (A.array() - top).exp().matrix();
+            out /= out.sum();
+            break;
+        }
+        for (Index j = 0; j < A.cols(); ++j) {  // shifted by the column's largest entry
+            const T top = A.col(j).maxCoeff();
+            out.col(j) = (A.col(j).array() - top).exp().matrix();
+            out.col(j) /= out.col(j).sum();
+        }
         break;
     }
     case Kind::Stack: {

@@ -86,6 +86,13 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
                 lifted[e] = cx.apply("sqrt", column_sums(cx.mul(v, v), rows_of(e->args[0])));
                 break;
             }
+            case Kind::Softmax:  // of each sample's column: the softmax of a matrix, column by column
+                if (z.is_one(rows_of(e->args[0]))) {
+                    why = "softmax of one sample's scalar";
+                    return nullptr;
+                }
+                lifted[e] = cx.apply(op, std::vector<Expr>{L(e->args[0])});
+                break;
             case Kind::Stack: {
                 if (e->param != 1) {
                     why = "a stack of blocks side by side";

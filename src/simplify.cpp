@@ -214,10 +214,12 @@ Expr inverse_inverse(Context&, Expr e, const Atoms&) {
     return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
 }
 
-// log(softmax(z)) = z − logsumexp(z): the canonical form of the log-softmax.
+// log(softmax(z)) = z − logsumexp(z): the canonical form of the log-softmax (of a vector:
+// a matrix's softmax is per column, its logsumexp over every entry).
 Expr log_softmax(Context& cx, Expr e, const Atoms&) {
     if (!is(e, "log") || !is(arg(e, 0), Kind::Softmax)) return nullptr;
     Expr z = arg(arg(e, 0), 0);
+    if (cx.sizes().is_matrix(cx.shape(z))) return nullptr;
     return cx.sub(z, cx.apply("logsumexp", z));
 }
 

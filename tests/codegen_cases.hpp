@@ -51,6 +51,15 @@ inline std::vector<Case> cases() {
          R"({"W": [[0.2, -0.1, 0.4, 0.3], [-0.5, 0.6, 0.1, -0.2], [0.3, 0.2, -0.4, 0.5]],
              "x": [1.0, -0.5, 0.25, 2.0], "b": [0.1, -0.2, 0.05], "y": [0, 1, 0], "λ": 0.01})",
          {"W", "x", "b", "y", "λ"}},
+        // A batch of samples as columns: the softmax of a matrix, column by column.
+        {"CEB",
+         {"-e", "W : matrix(k, n); X : matrix(n, B); b : vector(k); Y : matrix(k, B)\n"
+                "P = softmax(W*X + b*ones(B)'); CEB = -sum(Y .* log(P)) / B"},
+         {"W", "b"},
+         R"({"W": [[0.2, -0.1, 0.4], [-0.5, 0.6, 0.1], [0.3, 0.2, -0.4], [0.7, -0.3, 0.2]],
+             "X": [[1.0, -0.5, 30.0], [0.25, 2.0, -1.0], [-1.5, 0.5, 0.75]], "b": [0.1, -0.2, 0.05, 0.3],
+             "Y": [[0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0]]})",
+         {"W", "X", "b", "Y"}},
         {"f",
          {"-e", "X : matrix(n, n); A : matrix(n, n)\n"
                 "f = tr(A*X) + logdet(X) + det(X) + sum(inv(X)) + tr(X' * A * X)"},

@@ -53,3 +53,25 @@ TEST_CASE("names: with --expand the result uses the declared variables only", "[
     CHECK(derive({"-e", model, "--wrt", "w"}).unicode == "step(z) xᵀ");
     CHECK(derive({"-e", model, "--wrt", "w", "--expand"}).unicode == "step(w·x + b) xᵀ");
 }
+
+TEST_CASE("check: the softmax of a matrix (column by column) and its gradients", "[check]") {
+    // A batch of samples as columns: softmax cross-entropy's gradients with respect to the
+    // weights, the bias and the logits themselves agree with central differences, and the
+    // simplifier cancels P ⊙ (Y ⊘ P) to the textbook (P − Y)-like form (no division by P).
+    const std::string model =
+        "X : matrix(d, B); Y : matrix(k, B); W : matrix(k, d); b : vector(k); Z : matrix(k, B)\n"
+        "P = softmax(W*X + b*ones(B)'); L = -sum(Y .* log(P)) / B; M = sum(Y .* log(softmax(Z)))";
+    Run r = run({"check", "-e", model, "--of", "L", "--wrt", "W", "--wrt", "b"});
+    INFO(r.out << r.err);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("ok:") != std::string::npos);
+    Run g = run({"check", "-e", model, "--of", "M", "--wrt", "Z"});
+    INFO(g.out << g.err);
+    CHECK(g.code == 0);
+    Run d = run({"derive", "-e", model, "--of", "L", "--wrt", "W"});
+    CHECK(d.out == "∂L/∂W = (1 / B) (P ⊙ 1 1ᵀ Y − Y) Xᵀ\n");
+    // Its Jacobian (block-diagonal, one block per column) is not derived: an input error.
+    Run j = run({"derive", "-e", model, "--of", "P", "--wrt", "b"});
+    CHECK(j.code == 2);
+    CHECK(j.err.find("softmax of a matrix") != std::string::npos);
+}

@@ -199,6 +199,13 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         env.values["x"] = col({0, std::log(2.0), std::log(5.0)});
         MatrixXd p = ev(cx.apply("softmax", x));
         CHECK((p - col({0.125, 0.25, 0.625})).cwiseAbs().maxCoeff() < 1e-15);
+        // Of a matrix: column by column (samples as columns), each shifted by its largest
+        // entry (1000 would overflow exp otherwise).
+        Expr Z = cx.variable("Z", {n, cx.sizes().symbol("B")});
+        env.sizes[cx.sizes().symbol("B")] = 2;
+        env.values["Z"] = rows({{0, 1000}, {std::log(2.0), 1000}, {std::log(5.0), 1000 + std::log(2.0)}});
+        MatrixXd P = ev(cx.apply("softmax", Z));
+        CHECK((P - rows({{0.125, 0.25}, {0.25, 0.25}, {0.625, 0.5}})).cwiseAbs().maxCoeff() < 1e-12);  // 1000 + ln 2 rounds at 1e-13
     };
 
     cases["kron"] = [&] {

@@ -4,9 +4,10 @@
 //   - a per-sample model, as the lecture writes it (x : vector(d), y : scalar): trained on
 //     minibatches by lifting it to the batch — every input and target becomes a matrix with
 //     one sample per column, each operation its batched form (W x → W X, sum(v) → 1ᵀ V,
-//     w·x → wᵀ X, ...), and the loss the mean over the columns: the lecture's "scalar vs
-//     vectorized" slide as a program transformation (lift.cpp). An operation without a
-//     batched form (softmax, a transpose of a sample, ...) falls back to evaluating the
+//     w·x → wᵀ X, softmax(z) → softmax(Z) column by column, ...), and the loss the mean over
+//     the columns: the lecture's "scalar vs vectorized" slide as a program transformation
+//     (lift.cpp). An operation without a batched form (logsumexp, a transpose of a sample,
+//     ...) falls back to evaluating the
 //     per-sample program once per sample and averaging: slower, the same numbers.
 //   - a batch model (X : matrix(B, d), one sample per row, B a size symbol): trained as
 //     written, B bound to each minibatch's size; its loss is what it says (write the mean).
