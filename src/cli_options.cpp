@@ -86,12 +86,7 @@ Options parse_options(const std::vector<std::string>& args) {
         } else if (a == "--seed") {
             o.check.seed = static_cast<std::uint64_t>(parse_integer(a, next(), 0, (1LL << 62)));
         } else if (a == "--tol") {
-            std::string t = next();
-            char* end = nullptr;
-            double v = std::strtod(t.c_str(), &end);
-            if (t.empty() || *end || !(v > 0) || !std::isfinite(v))
-                throw UsageError(fmt::format("--tol expects a positive number, not '{}'", t));
-            o.check.tolerance = v;
+            o.check.tolerance = parse_number(a, next(), true);
         } else if (o.command == "train" && (a == "--data" || a == "--target" || a == "--init" || a == "--save" ||
                                             a == "--log" || a == "--test" || a == "--output")) {
             o.train_files[a] = next();

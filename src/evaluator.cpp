@@ -43,12 +43,6 @@ MatrixXd commutation_matrix(Index m, Index n) {
     return k;
 }
 
-std::vector<std::size_t> root_slots_of(std::span<const Expr> roots, const std::vector<std::size_t>& slot_of) {
-    std::vector<std::size_t> out;
-    for (Expr r : roots) out.push_back(slot_of[r->id]);
-    return out;
-}
-
 }  // namespace
 
 template <class T>
@@ -94,8 +88,9 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
     // A Kronecker product, commutation matrix, identity or diagonal matrix that only ever
     // multiplies is applied by the product instead of being formed (it may be n²×n²
     // where its uses are n×n²).
+    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
     std::vector<char> dense(slots_.size(), 0);
-    for (std::size_t r : root_slots_of(roots, slot_of)) dense[r] = 1;
+    for (std::size_t r : root_slots_) dense[r] = 1;
     for (const Slot& s : slots_) {
         bool product = s.node->op->kind == Kind::MatMul;
         for (std::size_t a : s.args)
@@ -112,11 +107,6 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         if (!structured(s.node)) continue;
         if (!dense[i]) {
             s.implicit = true;
-            for (const Slot& p : slots_)
-                if (p.node->op->kind == Kind::MatMul && (p.args[0] == i || p.args[1] == i)) {
-                    Slot& other = slots_[p.args[p.args[0] == i ? 1 : 0]];
-                    if (other.node->op->kind == Kind::Transpose) other.implicit = false;  // formed there
-                }
             continue;
         }
         switch (s.node->op->kind) {
@@ -125,7 +115,17 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         default: break;  // Kron, Diag: computed by step()
         }
     }
-    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+    // multiply() applies an implicit structured factor to a formed matrix: a transpose
+    // beside one is formed.
+    for (const Slot& p : slots_) {
+        if (p.node->op->kind != Kind::MatMul) continue;
+        for (int k = 0; k < 2; ++k) {
+            const Slot& factor = slots_[p.args[k]];
+            Slot& other = slots_[p.args[1 - k]];
+            if (factor.implicit && structured(factor.node) && other.node->op->kind == Kind::Transpose)
+                other.implicit = false;
+        }
+    }
     // s ⊙ (A B) with a scalar s and a product used nowhere else: one scaled product (the
     // 1/B of a gradient averaged over the batch costs no pass of its own).
     std::vector<std::size_t> uses(slots_.size(), 0);

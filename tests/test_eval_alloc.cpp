@@ -129,7 +129,14 @@ TEST_CASE("a compiled evaluator runs again without allocating", "[eval][alloc]")
             {"W1", "b1", "W2", "b2"}, {});
         check_no_allocation(c);
     }
-    SECTION("a 784-128-10 softmax classifier, batch 256 (Eigen's matrix products large)") {
+    SECTION("a 4-8-3 ReLU network with softmax cross-entropy, batch 32 (softmax per column)") {
+        Compiled c = compile(
+            "X : matrix(4, B); Y : matrix(3, B); W1 : matrix(8, 4); b1 : vector(8); W2 : matrix(3, 8); b2 : vector(3)\n"
+            "H = max(0, W1 * X + b1); L = -sum(Y ⊙ log(softmax(W2 * H + b2))) / B",
+            {"W1", "b1", "W2", "b2"}, {{"B", 32}});
+        check_no_allocation(c);
+    }
+    SECTION("a 784-128-10 ReLU network with a linear loss, batch 256 (Eigen's matrix products large)") {
         Compiled c = compile(
             "X : matrix(784, B); Y : matrix(10, B); W1 : matrix(128, 784); b1 : vector(128); W2 : matrix(10, 128); "
             "b2 : vector(10)\nH = max(0, W1 * X + b1); Z = W2 * H + b2; L = sum(Y ⊙ Z) / B",
