@@ -88,7 +88,7 @@ void derived_float32(benchmark::State& state) {
 
 void hand_written(benchmark::State& state) {
     Fixture f(kSizes[state.range(0)]);
-    reference::OptimizerSettings sgd;
+    OptimizerSettings sgd;
     sgd.lr = kLearningRate;
     for (auto _ : state) benchmark::DoNotOptimize(f.reference->train_step(f.X, f.Y, sgd));
     state.SetLabel(label(kSizes[state.range(0)]));

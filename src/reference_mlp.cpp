@@ -66,13 +66,13 @@ void update(Param& P, const Param& G, Param& V, Param& M, Param& S, const Optimi
         if (state.rows() != P.rows() || state.cols() != P.cols()) state.setZero(P.rows(), P.cols());
     };
     switch (o.kind) {
-    case Optimizer::SGD: P -= o.lr * G; return;
-    case Optimizer::Momentum:
+    case OptimizerKind::SGD: P -= o.lr * G; return;
+    case OptimizerKind::Momentum:
         fit(V);
         V = o.momentum * V + G;
         P -= o.lr * V;
         return;
-    case Optimizer::Adam: {
+    case OptimizerKind::Adam: {
         fit(M);
         fit(S);
         M = o.beta1 * M + (1 - o.beta1) * G;

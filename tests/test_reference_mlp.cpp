@@ -190,7 +190,7 @@ TEST_CASE("reference: the lecture's 1-2-3-1 network matches the golden file to 1
         CHECK(close(actual, from_json(*where.find(key)), 1e-12));
     };
 
-    const OptimizerSettings sgd{.kind = Optimizer::SGD, .lr = setup.find("lr")->as_number()};
+    const OptimizerSettings sgd{.kind = OptimizerKind::SGD, .lr = setup.find("lr")->as_number()};
     const double loss = net.train_step(x, y, sgd);  // the loss before the update
     CHECK(std::abs(loss - forward.find("loss")->as_number()) <= 1e-12);
     for (int l = 1; l <= 3; ++l) {
@@ -226,7 +226,7 @@ const MatrixXd kTinyY = MatrixXd::Constant(1, 1, 0.4);
 
 TEST_CASE("reference: momentum, two steps by hand", "[reference]") {
     MLP net = tiny_net();
-    const OptimizerSettings momentum{.kind = Optimizer::Momentum, .lr = 0.1, .momentum = 0.9};
+    const OptimizerSettings momentum{.kind = OptimizerKind::Momentum, .lr = 0.1, .momentum = 0.9};
     // Step 1: V = G; w = [0.5 + 0.08, −0.3 + 0.16] = [0.58, −0.14], b = 0.18.
     CHECK(net.train_step(kTinyX, kTinyY, momentum) == Approx(0.16).epsilon(1e-15));
     CHECK(close(net.layers()[0].W, (MatrixXd(1, 2) << 0.58, -0.14).finished(), 1e-15));
@@ -241,7 +241,7 @@ TEST_CASE("reference: momentum, two steps by hand", "[reference]") {
 
 TEST_CASE("reference: Adam, two steps by hand", "[reference]") {
     MLP net = tiny_net();
-    const OptimizerSettings adam{.kind = Optimizer::Adam, .lr = 0.05};  // β1 0.9, β2 0.999, eps 1e-8
+    const OptimizerSettings adam{.kind = OptimizerKind::Adam, .lr = 0.05};  // β1 0.9, β2 0.999, eps 1e-8
     // Step 1 (t = 1): M̂ = G, Ŝ = G², so each parameter moves by lr·G/(|G| + eps) — lr
     // against the sign of its gradient, less lr·eps/|G|.
     net.train_step(kTinyX, kTinyY, adam);

@@ -115,27 +115,22 @@ TEST_CASE("trainer and reference MLP agree on every loss and parameter for 20 st
          "h = max(0, W1*x + b1); z = W2*h + b2; L = logsumexp(z) - y·z",
          {4, 8, 3}, {A::ReLU, A::Identity}, reference::Loss::SoftmaxCE, "iris", false},
     };
-    const reference::Optimizer kinds[] = {reference::Optimizer::SGD, reference::Optimizer::Momentum,
-                                          reference::Optimizer::Adam};
+    const OptimizerKind kinds[] = {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam};
     // In float64 to 1e-10; in float32 (the programs in float, the parameters in double) to
     // float's accuracy carried through 20 steps.
     const std::pair<Precision, double> precisions[] = {{Precision::Float64, 1e-10}, {Precision::Float32, 2e-5}};
     for (auto [precision, tol] : precisions)
     for (const Network& n : networks)
-        for (reference::Optimizer kind : kinds) {
+        for (OptimizerKind kind : kinds) {
             INFO(n.name << ", optimizer " << static_cast<int>(kind) << (precision == Precision::Float32 ? ", float32" : ""));
             Model m = load_model(Source{"net.mc", n.model});
-            OptimizerSettings o;
-            o.kind = static_cast<OptimizerKind>(kind);
-            o.lr = kind == reference::Optimizer::Adam ? 0.01 : 0.1;
+            // The same settings for both (each implements the updates itself).
+            const OptimizerSettings o{.kind = kind, .lr = kind == OptimizerKind::Adam ? 0.01 : 0.1};
             Trainer t(m, m.function(std::nullopt), o, precision);
             CHECK(t.lifted() == n.lifted);
             std::map<std::string, MatrixXd> init = initial_parameters(m, 42, Env{});
             t.set_parameters(init);
             reference::MLP ref = reference_of(n, init);
-            reference::OptimizerSettings ro;
-            ro.kind = kind;
-            ro.lr = o.lr;
             data::Dataset d = std::string(n.data) == "iris"
                                   ? data::read_csv(Source{"iris.csv", read_file(example("data/iris.csv"))})
                                   : data::generate(n.data, 64, 7, 0.1);
@@ -146,7 +141,7 @@ TEST_CASE("trainer and reference MLP agree on every loss and parameter for 20 st
                     if (steps++ == 20) break;
                     MatrixXd X = data::columns(d.X, batch), Y = data::columns(d.Y, batch);
                     double mine = t.step(X, Y, epoch + 1);
-                    double theirs = ref.train_step(X, Y, ro);
+                    double theirs = ref.train_step(X, Y, o);
                     CHECK(std::abs(mine - theirs) < tol);
                     largest = std::max(largest, std::abs(mine - theirs));
                 }

@@ -30,6 +30,8 @@
 
 #include <Eigen/Core>
 
+#include "matcalc/optimizer.hpp"
+
 namespace matcalc::reference {
 
 enum class Activation { Identity, Sigmoid, Tanh, ReLU, LeakyReLU };
@@ -41,15 +43,6 @@ struct Layer {
     Eigen::MatrixXd W;  // out × in
     Eigen::VectorXd b;  // out
     Activation activation = Activation::Identity;
-};
-
-enum class Optimizer { SGD, Momentum, Adam };
-
-struct OptimizerSettings {
-    Optimizer kind = Optimizer::SGD;
-    double lr = 0.1;
-    double momentum = 0.9;
-    double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
 };
 
 class MLP {
