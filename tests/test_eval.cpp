@@ -18,9 +18,7 @@
 #include "matcalc/ops.hpp"
 #include "eval_support.hpp"
 
-#ifndef MATCALC_SHARED_DIR
-#define MATCALC_SHARED_DIR "/work/shared"
-#endif
+// MATCALC_SHARED_DIR: ../shared, defined by CMakeLists.txt.
 
 using namespace matcalc;
 using namespace matcalc::testing::eval;

@@ -14,9 +14,7 @@
 #include "matcalc/model.hpp"
 #include "matcalc/ops.hpp"
 
-#ifndef MATCALC_SHARED_DIR
-#define MATCALC_SHARED_DIR "/work/shared"
-#endif
+// MATCALC_SHARED_DIR: ../shared, defined by CMakeLists.txt.
 
 using namespace matcalc;
 using namespace matcalc::testing::eval;
