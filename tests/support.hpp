@@ -12,9 +12,6 @@
 #ifndef MATCALC_SOURCE_DIR
 #define MATCALC_SOURCE_DIR "."
 #endif
-#ifndef MATCALC_SHARED_DIR
-#define MATCALC_SHARED_DIR "../shared"
-#endif
 
 namespace matcalc::testing {
 

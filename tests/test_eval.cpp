@@ -18,8 +18,6 @@
 #include "matcalc/ops.hpp"
 #include "eval_support.hpp"
 
-// MATCALC_SHARED_DIR: ../shared, defined by CMakeLists.txt.
-
 using namespace matcalc;
 using namespace matcalc::testing::eval;
 using Eigen::MatrixXd;
@@ -99,6 +97,8 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
     cases["abs"] = [&] { unary("abs", col({-2, 0, 3}), col({2, 0, 3})); };
     cases["relu"] = [&] { unary("relu", col({-2, 0, 3}), col({0, 0, 3})); };
     cases["step"] = [&] { unary("step", col({-2, 0, 3}), col({0, 0, 1})); };  // step(0) = 0
+    // heaviside(0) = ½ (ties of max and min split evenly), NaN stays NaN.
+    cases["heaviside"] = [&] { unary("heaviside", col({-2, 0, 3}), col({0, 0.5, 1})); };
     cases["sign"] = [&] { unary("sign", col({-2, 0, 3}), col({-1, 0, 1})); };  // sign(0) = 0
     cases["max"] = [&] { binary("max", col({1, 5, -3}), col({2, 5, -4}), col({2, 5, -3})); };
     cases["min"] = [&] { binary("min", col({1, 5, -3}), col({2, 5, -4}), col({1, 5, -4})); };
@@ -426,7 +426,7 @@ TEST_CASE("eval: values too large to evaluate are input errors", "[eval]") {
 // ------------------------------------------------------------------ the lecture's network
 
 TEST_CASE("eval: the lecture's 1-2-3-1 network, forward pass", "[eval][golden]") {
-    std::ifstream in(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json");
+    std::ifstream in(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json");
     REQUIRE(in);
     std::stringstream buf;
     buf << in.rdbuf();

@@ -1,4 +1,4 @@
-// Every derivation of the lecture (../shared/seeds/000_4ffc0944a0962774.txt), through the
+// Every derivation of the lecture (examples/lecture/README.md lists its slides), through the
 // command line on the files in examples/lecture/: the symbolic form where the slide fixes
 // it, and the numbers against finite differences always.
 #include <catch2/catch.hpp>
@@ -84,7 +84,7 @@ TEST_CASE("the mean-squared ReLU loss reads as the lecture's vectorised result",
 }
 
 TEST_CASE("the 1-2-3-1 network reproduces every golden gradient to 1e-12", "[lecture][golden]") {
-    json::Value golden = parse_json(read_file(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json"));
+    json::Value golden = parse_json(read_file(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json"));
     const json::Value& gradients = *golden.find("gradients");
     std::string model = example("lecture/mlp_1231.mc");
     std::string values = example("lecture/mlp_1231.json");
@@ -117,7 +117,7 @@ TEST_CASE("the 1-2-3-1 network reproduces every golden gradient to 1e-12", "[lec
         REQUIRE(got.size() == want.size());
         for (std::size_t i = 0; i < got.size(); ++i) CHECK(std::abs(got[i] - want[i]) < 1e-12);
         // Vectors and weight matrices come back as lists (of rows), like the golden file;
-        // z3 is 1×1, a scalar (design.md §1), where the golden file has a list of one.
+        // z3 is 1×1, a scalar (docs/language.md), where the golden file has a list of one.
         if (want.size() > 1) CHECK(d.find("gradient")->is_array());
         ++compared;
     }
@@ -125,7 +125,7 @@ TEST_CASE("the 1-2-3-1 network reproduces every golden gradient to 1e-12", "[lec
 }
 
 TEST_CASE("the 1-2-3-1 network's forward values match the golden file", "[lecture][golden]") {
-    json::Value golden = parse_json(read_file(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json"));
+    json::Value golden = parse_json(read_file(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json"));
     const json::Value& forward = *golden.find("forward");
     for (const char* name : {"z1", "a1", "z2", "a2", "z3", "yhat"}) {
         Run r = run({"eval", example("lecture/mlp_1231.mc"), "--of", name, "--at", example("lecture/mlp_1231.json"), "--format", "json"});

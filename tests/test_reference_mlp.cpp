@@ -1,6 +1,6 @@
 // The reference MLP (include/matcalc/reference_mlp.hpp): its gradients against central
 // finite differences for every activation and loss, the lecture's 1-2-3-1 network against
-// ../shared/golden/lecture_mlp.json (PyTorch float64), and the optimizers against two
+// tests/golden/lecture_mlp.json (made by tests/golden/lecture_mlp.py), and the optimizers against two
 // steps computed by hand (PyTorch is not installed here; the numbers come from a separate
 // pure-Python transcription of the formulas, quoted next to them).
 #include <catch2/catch.hpp>
@@ -114,7 +114,7 @@ bool close(const MatrixXd& actual, const MatrixXd& expected, double tol) {
            (actual - expected).cwiseAbs().maxCoeff() <= tol;
 }
 
-// Values-file layouts (design.md §3): a flat list is a column, a list of lists is rows.
+// Values-file layouts (README, Commands): a flat list is a column, a list of lists is rows.
 MatrixXd from_json(const json::Value& v) {
     const auto& items = v.items();
     if (!items.at(0).is_array()) {
@@ -171,7 +171,7 @@ TEST_CASE("reference: the batch loss and its gradients are means over the column
 }
 
 TEST_CASE("reference: the lecture's 1-2-3-1 network matches the golden file to 1e-12", "[reference]") {
-    const json::Value golden = testing::parse_json(testing::read_file(MATCALC_SHARED_DIR "/golden/lecture_mlp.json"));
+    const json::Value golden = testing::parse_json(testing::read_file(MATCALC_SOURCE_DIR "/tests/golden/lecture_mlp.json"));
     const json::Value& setup = *golden.find("setup");
     const json::Value& initial = *golden.find("initial_weights");
     const json::Value& forward = *golden.find("forward");

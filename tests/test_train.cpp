@@ -1,5 +1,5 @@
 // The trainer (issue 5): the lecture's worked example one SGD step at a time against
-// ../shared/golden/lecture_mlp.json, and parity with the hand-written reference MLP: the
+// tests/golden/lecture_mlp.json, and parity with the hand-written reference MLP: the
 // same networks, data, initial values and batch order, every loss and parameter to 1e-10
 // for 20 steps.
 #include <catch2/catch.hpp>
@@ -36,7 +36,7 @@ Model load(const std::string& path) { return load_model(Source{path, read_file(p
 }  // namespace
 
 TEST_CASE("one SGD step of the lecture's 1-2-3-1 network reproduces the golden numbers", "[train][lecture]") {
-    json::Value golden = parse_json(read_file(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json"));
+    json::Value golden = parse_json(read_file(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json"));
     Model m = load(example("lecture/mlp_1231.mc"));
     Trainer t(m, *m.find("L"), OptimizerSettings{OptimizerKind::SGD, 0.1});
     CHECK(t.lifted());

@@ -1,4 +1,4 @@
-// Tests of values files (design.md §3, include/matcalc/eval.hpp: load_values, initial
+// Tests of values files (README, Commands, include/matcalc/eval.hpp: load_values, initial
 // values, JSON output) and of models read from text, evaluated.
 #include <catch2/catch.hpp>
 
@@ -13,8 +13,6 @@
 #include "matcalc/eval.hpp"
 #include "matcalc/model.hpp"
 #include "matcalc/ops.hpp"
-
-// MATCALC_SHARED_DIR: ../shared, defined by CMakeLists.txt.
 
 using namespace matcalc;
 using namespace matcalc::testing::eval;
@@ -275,7 +273,7 @@ TEST_CASE("values: a definition cut into a variable takes its expression's value
 }
 
 TEST_CASE("eval: the lecture's network written as a model", "[eval][golden][model]") {
-    std::ifstream in(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json");
+    std::ifstream in(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json");
     REQUIRE(in);
     std::stringstream buf;
     buf << in.rdbuf();
