@@ -21,12 +21,22 @@ Eigen::MatrixXd jacobian_matrix(const Context& cx, Expr f, Expr, const Eigen::Ma
     return j;
 }
 
+double check_error(double symbolic, double numeric, double noise) {
+    double diff = std::abs(symbolic - numeric);
+    if (diff == 0) return 0.0;
+    return diff / std::max(std::abs(numeric), noise / kResolution);
+}
+
 namespace {
 
-// How close the arguments of piecewise functions come to their kinks at this point.
+// How close the arguments of piecewise functions come to their kinks at this point. An
+// exact tie of max or min between two arguments that both vary is no kink: there the
+// derivative splits evenly, which is what central differences measure (max(x, x), or a
+// clipped objective inside its clip range, ties everywhere).
 double kink_distance(const Context& cx, const std::vector<Expr>& piecewise, const Env& env) {
     double nearest = INFINITY;
     for (Expr e : piecewise) {
+        const bool split = e->op->split_ties && e->args[0]->has_variable && e->args[1]->has_variable;
         std::vector<Eigen::MatrixXd> a = evaluate_all(cx, e->args, env);
         Eigen::MatrixXd out = evaluate(cx, e, env);
         for (Eigen::Index r = 0; r < out.rows(); ++r)
@@ -34,11 +44,23 @@ double kink_distance(const Context& cx, const std::vector<Expr>& piecewise, cons
                 auto at = [&](const Eigen::MatrixXd& m) {
                     return m(m.rows() == 1 ? 0 : r, m.cols() == 1 ? 0 : c);
                 };
-                double second = a.size() > 1 ? at(a[1]) : 0.0;
-                nearest = std::min(nearest, e->op->kink_distance(at(a[0]), second));
+                double first = at(a[0]), second = a.size() > 1 ? at(a[1]) : 0.0;
+                if (split && first == second) continue;
+                nearest = std::min(nearest, e->op->kink_distance(first, second));
             }
     }
     return nearest;
+}
+
+// The rounding error of the central differences (f(x + h) − f(x − h)) / 2h of every entry
+// of f: each value is known to a few units in the last place of the function's magnitude
+// (normwise: a small entry computed from large ones, det(S) S⁻ᵀ, carries their rounding),
+// and the difference divides that by h. The factor 64 covers the rounding of the
+// evaluation itself; truncation, h² f''' / 6 ≈ 1e-12 f''', is far below it.
+double finite_difference_noise(const Eigen::MatrixXd& plus, const Eigen::MatrixXd& minus, double h) {
+    constexpr double kUnitRoundoff = 0x1.0p-53;
+    double scale = std::max(plus.cwiseAbs().maxCoeff(), minus.cwiseAbs().maxCoeff());
+    return 64 * kUnitRoundoff * scale / h;
 }
 
 bool all_finite(const std::vector<Eigen::MatrixXd>& values) {
@@ -119,15 +141,17 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
             Eigen::MatrixXd symbolic = jacobian_matrix(cx, f, x, values[k + 1]);
             Eigen::MatrixXd& xv = env.values[x->name];
             Eigen::MatrixXd numeric(symbolic.rows(), xv.size());
+            Eigen::VectorXd noise(xv.size());  // per column: the differences in x_j
             for (Eigen::Index j = 0; j < xv.size(); ++j) {
                 double saved = xv(j);  // column-major: vec order
-                double h = 1e-6 * std::max(1.0, std::abs(saved));
+                double h = kFiniteDifferenceStep * std::max(1.0, std::abs(saved));
                 xv(j) = saved + h;
                 Eigen::MatrixXd plus = evaluate(cx, f, env);
                 xv(j) = saved - h;
                 Eigen::MatrixXd minus = evaluate(cx, f, env);
                 xv(j) = saved;
                 Eigen::MatrixXd diff = (plus - minus) / (2 * h);
+                noise(j) = finite_difference_noise(plus, minus, h);
                 for (Eigen::Index i = 0; i < diff.size(); ++i) numeric(i, j) = diff(i);
             }
             CheckResult& r = results[k];
@@ -138,11 +162,13 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
             }
             for (Eigen::Index i = 0; i < numeric.rows(); ++i)
                 for (Eigen::Index j = 0; j < numeric.cols(); ++j) {
-                    double err = std::abs(symbolic(i, j) - numeric(i, j)) / std::max(1.0, std::abs(numeric(i, j)));
+                    double err = check_error(symbolic(i, j), numeric(i, j), noise(j));
                     if (!(err <= r.max_error)) {  // also catches NaN
                         r.max_error = std::isnan(err) ? INFINITY : err;
                         r.point = point, r.row = i, r.col = j;
                         r.symbolic = symbolic(i, j), r.numeric = numeric(i, j);
+                        r.absolute_error = std::abs(r.symbolic - r.numeric);
+                        r.relative_error = r.absolute_error == 0 ? 0.0 : r.absolute_error / std::abs(r.numeric);
                     }
                 }
             r.ok = r.max_error <= options.tolerance;

@@ -57,6 +57,8 @@ Expr Context::intern(Node node) {
     for (auto it = lo; it != hi; ++it)
         if (same_node(*it->second, node)) return it->second;
     node.id = static_cast<std::uint32_t>(nodes_.size());
+    node.has_variable = node.op->kind == Kind::Variable ||
+                        std::any_of(node.args.begin(), node.args.end(), [](Expr a) { return a->has_variable; });
     nodes_.push_back(std::move(node));
     Expr e = &nodes_.back();
     index_.emplace(e->hash, e);
@@ -279,11 +281,9 @@ Shape broadcast(SizeTable& sizes, Shape a, Shape b, const OpInfo& op) {
     return a;
 }
 
-// Constant arithmetic that is folded (when the result prints as a short number).
-bool foldable(const OpInfo& op) {
-    return op.name == "add" || op.name == "sub" || op.name == "hadamard" || op.name == "div" ||
-           op.name == "pow" || op.name == "neg";
-}
+// Elementwise operations of constants are folded when the result prints as a short
+// number: 1/4 is 0.25, step(0) is 0, heaviside(0) is 0.5, exp(0) is 1; exp(1) stays.
+bool foldable(const OpInfo& op) { return op.kernel1 || op.kernel2; }
 
 // Folding that is exact whatever the number: negation, and multiplying by one.
 bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {

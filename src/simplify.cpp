@@ -210,6 +210,11 @@ Expr indicator_power(Context&, Expr e, const Atoms&) {
     return is(k, Kind::Constant) && k->value > 0 ? arg(e, 0) : nullptr;
 }
 
+// max(a, a) = min(a, a) = a: a tie everywhere (its derivative, ½ + ½, is a's).
+Expr extremum_of_equals(Context&, Expr e, const Atoms&) {
+    return (is(e, "max") || is(e, "min")) && e->args.size() == 2 && arg(e, 0) == arg(e, 1) ? arg(e, 0) : nullptr;
+}
+
 Expr inverse_inverse(Context&, Expr e, const Atoms&) {
     return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
 }
@@ -408,6 +413,7 @@ const std::vector<Rule>& simplifier_rules() {
         {"(s a)·b = s (a·b)", dot_scaled},
         {"(A⁻¹)⁻¹ = A", inverse_inverse},
         {"step(z)ᵏ = step(z)", indicator_power},
+        {"max(a, a) = min(a, a) = a", extremum_of_equals},
         {"e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z))", sigmoid_derivative},
         {"A A⁻¹ = A⁻¹ A = I in a product, (A B)⁻¹ = B⁻¹ A⁻¹", product_inverse},
         {"Sᵀ = S for symmetric S (Aᵀ A, A + Aᵀ, S⁻¹)", transpose_symmetric_matrix},

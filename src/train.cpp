@@ -346,9 +346,8 @@ double number_of(const ast::Expr& e, const std::string& param) {
 
 }  // namespace
 
-std::map<std::string, MatrixXd> initial_parameters(Model& model, std::uint64_t seed, const Env& sizes) {
-    Env env = sizes;
-    env.values.clear();
+std::map<std::string, MatrixXd> initial_parameters(Model& model, std::uint64_t seed, const Env& given) {
+    Env env = given;  // its values win over the model's own
     fill_initial_values(model, env);
     std::mt19937_64 rng(seed);
     std::map<std::string, MatrixXd> out;
@@ -359,10 +358,8 @@ std::map<std::string, MatrixXd> initial_parameters(Model& model, std::uint64_t s
             continue;
         }
         if (!s.initializer)
-            throw InputError(fmt::format("the parameter '{}' has no initial value (give one with `= ...` or `~ glorot`, "
-                                         "or a values file with --init)",
-                                         s.name),
-                             s.range);
+            throw InputError(fmt::format("the parameter '{}' has no initial value", s.name), s.range,
+                             {"give it one in the model (`= ...` or `~ glorot`) or in the values file of --init"});
         auto [rows, cols] = concrete_shape(model.cx(), s.expr, env);
         const ast::Expr& init = *s.initializer;
         std::string kind = init.text;

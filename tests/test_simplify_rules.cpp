@@ -37,7 +37,7 @@ const char* const kCorpus[] = {
     "S * (x * w') * S", "S * eye(n)", "tanh(S * x)", "S''", "sum(kron(x, w))", "sum(sin([x; w]))",
     "sum(exp([x, w]'))", "sum(step(x) .* step(x) .* w)", "tr(S * x * w')", "tr(2 * S') - tr(-S)", "log(softmax(S * x))",
     // The sigmoid written out (e⁻ᶻ / (1 + e⁻ᶻ)²), sums and scalings of stacks.
-    "1 / (1 + exp(-z))", "[z; b] + [b; z]", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
+    "1 / (1 + exp(-z))", "[z; b] + [b; z]", "sum(max(x, x)) + sum(min(w, w))", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

@@ -21,17 +21,32 @@ struct CheckOptions {
     double tolerance = 1e-6;
 };
 
+// The finite-difference step for an entry x_j: kFiniteDifferenceStep · max(1, |x_j|).
+inline constexpr double kFiniteDifferenceStep = 1e-6;
+
+// The error of one Jacobian entry J against its central difference J_fd, whose rounding
+// error is estimated as `noise` (64 u ‖f(x ± h)‖∞ / h, u = 2⁻⁵³):
+//   |J − J_fd| / max(|J_fd|, noise / kResolution).
+// It is relative wherever central differences resolve the entry to kResolution of itself
+// (a gradient entry of 1e-5 is checked to 1e-6 of 1e-5, not to 1e-6 absolutely, as
+// before), and below that scale it is the difference measured against the noise floor, so
+// an entry smaller than what the differences can measure is not declared wrong.
+inline constexpr double kResolution = 1e-6;
+double check_error(double symbolic, double numeric, double noise);
+
 struct CheckResult {
     std::string wrt;
-    double max_error = 0.0;  // max over points and entries of |J − J_fd| / max(1, |J_fd|)
+    double max_error = 0.0;  // the largest check_error over points and entries
     int point = 0;           // where the largest error was (0-based)
     Eigen::Index row = 0, col = 0;
     double symbolic = 0.0, numeric = 0.0;
+    double absolute_error = 0.0;  // there: |J − J_fd|
+    double relative_error = 0.0;  // there: |J − J_fd| / |J_fd| (0 when equal)
     bool ok = true;
 };
 
 // The Jacobian numel(f) × numel(x) (entries of matrices in vec order) from the value of
-// the numerator-layout derivative (design.md §2: a gradient for matrix x).
+// the numerator-layout derivative (docs/language.md, Derivatives: a gradient for matrix x).
 Eigen::MatrixXd jacobian_matrix(const Context& cx, Expr f, Expr x, const Eigen::MatrixXd& derivative_value);
 
 // Checks ∂f/∂x for every x in `wrt` (variables) with their numerator-layout derivatives

@@ -34,6 +34,9 @@ struct Node {
     std::string name;     // Variable
     std::uint32_t id = 0; // creation order: a topological order of the DAG
     std::size_t hash = 0;
+    // Some variable is reachable from this node (set by Context::intern): a rule may ask
+    // whether an argument is constant (max(0, z) keeps step(0) = 0 at its kink, §2).
+    bool has_variable = false;
 };
 
 // A shape or arity problem found while building a node. The binder turns it into an

@@ -5,7 +5,7 @@
 // (codegen.hpp) and its partial derivative per argument. The parser's names, the printers,
 // the generic elementwise chain rule, the evaluator and the table-driven tests are all
 // driven from it. Structural operations (matrix product, transpose, reductions, stacking)
-// keep hand-written Jacobian rules in derive_*.cpp, keyed by kind.
+// keep hand-written Jacobian rules in derive.cpp, keyed by kind.
 #pragma once
 
 #include <cstddef>
@@ -136,6 +136,10 @@ struct OpInfo {
     // Piecewise functions: the distance of the arguments from a kink (check redraws
     // points closer than a threshold). nullptr for smooth functions.
     double (*kink_distance)(double, double) = nullptr;
+    // max and min: where both arguments depend on variables, an exact tie splits the
+    // derivative evenly (heaviside) and is no kink for check: central differences there
+    // average the two sides, as the split does (docs/language.md, Derivatives).
+    bool split_ties = false;
     double default_second = 0.0;  // value of an omitted optional second argument
     std::string_view rule;        // how the lecture names its derivative rule
     // Elementwise only: one entry of the result as a C++ expression of the arguments' entries
@@ -146,6 +150,13 @@ struct OpInfo {
     // entry by entry what the kernel computes, with no floating-point warning the kernel's
     // number does not call for (σ and softplus never overflow in the branch not taken).
     std::string_view numpy;
+    // How `matcalc help functions` and docs/language.md describe the row: what it computes,
+    // its arguments (when not just a count) and shape rule, and example models (one per
+    // line) whose derivatives the reference prints as matcalc derives them. Empty summary:
+    // notation of results only (vec, K, blocks), not part of the formula language.
+    struct Doc {
+        std::string_view summary, arguments, shape, examples;
+    } doc;
 };
 
 // Every row of the table, in a fixed order.

@@ -1,4 +1,4 @@
-// Training a model from its derived expressions (issue 5; design.md §1 roles, §3 `train`).
+// Training a model from its derived expressions (issue 5; docs/language.md roles, §3 `train`).
 //
 // The model declares `param`, `input` and `target` symbols and defines a loss. Two kinds:
 //   - a per-sample model, as the lecture writes it (x : vector(d), y : scalar): trained on
@@ -121,10 +121,11 @@ private:
 // Values for the parameters from the model: initial values (`= [...]`) and initializers
 // (`~ zeros`, `~ ones`, `~ normal(μ, σ)`, `~ uniform(a, b)`, `~ glorot` — uniform in
 // ±√(6 / (fan_in + fan_out)), fan_in the columns and fan_out the rows of a matrix; a
-// vector's fan_in is 1), drawn from a generator seeded with `seed`. Sizes must be known
-// (from declarations or `sizes`). InputError for a parameter without either.
+// vector's fan_in is 1), drawn from a generator seeded with `seed`. A parameter that
+// `given` has a value for (train --init) takes that value and needs neither. Sizes must be
+// known (from declarations or `given`). InputError for a parameter without any.
 std::map<std::string, Eigen::MatrixXd> initial_parameters(Model& model, std::uint64_t seed,
-                                                          const Env& sizes);
+                                                          const Env& given);
 
 // The lifting of a per-sample loss to the batch (lift.cpp): `batched` maps each input and
 // target variable to its batch variable (samples as columns, `batch` columns); the mean of
