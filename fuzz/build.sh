@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target fuzz/build/fuzz_pipeline with Debian's clang 14
+# Builds the libFuzzer targets fuzz/build/fuzz_pipeline (model text through the whole
+# pipeline) and fuzz/build/fuzz_options (command lines through the option parser) with Debian's clang 14
 # (ASan + UBSan + libFuzzer). Objects are kept in fuzz/build/obj and rebuilt only when
 # their source, or any header, is newer. Sequential by default (JOBS=2 to use both cores,
 # but not while a fuzzer or another build is running).
@@ -15,14 +16,22 @@ obj=$out/obj
 [[ ${CLEAN:-0} == 1 ]] && rm -rf "$out"
 mkdir -p "$obj"
 
+# The version header CMake configures, made here from the project() line.
+mkdir -p "$out/include/matcalc"
+version=$(sed -n 's/^project(matcalc VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+sed "s/@PROJECT_VERSION@/$version/" include/matcalc/version.hpp.in > "$out/include/matcalc/version.hpp.new"
+cmp -s "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp" ||
+    mv "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp"
+rm -f "$out/include/matcalc/version.hpp.new"
+
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
        -DEIGEN_STACK_ALLOCATION_LIMIT=1048576  # as CMakeLists.txt: one value everywhere
-       -Iinclude -Igrammar -Isrc -I/usr/include/eigen3)
+       -Iinclude -I"$out/include" -Igrammar -Isrc -I/usr/include/eigen3)
 
 # The newest header: any change to one rebuilds everything (simple and safe).
 newest_header=$(ls -t include/matcalc/*.hpp grammar/*.hpp src/*.hpp 2>/dev/null | head -1)
 
-sources=(fuzz/fuzz_pipeline.cpp grammar/parser.cpp)
+sources=(grammar/parser.cpp)
 for s in src/*.cpp; do
     [[ $(basename "$s") == main.cpp ]] && continue
     sources+=("$s")
@@ -30,7 +39,7 @@ done
 
 pids=()
 objects=()
-for s in "${sources[@]}"; do
+for s in "${sources[@]}" fuzz/fuzz_pipeline.cpp fuzz/fuzz_options.cpp; do
     o=$obj/$(echo "${s%.cpp}" | tr / _).o
     objects+=("$o")
     if [[ ! -f $o || $s -nt $o || $newest_header -nt $o ]]; then
@@ -42,5 +51,9 @@ for s in "${sources[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 
-echo "link $out/fuzz_pipeline"
-"$CXX" -std=c++20 -g -fsanitize=fuzzer,address,undefined "${objects[@]}" -lfmt -o "$out/fuzz_pipeline"
+# The last two objects are the targets' own; each links with the engine's.
+engine=("${objects[@]:0:${#objects[@]}-2}")
+for target in fuzz_pipeline fuzz_options; do
+    echo "link $out/$target"
+    "$CXX" -std=c++20 -g -fsanitize=fuzzer,address,undefined "${engine[@]}" "$obj/fuzz_$target.o" -lfmt -o "$out/$target"
+done

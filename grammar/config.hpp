@@ -2,7 +2,7 @@
 // (grammar/parser.cpp is the only translation unit that includes this).
 //
 // The grammar reads the UTF-8 bytes directly (const char*), after parse_program has
-// validated them (design.md §5). Non-ASCII characters are decoded by the grammar's own
+// validated them. Non-ASCII characters are decoded by the grammar's own
 // primitives (primitives.hpp); none of X3's `standard` character classes is used, so no
 // byte >= 0x80 ever reaches them.
 #pragma once

@@ -140,7 +140,7 @@ inline Node apply_signs(std::vector<Token>& signs, Node operand) {
     return operand;
 }
 
-// Unary signs bind tighter than an implicit product (design.md §1): `-3x` is (-3)*x.
+// Unary signs bind tighter than an implicit product (docs/language.md): `-3x` is (-3)*x.
 inline Node build_signed(SignedOperand parts) {
     if (parts.signs.empty()) return std::move(parts.operand);
     Node& op = parts.operand;

@@ -3,6 +3,7 @@
 # Run as root on Debian 12; does nothing when everything is present already.
 set -euo pipefail
 packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev
+          help2man   # the manual page, made from matcalc help --all
           nodejs katex   # nodejs + katex: the test that renders every LaTeX output
           python3 python3-numpy)  # the test that runs the code of codegen --lang numpy
 missing=()

@@ -1,10 +1,11 @@
 // `matcalc derive | eval | check`: options, loading the model and the values, and the
-// output formats of design.md §3. Every input problem ends here as exit code 2 with a
+// output formats of README, Commands. Every input problem ends here as exit code 2 with a
 // diagnostic in the compiler form.
 #include "matcalc/cli.hpp"
 
 #include "cli_options.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,12 +26,12 @@
 #include "matcalc/print.hpp"
 #include "matcalc/simplify.hpp"
 #include "matcalc/steps.hpp"
+#include "matcalc/version.hpp"
 
 namespace matcalc {
 
 using cli::Options;
 using cli::UsageError;
-using cli::kUsage;
 using cli::read_source;
 
 namespace {
@@ -85,7 +86,7 @@ void load_view(const Options& o, Session& s, View& v) {
 void open(const Options& o, Session& s) {
     s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     s.blame = &s.source;
-    if (o.at) s.values_source = read_source(*o.at, json::kMaxInputBytes);
+    if (o.at) s.values_source = cli::read_values_argument("--at", *o.at, json::kMaxInputBytes);
     s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}, nullptr, {}});
     load_view(o, s, s.main());
     Model& probe = *s.main().model;
@@ -430,30 +431,59 @@ int check(const Options& o, Session& s, std::ostream& out) {
         po.names = &v.names;
         std::string lhs = header(Style::Unicode, v.function->name, *d.x, v.model->cx().sizes(), o.hessian ? 2 : 1);
         out << fmt::format("{} = {}\n", lhs, printed(v.model->cx(), derivative, po));
-        out << fmt::format("  {}: largest relative error {:.3g} over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}\n",
-                           c.ok ? "ok" : "MISMATCH", c.max_error, o.check.points, o.check.points == 1 ? "" : "s",
-                           o.check.seed, c.point + 1, c.row + 1, c.col + 1, c.symbolic, c.numeric);
+        out << fmt::format("  {}: largest error {:.3g} (tolerance {:.3g}) over {} point{} (seed {}), at point {}, Jacobian entry ({}, {}): symbolic {:.17g}, finite differences {:.17g}, absolute error {:.3g}, relative error {:.3g}\n",
+                           c.ok ? "ok" : "MISMATCH", c.max_error, o.check.tolerance, o.check.points,
+                           o.check.points == 1 ? "" : "s", o.check.seed, c.point + 1, c.row + 1, c.col + 1,
+                           c.symbolic, c.numeric, c.absolute_error, c.relative_error);
     }
     return ok ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
-        out << kUsage;
-        return kExitOk;
+// `matcalc help [COMMAND | functions [--markdown] | --all]`, `matcalc --help`.
+int help(const std::vector<std::string>& args, std::ostream& out) {
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (rest.empty()) {
+        out << cli::overview_help();
+    } else if (rest[0] == "functions" && rest.size() <= 2 && (rest.size() == 1 || rest[1] == "--markdown")) {
+        out << cli::function_reference(rest.size() == 2);
+    } else if (rest.size() == 1 && rest[0] == "--all") {
+        out << cli::full_help();
+    } else if (rest.size() == 1 && std::ranges::count(cli::command_names(), std::string_view(rest[0]))) {
+        out << cli::command_help(rest[0]);
+    } else {
+        std::vector<std::string> topics{"functions"};
+        for (std::string_view c : cli::command_names()) topics.emplace_back(c);
+        std::string hint;
+        if (auto note = did_you_mean(rest[0], topics); !note.empty()) hint = "; " + note.front();
+        throw UsageError(fmt::format("no help on '{}'{} (help takes a command or 'functions')", rest[0], hint), "help");
     }
+    return kExitOk;
+}
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Session session;
     try {
+        if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) return help(args, out);
+        if (args.size() == 1 && args[0] == "--version") {
+            out << "matcalc " << kVersion << "\n";
+            return kExitOk;
+        }
         Options o = cli::parse_options(args);
+        if (o.help) {
+            out << cli::command_help(o.command);
+            return kExitOk;
+        }
         if (o.command == "derive") return derive(o, session, out);
         if (o.command == "eval") return eval(o, session, out);
         if (o.command == "train") return cli::train(o, out, err);
         if (o.command == "codegen") return cli::codegen(o, out, err);
         return check(o, session, out);
     } catch (const UsageError& e) {
-        err << "matcalc: error: " << e.what() << "\n" << kUsage;
+        // One short line, and where to look: not the whole usage.
+        err << "matcalc: error: " << e.what() << "\n";
+        if (!e.see.empty()) err << "see 'matcalc " << e.see << "'\n";
         return kExitBadInput;
     } catch (const InputError& e) {
         err << render_error(session.blame ? *session.blame : Source{"matcalc", ""}, e);

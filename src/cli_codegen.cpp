@@ -1,4 +1,4 @@
-// `matcalc codegen` (design.md §3): the model's function and its gradients or Jacobians
+// `matcalc codegen` (README, Commands): the model's function and its gradients or Jacobians
 // as a self-contained C++ header (--lang cpp) or Python module (--lang numpy) on stdout
 // (codegen.hpp). Input errors are rendered against the model here, as train does.
 #include "cli_options.hpp"

@@ -1,10 +1,12 @@
-// The command line's options (design.md §3 and the decisions in README.md): parsed and
-// checked here, before any file is read. Private to src/cli*.cpp.
+// The command line's options (README, Commands and the decisions in README.md): one table of
+// commands and one of options (cli_options.cpp) from which the parser, the per-command
+// help and the did-you-mean hints all come. Parsed and checked here, before any file is
+// read. Private to src/cli*.cpp.
 #pragma once
 
 #include <map>
-#include <ostream>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -16,29 +18,17 @@
 
 namespace matcalc::cli {
 
-inline constexpr std::string_view kUsage = R"(usage:
-  matcalc derive  MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME]
-                  [--format text|unicode|latex|markdown|json] [--layout numerator|denominator]
-                  [--expand] [--at VALUES.json] [--piecewise step|cases] [--hessian]
-                  [--steps] [--standalone] [--hadamard odot|otimes]
-  matcalc eval    MODEL [--of NAME] --at VALUES.json [--format text|json] [--precision float64|float32]
-  matcalc check   MODEL --wrt VAR [--of NAME] [--at VALUES.json] [--points K] [--seed S] [--tol T]
-                  [--hessian]
-  matcalc codegen MODEL --wrt VAR [--wrt VAR2 ...] [--of NAME] [--lang cpp|numpy] [--expand]
-  matcalc train   MODEL --data CSV|xor|moons|circles|spirals [--of LOSS] [--target COLUMN]
-                  [--epochs E] [--lr η] [--batch B] [--optimizer sgd|momentum|adam] [--seed S]
-                  [--init VALUES.json] [--save VALUES.json] [--log FILE] [--test CSV]
-                  [--output NAME] [--samples N] [--noise σ] [--precision float64|float32]
-MODEL is a file, or -e 'TEXT' (statements separated by ';').
-)";
-
-// A problem with the command line itself (not with a file): "matcalc: error: ...".
+// A problem with the command line itself (not with a file's contents): "matcalc: error:
+// ...", then "see 'matcalc help ...'" when `see` names the help to read ("help derive").
 struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit UsageError(const std::string& message, std::string see = {})
+        : std::runtime_error(message), see(std::move(see)) {}
+    std::string see;
 };
 
 struct Options {
     std::string command;
+    bool help = false;  // COMMAND --help: print that command's options, nothing else
     std::optional<std::string> model_file, model_text, of, at, format;
     std::vector<std::string> wrt;
     Layout layout = Layout::Numerator;
@@ -61,17 +51,34 @@ struct Options {
     std::map<std::string, std::string> train_files;  // --data, --target, --init, --save, --log, --test, --output
 };
 
+// The commands, in the order `matcalc help` lists them.
+std::vector<std::string_view> command_names();
+
 // The options of one run; UsageError for anything the command line gets wrong.
 Options parse_options(const std::vector<std::string>& args);
+
+// `matcalc help`: the commands; `matcalc help COMMAND`, `COMMAND --help`: its options.
+std::string overview_help();
+std::string command_help(std::string_view command);
+// Every command's help after the overview (for the manual page).
+std::string full_help();
 
 // Reads at most `limit` bytes: a larger file (or /dev/zero) is an error, not a read that
 // never ends or exhausts memory. UsageError when it cannot be read.
 Source read_source(const std::string& path, std::size_t limit);
+
+// A values argument (--at, --init): JSON text itself when it starts with `{` (after
+// white space), named after the option; otherwise a file read as read_source does.
+Source read_values_argument(const std::string& option, const std::string& argument, std::size_t limit);
 
 // `matcalc train` (cli_train.cpp): the exit code; input errors are written to `err`.
 int train(const Options& o, std::ostream& out, std::ostream& err);
 
 // `matcalc codegen` (cli_codegen.cpp): the header on `out`; input errors are written to `err`.
 int codegen(const Options& o, std::ostream& out, std::ostream& err);
+
+// `matcalc help functions` (cli_help.cpp): the formula language's operators and functions,
+// generated from the operation table; `markdown` gives the tables of docs/language.md.
+std::string function_reference(bool markdown);
 
 }  // namespace matcalc::cli

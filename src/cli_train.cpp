@@ -1,4 +1,4 @@
-// `matcalc train` (design.md §3): minimises a model's loss over its `param` symbols on a
+// `matcalc train` (README, Commands): minimises a model's loss over its `param` symbols on a
 // CSV file or a generated data set, with minibatches shuffled from a seed; progress on a
 // terminal, one line per epoch otherwise; --init / --save in the values format (saved
 // atomically), --log CSV, --test for a held-out CSV.
@@ -47,7 +47,7 @@ double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
     return static_cast<double>(right) / static_cast<double>(targets.cols());
 }
 
-// Writes the parameters as a values file (design.md §3), through a temporary file renamed
+// Writes the parameters as a values file (README, Commands), through a temporary file renamed
 // over the target: an interrupted run never leaves half a file.
 void save_values(const Trainer& t, const std::string& path) {
     json::Writer w(2);
@@ -136,27 +136,31 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
 
         // Parameters: --init, then the model's initial values and initializers. Sizes the
         // declarations leave open come from the values and from the data's widths.
-        Env sizes;
+        Env start;
         SizeTable& z = model.cx().sizes();
         auto bind_width = [&](const std::vector<const Symbol*>& symbols, Index width) {
             if (symbols.size() != 1 || t.batch_model()) return;
             Dim r = z.resolve(symbols[0]->declared_shape.rows);
-            if (is_symbol(r) && z.factors(r).empty() && z.terms(r).empty()) sizes.sizes[r] = width;
+            if (is_symbol(r) && z.factors(r).empty() && z.terms(r).empty()) start.sizes[r] = width;
         };
         bind_width(t.inputs(), d.features());
         bind_width(t.targets(), d.outputs());
-        std::map<std::string, MatrixXd> values;
         if (const std::string* init = file("--init")) {
-            init_source = read_source(*init, json::kMaxInputBytes);
+            init_source = read_values_argument("--init", *init, json::kMaxInputBytes);
             blame = &*init_source;
             Env given = load_values(model, *init_source);
+            for (const Symbol* p : t.parameters()) {
+                if (auto it = given.values.find(p->name); it != given.values.end())
+                    start.values[p->name] = it->second;
+                else if (!p->initial_value && !p->initializer)
+                    throw InputError(fmt::format("the values file gives no value for the parameter '{}'", p->name),
+                                     std::nullopt, {"the model gives it none either: add it to the file, or write "
+                                                    "`= ...` or `~ glorot` after its declaration"});
+            }
             blame = &model_source;
-            for (const Symbol* p : t.parameters())
-                if (auto it = given.values.find(p->name); it != given.values.end()) values[p->name] = it->second;
-            for (auto& [dim, n] : given.sizes) sizes.sizes.emplace(dim, n);
+            for (auto& [dim, n] : given.sizes) start.sizes.emplace(dim, n);
         }
-        for (auto& [name, v] : initial_parameters(model, seed, sizes)) values.emplace(name, v);
-        t.set_parameters(values);
+        t.set_parameters(initial_parameters(model, seed, start));
         if (t.input_width() != d.features() || t.target_width() != d.outputs())
             throw InputError(fmt::format("the data has {} input column{} and {} target column{}; the model takes {} and {}",
                                          d.features(), d.features() == 1 ? "" : "s", d.outputs(),

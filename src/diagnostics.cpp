@@ -1,4 +1,4 @@
-// line_column and render_error (design.md §3: "model.mc:3:14: error: ..." with the
+// line_column and render_error (README, Commands: "model.mc:3:14: error: ..." with the
 // source line and a caret under the offending text).
 #include "matcalc/diagnostics.hpp"
 

@@ -1,4 +1,4 @@
-// Values files (design.md §3, `--at VALUES.json`): names to numbers, sizes inferred from
+// Values files (README, Commands, `--at VALUES.json`): names to numbers, sizes inferred from
 // the values and checked against the declarations; initial values of the model fill in
 // what the file does not give. Every problem is an InputError at the offending JSON text.
 #include <algorithm>

@@ -1,5 +1,5 @@
 // Hostile input through the whole command line, in-process (matcalc::run_cli): every
-// case must end with exit code 2 and a diagnostic in the compiler form of design.md §3
+// case must end with exit code 2 and a diagnostic in the compiler form of README, Commands
 // ("-e:LINE:COL: error: ..." with the source line and a caret for model text,
 // "VALUES.json:LINE:COL: error: ..." for values files, "matcalc: error: ..." for the
 // command line), never with exit code 3 (an exception that escaped: "internal error"),
@@ -334,7 +334,7 @@ TEST_CASE("bad input: a name declared twice", "[bad_input][names]") {
 }
 
 TEST_CASE("bad input: a name used before its definition", "[bad_input][names]") {
-    // Definitions may use earlier names only (design.md §1).
+    // Definitions may use earlier names only (docs/language.md).
     Run r = model_error("x : scalar; f = g + x; g = x", {"'g'"});
     int line = 0, col = 0;
     REQUIRE(positioned(r.err, "-e", &line, &col));
@@ -565,7 +565,7 @@ TEST_CASE("bad input: --wrt the function itself", "[bad_input][cli]") {
 }
 
 TEST_CASE("bad input: unknown option", "[bad_input][cli]") {
-    usage_error({"derive", "-e", "x : scalar; f = x", "--wrt", "x", "--bogus"}, {"unknown option '--bogus'", "usage"});
+    usage_error({"derive", "-e", "x : scalar; f = x", "--wrt", "x", "--bogus"}, {"unknown option '--bogus' for derive"});
 }
 
 TEST_CASE("bad input: option missing its value", "[bad_input][cli]") {

@@ -198,7 +198,7 @@ TEST_CASE("codegen: bad input", "[codegen]") {
     fails({"codegen", mlp, "--wrt", "z3"}, "'z3' is a definition");
     fails({"codegen", mlp, "--wrt", "W9"}, "no symbol named 'W9'");
     fails({"codegen", mlp, "--wrt", "W1", "--wrt", "W1"}, "--wrt W1 is given twice");
-    fails({"codegen", mlp, "--wrt", "W1", "--at", "x.json"}, "codegen takes no --at");
+    fails({"codegen", mlp, "--wrt", "W1", "--at", "x.json"}, "codegen takes no option --at");
     fails({"codegen", mlp, "--wrt", "W1", "--of", "nothing"}, "nothing");
-    fails({"eval", mlp, "--lang", "cpp"}, "unknown option '--lang'");
+    fails({"eval", mlp, "--lang", "cpp"}, "eval takes no option --lang (an option of codegen)");
 }

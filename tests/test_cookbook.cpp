@@ -3,7 +3,7 @@
 // points and sizes) and against central differences of `matcalc eval` at a point of
 // test_cookbook_support.hpp (sizes n = 3, m = 2, k = 4, p = 2); where matcalc prints the
 // textbook form, the Unicode form is compared too. Gradients with respect to matrices have
-// the matrix's shape (design.md §2); with respect to vectors the tests ask for the column
+// the matrix's shape (docs/language.md, Derivatives); with respect to vectors the tests ask for the column
 // (`--layout denominator`) where the Cookbook writes one, and the default numerator
 // layout (a row, xᵀ …) where they say so.
 //

@@ -70,7 +70,7 @@ TEST_CASE("LaTeX cases form for piecewise derivatives on request", "[forms][late
     REQUIRE(r.code == 0);
     CHECK(r.out.find("\\begin{cases} \\mathbf{x}^\\top & \\text{if } z > 0 \\\\ \\mathbf{0}") != std::string::npos);
     CHECK(r.out.find("\\begin{cases} 1 & \\text{if } z > 0 \\\\ 0 & \\text{otherwise} \\end{cases}") != std::string::npos);
-    // Without the option, the indicator form of design.md §2.
+    // Without the option, the indicator form of docs/language.md, Derivatives.
     Run plain = run({"derive", "-e", model, "--wrt", "b", "--format", "latex"});
     CHECK(plain.out.find("\\operatorname{step}\\left(z\\right)") != std::string::npos);
     CHECK(run({"derive", "-e", model, "--wrt", "b", "--piecewise", "both"}).code == 2);

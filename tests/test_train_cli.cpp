@@ -50,7 +50,7 @@ TEST_CASE("train: the lecture's worked example, one SGD step, saves the golden w
                  "--optimizer", "sgd", "--save", saved});
     INFO(r.err);
     REQUIRE(r.code == 0);
-    json::Value golden = parse_json(read_file(std::string(MATCALC_SHARED_DIR) + "/golden/lecture_mlp.json"));
+    json::Value golden = parse_json(read_file(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json"));
     CHECK(last_value(r.out, "epoch", "loss") == Approx(golden.find("after_step")->find("new_loss")->as_number()).epsilon(1e-6));
     json::Value w = parse_json(read_file(saved));
     for (const json::Member& m : golden.find("updated_weights")->members()) {
@@ -164,4 +164,42 @@ TEST_CASE("train: bad input is exit code 2 with a message", "[train][cli][bad_in
     fails({"train", "-e", model, "--data", s.file("bad.csv", "a,b,y\n1,2,3\n4,x,6\n")}, "bad.csv:3:3: error:");
     fails({"train", "-e", model, "--data", "xor", "--output", "nothing"}, "no definition named 'nothing'");
     fails({"train", "-e", model, "--data", "xor", "--precision", "float16"}, "unknown precision 'float16'");
+}
+
+TEST_CASE("train: --init alone gives parameters declared without initial values", "[train][cli]") {
+    // The lecture's network with bare `param` declarations: the values file is enough, and
+    // one SGD step from it gives the golden updated weights, as the model with `= ...` does.
+    Scratch s;
+    const std::string bare =
+        "input x : scalar; target y : scalar\n"
+        "param W1 : matrix(2, 1); param b1 : vector(2); param W2 : matrix(3, 2); param b2 : vector(3)\n"
+        "param W3 : matrix(1, 3); param b3 : vector(1)\n"
+        "a1 = σ(W1*x + b1); a2 = σ(W2*a1 + b2); yhat = σ(W3*a2 + b3); L = bce(yhat, y)";
+    const std::string init = s.file("init.json",
+                                    R"({"W1": [[0.1], [0.1]], "b1": [0.1, 0.2], "W2": [[0.2, 0.1], [0.3, 0.2], [0.1, 0.3]],)"
+                                    R"( "b2": [0.3, 0.1, 0.2], "W3": [[0.4, 0.2, 0.6]], "b3": [0.5]})");
+    const std::string data = s.file("one.csv", "x,y\n2.0,1\n"), saved = s.file("w.json");
+    Run r = run({"train", "-e", bare, "--data", data, "--init", init, "--epochs", "1", "--batch", "1", "--lr", "0.1",
+                 "--save", saved});
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    json::Value golden = parse_json(read_file(std::string(MATCALC_SOURCE_DIR) + "/tests/golden/lecture_mlp.json"));
+    CHECK(last_value(r.out, "epoch", "loss") ==
+          Approx(golden.find("after_step")->find("new_loss")->as_number()).epsilon(1e-6));
+    json::Value w = parse_json(read_file(saved));
+    const json::Value& b3 = *golden.find("updated_weights")->find("b3");
+    CHECK(std::abs(w.find("b3")->items()[0].as_number() - b3.items()[0].as_number()) < 1e-12);
+
+    // A values file that lacks one of them names it (and the file), exit 2.
+    const std::string partial = s.file("partial.json", R"({"W1": [[0.1], [0.1]], "b1": [0.1, 0.2], "W2": [[0.2, 0.1], [0.3, 0.2], [0.1, 0.3]], "b2": [0.3, 0.1, 0.2], "W3": [[0.4, 0.2, 0.6]]})");
+    Run missing = run({"train", "-e", bare, "--data", data, "--init", partial});
+    CHECK(missing.code == 2);
+    INFO(missing.err);
+    CHECK(missing.err.rfind(partial + ": error: the values file gives no value for the parameter 'b3'", 0) == 0);
+    // A parameter with an initializer of its own may be left out of the file.
+    Run mixed = run({"train", "-e", "input x : vector(2); target y : scalar; param w : vector(2); param c : scalar ~ zeros; "
+                                    "L = (w·x + c - y)^2",
+                     "--data", "xor", "--init", R"({"w": [0.5, -0.5]})", "--epochs", "1"});
+    INFO(mixed.err);
+    CHECK(mixed.code == 0);
 }

@@ -1,4 +1,4 @@
-// The command line of design.md §3, callable in-process (the tests drive it directly).
+// The command line of README, Commands, callable in-process (the tests drive it directly).
 #pragma once
 
 #include <iosfwd>
@@ -7,7 +7,7 @@
 
 namespace matcalc {
 
-// Exit codes (design.md §3).
+// Exit codes (README, Commands).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
 inline constexpr int kExitBadInput = 2;

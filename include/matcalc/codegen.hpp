@@ -1,4 +1,4 @@
-// Code generation (design.md §3, `matcalc codegen MODEL --wrt VAR ... --lang cpp|numpy`): a
+// Code generation (README, Commands, `matcalc codegen MODEL --wrt VAR ... --lang cpp|numpy`): a
 // model's function and its gradients (scalar function) or Jacobians (vector function) as
 // one self-contained C++ function over Eigen (generate_cpp) or one Python function over
 // NumPy (generate_numpy), computed from the simplified derivative DAG: one statement per

@@ -1,4 +1,4 @@
-// Training data for `matcalc train --data CSV|xor|moons|circles|spirals` (design.md §3):
+// Training data for `matcalc train --data CSV|xor|moons|circles|spirals` (README, Commands):
 // a CSV file read into Eigen matrices, the generated toy sets, and minibatches.
 //
 //   Dataset d = data::read_csv(Source{"iris.csv", text}, "species");   // 150×4, 150×3 one-hot

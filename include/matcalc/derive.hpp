@@ -1,4 +1,4 @@
-// Symbolic derivatives (design.md §2). Scalar functions are differentiated by reverse
+// Symbolic derivatives (docs/language.md, Derivatives). Scalar functions are differentiated by reverse
 // accumulation (adjoints propagated through the DAG, so the gradient stays a small
 // multiple of the function's size and a variable reached along several paths gets the
 // sum of their contributions: the total derivative). Vector functions of scalar or
@@ -37,7 +37,7 @@ Expr jacobian(Context& cx, Expr f, Expr x);
 // numel(x). `grad` may pass the gradient already taken (and simplified).
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
-// The derivative as design.md §2 prints it: the Jacobian in numerator layout (a row
+// The derivative as docs/language.md, Derivatives prints it: the Jacobian in numerator layout (a row
 // vector for scalar f and vector x), the gradient (shape of x) for a matrix x; with
 // Layout::Denominator the transposed convention for vector variables. `matrix_variable`
 // says x was declared a matrix (a matrix(2, 1) gets a gradient shaped like it).

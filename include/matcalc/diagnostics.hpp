@@ -1,4 +1,4 @@
-// Input errors and their rendering in the compiler form of design.md §3:
+// Input errors and their rendering in the compiler form of README, Commands:
 //   model.mc:3:14: error: cannot multiply vector(n) by vector(n)
 //     f = w * x + b
 //           ^

@@ -1,4 +1,4 @@
-// The numeric evaluator (Eigen) and values files (design.md §3, `--at VALUES.json`).
+// The numeric evaluator (Eigen) and values files (README, Commands, `--at VALUES.json`).
 //
 //   Env env = load_values(model, Source{"at.json", text});   // sizes inferred, checked
 //   require_values(model, f, env);                           // "no value for 'x'"
@@ -47,7 +47,7 @@ struct Env {
 // transpose must be an input error, not an out-of-memory crash).
 inline constexpr Eigen::Index kMaxEntries = Eigen::Index{1} << 26;  // 512 MiB of doubles
 
-// Reads a values file (design.md §3): a JSON object from names to numbers. A scalar is a
+// Reads a values file (README, Commands): a JSON object from names to numbers. A scalar is a
 // number, a column vector a flat list (also accepted for a row vector `matrix(1, n)`), a
 // matrix a list of rows (numpy tolist()); a list of rows is accepted for any shape whose
 // rows and columns match. A size symbol may be given directly (`"n": 3`). Sizes are

@@ -1,5 +1,5 @@
 // A small JSON library: a strict RFC 8259 reader that keeps source positions, and
-// helpers to write JSON text (design.md §3: values files and JSON output).
+// helpers to write JSON text (README, Commands: values files and JSON output).
 //
 // Reading:
 //   matcalc::Source src{"point.json", text};

@@ -13,7 +13,7 @@ namespace matcalc {
 inline constexpr std::size_t kMaxInputBytes = 8u << 20;  // 8 MiB of model text
 inline constexpr std::size_t kMaxNesting = 200;          // (, [, ‖, f( nested this deep
 
-// Parses a whole program (design.md §1). Throws InputError pointing at the offending
+// Parses a whole program (docs/language.md). Throws InputError pointing at the offending
 // text on a syntax error, invalid UTF-8, a NUL byte, too deep nesting or too large input.
 // A program with no statements (empty, blank or comments only) parses to an empty Program.
 ast::Program parse_program(const Source& source);

@@ -1,4 +1,4 @@
-// Printers: a DAG expression as ASCII text (the formula language of design.md §1, parsed
+// Printers: a DAG expression as ASCII text (the formula language of docs/language.md, parsed
 // back to the same node), as Unicode text (as a textbook writes it: xᵀ, w·x, x ⊙ y, x²)
 // and as LaTeX (KaTeX-compatible). Everything an operation contributes — its spellings,
 // its precedence, its notation — comes from its row in the operation table (ops.hpp).

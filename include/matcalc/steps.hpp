@@ -13,7 +13,7 @@
 //   4. The intermediate variables substituted back, and the result as `derive` prints it
 //      (layout, gradient shape), with its shape.
 //
-// Every Jacobian here is numerator layout and ∂vec(F)/∂vec(X) for matrices (design.md §2).
+// Every Jacobian here is numerator layout and ∂vec(F)/∂vec(X) for matrices (docs/language.md, Derivatives).
 // The steps are built from the same engine as `derive`: local partials are the Jacobians
 // of one operation with respect to a fresh variable standing for its argument, so each
 // step can be checked numerically (tests/test_steps.cpp does, at random points).

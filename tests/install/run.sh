@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `cmake --install` of a build into a scratch prefix, then a project outside the tree
+# (consumer/) configured with find_package(matcalc), built and run against it; and the
+# installed binary and manual page. Usage: tests/install/run.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+test -x "$tmp/prefix/bin/matcalc"
+test -f "$tmp/prefix/include/matcalc/derive.hpp"
+test -f "$tmp/prefix/include/matcalc/version.hpp"
+test -f "$tmp/prefix/lib/cmake/matcalc/matcalcConfig.cmake"
+"$tmp/prefix/bin/matcalc" --version | grep -Eq '^matcalc [0-9]+\.[0-9]+\.[0-9]+$'
+cmake -S "$here/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$tmp/consumer" >/dev/null
+out=$("$tmp/consumer/neuron_gradient")
+echo "$out"
+expected="da/dw = step(z) xᵀ
+at the point: 3 1 2"
+if [ "$(echo "$out" | tail -n 2)" != "$expected" ]; then
+  echo "install test: the consumer printed something else; expected:" >&2
+  echo "$expected" >&2
+  exit 1
+fi
+echo "install test: ok"
