@@ -41,9 +41,9 @@
 
 #include <fmt/format.h>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/simplify/simplify.hpp"
 #include "mlp_model.hpp"
 
 namespace {
@@ -85,7 +85,7 @@ std::vector<matcalc::Expr> all_gradients(matcalc::Model& m, bool cli_layout = fa
     matcalc::Context& cx = m.cx();
     const matcalc::Symbol& f = m.function(std::nullopt);
     matcalc::Simplifier simplifier(cx);
-    auto names = matcalc::name_definitions(simplifier, m, &f);
+    auto names = matcalc::name_definitions(simplifier, m.definitions(&f));
     benchmark::DoNotOptimize(names);
     // As the command line does: one reverse sweep for all the parameters.
     std::vector<const matcalc::Symbol*> params;

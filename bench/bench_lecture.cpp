@@ -6,10 +6,10 @@
 #include <sstream>
 #include <string>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/print.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
 
 #ifndef MATCALC_SOURCE_DIR
 #define MATCALC_SOURCE_DIR "."

@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/print.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
 
 namespace {
 
@@ -90,7 +90,7 @@ void derive_only(benchmark::State& state, const Case& c) {
         double start = thread_seconds();
         for (matcalc::Model& m : models) {
             matcalc::Simplifier simplifier(m.cx());
-            auto names = matcalc::name_definitions(simplifier, m, &m.function(std::nullopt));
+            auto names = matcalc::name_definitions(simplifier, m.definitions(&m.function(std::nullopt)));
             std::vector<matcalc::Expr> d = derive_all(m, c, simplifier);
             benchmark::DoNotOptimize(d.data());
             benchmark::DoNotOptimize(names);
@@ -106,7 +106,7 @@ void pipeline(benchmark::State& state, const Case& c) {
     for (auto _ : state) {
         matcalc::Model m = matcalc::load_model(matcalc::Source{"-e", c.model});
         matcalc::Simplifier simplifier(m.cx());
-        auto names = matcalc::name_definitions(simplifier, m, &m.function(std::nullopt));
+        auto names = matcalc::name_definitions(simplifier, m.definitions(&m.function(std::nullopt)));
         matcalc::PrintOptions po;
         po.names = &names;
         std::string text;

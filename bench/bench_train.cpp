@@ -9,9 +9,9 @@
 
 #include <random>
 
-#include "matcalc/model.hpp"
-#include "matcalc/reference_mlp.hpp"
-#include "matcalc/train.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "reference_mlp.hpp"
+#include "matcalc/apps/train.hpp"
 
 using namespace matcalc;
 using Eigen::MatrixXd;

@@ -2,11 +2,11 @@
 //   build/api_demo
 #include <iostream>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/print.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
 
 int main() {
     using namespace matcalc;
@@ -18,7 +18,7 @@ int main() {
     const Symbol& a = model.function(std::nullopt);
     // Definitions print by name: z rather than w·x + b.
     Simplifier simplifier(cx);
-    auto names = name_definitions(simplifier, model, &a);
+    auto names = name_definitions(simplifier, model.definitions(&a));
     for (const char* wrt : {"w", "b", "x"}) {
         Expr d = simplifier(derivative(cx, a.expr, model.find(wrt)->expr));
         PrintOptions unicode{Style::Unicode, &names};

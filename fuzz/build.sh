@@ -26,13 +26,13 @@ rm -f "$out/include/matcalc/version.hpp.new"
 
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
        -DEIGEN_STACK_ALLOCATION_LIMIT=1048576  # as CMakeLists.txt: one value everywhere
-       -Iinclude -I"$out/include" -Igrammar -Isrc -I/usr/include/eigen3)
+       -Iinclude -I"$out/include" -Igrammar -Isrc/cli -I/usr/include/eigen3)
 
 # The newest header: any change to one rebuilds everything (simple and safe).
-newest_header=$(ls -t include/matcalc/*.hpp grammar/*.hpp src/*.hpp 2>/dev/null | head -1)
+newest_header=$(ls -t include/matcalc/*/*.hpp grammar/*.hpp src/*/*.hpp 2>/dev/null | head -1)
 
 sources=(grammar/parser.cpp)
-for s in src/*.cpp; do
+for s in src/*/*.cpp; do
     [[ $(basename "$s") == main.cpp ]] && continue
     sources+=("$s")
 done

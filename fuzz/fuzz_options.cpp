@@ -1,4 +1,4 @@
-// libFuzzer target: the command line's option parser and help (src/cli_options.cpp).
+// libFuzzer target: the command line's option parser and help (src/cli/cli_options.cpp).
 //
 // Each input is a command line, one argument per line (a NUL byte also separates). The
 // target parses it as `matcalc` would (parse_options), renders the help of its command,
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cli_options.hpp"
-#include "matcalc/cli.hpp"
+#include "matcalc/cli/cli.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::vector<std::string> args(1);

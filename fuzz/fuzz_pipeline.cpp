@@ -10,7 +10,7 @@
 // escapes (std::logic_error, std::out_of_range, ShapeError, bad_alloc, ...) is a bug:
 // the target prints it and aborts, so libFuzzer records the input as a crash.
 //
-// The body runs on a thread with a large stack, as src/main.cpp runs the command line:
+// The body runs on a thread with a large stack, as src/cli/main.cpp runs the command line:
 // the DAG passes recurse once per nesting level and the default 8 MiB stack (smaller
 // still in effect under ASan) is not what the program runs with. Set
 // MATCALC_FUZZ_STACK_MB to change it (e.g. 8 to look for recursion the limits miss).
@@ -34,16 +34,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/diagnostics.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/json.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
-#include "matcalc/parser.hpp"
-#include "matcalc/print.hpp"
-#include "matcalc/simplify.hpp"
-#include "matcalc/steps.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/io/json.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/frontend/parser.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
+#include "matcalc/steps/steps.hpp"
 
 namespace {
 
@@ -175,7 +175,7 @@ void pipeline(const std::string& text) {
         const bool expand = text.size() < 1024 && (rng() & 3) == 0;
         Simplifier simplifier(cx);
         std::unordered_map<Expr, std::string> names;
-        if (!expand) names = name_definitions(simplifier, model, &f);
+        if (!expand) names = name_definitions(simplifier, model.definitions(&f));
 
         std::vector<const Symbol*> vars;
         for (const Symbol& s : model.symbols())

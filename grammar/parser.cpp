@@ -8,7 +8,7 @@
 #include "config.hpp"
 #include "error_handler.hpp"
 #include "expression_def.hpp"
-#include "matcalc/parser.hpp"
+#include "matcalc/frontend/parser.hpp"
 
 namespace matcalc {
 namespace grammar {

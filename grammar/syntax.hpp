@@ -12,9 +12,9 @@
 
 #include <boost/optional.hpp>
 
-#include "matcalc/ast.hpp"
-#include "matcalc/diagnostics.hpp"
-#include "matcalc/parser.hpp"
+#include "matcalc/frontend/ast.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/frontend/parser.hpp"
 
 namespace matcalc::grammar {
 

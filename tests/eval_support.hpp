@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
 
 namespace matcalc::testing::eval {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "matcalc/cli.hpp"
-#include "matcalc/json.hpp"
+#include "matcalc/cli/cli.hpp"
+#include "matcalc/io/json.hpp"
 
 #ifndef MATCALC_SOURCE_DIR
 #define MATCALC_SOURCE_DIR "."

@@ -2,11 +2,11 @@
 // few outputs, the same numbers, and nothing changed when sizes are unknown.
 #include <catch2/catch.hpp>
 
-#include "matcalc/associate.hpp"
-#include "matcalc/derive.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/numeric/associate.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/simplify/simplify.hpp"
 
 using namespace matcalc;
 

@@ -5,7 +5,7 @@
 // command line), never with exit code 3 (an exception that escaped: "internal error"),
 // a crash, a hang or memory exhaustion.
 //
-// Each run happens on a thread with a 1 GiB stack, as src/main.cpp runs the command, and
+// Each run happens on a thread with a 1 GiB stack, as src/cli/main.cpp runs the command, and
 // is time-boxed: a run that takes longer than its budget fails the test (the thread is
 // left behind, the process ends with the test run).
 //
@@ -27,7 +27,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "matcalc/cli.hpp"
+#include "matcalc/cli/cli.hpp"
 
 namespace {
 
@@ -535,7 +535,7 @@ TEST_CASE("hostile input: a 2000-definition chain through a nonlinear function",
 
 // Known problem (hidden: run with "[known_slow]"): with --expand no definition is kept
 // whole, and the normal form of products flattens the whole chain at every level
-// (src/simplify_normal_forms.cpp, ProductFlattener::add with its linear factor search):
+// (src/simplify/simplify_normal_forms.cpp, ProductFlattener::add with its linear factor search):
 // about cubic in the chain length. 400 definitions take ~9 s (release build), 2000
 // more than 10 minutes. It should be a clean result or a clean error within seconds.
 TEST_CASE("hostile input: a 2000-definition nonlinear chain with --expand", "[.][known_slow]") {

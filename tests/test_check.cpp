@@ -1,9 +1,9 @@
 // `matcalc check`: agreement is reported, and a disagreement is found and exits 1.
 #include <catch2/catch.hpp>
 
-#include "matcalc/check.hpp"
-#include "matcalc/derive.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/apps/check.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/simplify/simplify.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "matcalc/ops.hpp"
+#include "matcalc/core/ops.hpp"
 #include "support.hpp"
 
 using namespace matcalc::testing;

@@ -16,12 +16,12 @@
 
 #include <fmt/format.h>
 
-#include "matcalc/codegen.hpp"
-#include "matcalc/derive.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
-#include "matcalc/parser.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/codegen/codegen.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/frontend/parser.hpp"
+#include "matcalc/simplify/simplify.hpp"
 #include "codegen_cases.hpp"
 
 using namespace matcalc;
@@ -127,7 +127,7 @@ TEST_CASE("codegen: one statement per common subexpression, named after the mode
     Model model = load_model(Source{"mlp_1231.mc", read_file(example("lecture/mlp_1231.mc"))});
     const Symbol& L = model.function(std::nullopt);
     Simplifier simplify(model.cx());
-    name_definitions(simplify, model, &L);
+    name_definitions(simplify, model.definitions(&L));
     const std::vector<std::string> params{"W1", "b1", "W2", "b2", "W3", "b3"};
     std::vector<Expr> xs, roots{simplify(L.expr)};
     for (const std::string& p : params) xs.push_back(model.find(p)->expr);

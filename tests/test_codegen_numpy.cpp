@@ -22,10 +22,10 @@
 #include <fmt/format.h>
 
 #include "codegen_cases.hpp"
-#include "matcalc/codegen.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
-#include "matcalc/parser.hpp"
+#include "matcalc/codegen/codegen.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/frontend/parser.hpp"
 
 using namespace matcalc;
 using namespace matcalc::testing;

@@ -1,6 +1,6 @@
-// Tests of the training data (include/matcalc/data.hpp): the CSV reader and its errors,
+// Tests of the training data (include/matcalc/apps/data.hpp): the CSV reader and its errors,
 // the generated sets, minibatches, the iris file, and random bytes.
-#include "matcalc/data.hpp"
+#include "matcalc/apps/data.hpp"
 
 #include <catch2/catch.hpp>
 

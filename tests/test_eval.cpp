@@ -1,5 +1,5 @@
-// Tests of the numeric evaluator (include/matcalc/eval.hpp); values files: test_values.cpp.
-#include "matcalc/eval.hpp"
+// Tests of the numeric evaluator (include/matcalc/numeric/evaluator.hpp); values files: test_values.cpp.
+#include "matcalc/numeric/values.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
 #include "eval_support.hpp"
 
 using namespace matcalc;
@@ -380,7 +380,7 @@ TEST_CASE("eval: an Evaluator runs again on new values", "[eval]") {
 TEST_CASE("eval: products read transposes in place, sum with ones and take their scale", "[eval]") {
     // The compiled program never forms a transpose that only multiplies, computes a
     // product with a vector of ones as sums, and folds s ⊙ (A B) into one scaled product
-    // (src/eval.cpp): the values are those of the plain formulas.
+    // (src/numeric/eval.cpp): the values are those of the plain formulas.
     Context cx;
     auto var = [&](const char* name, Eigen::Index r, Eigen::Index c) {
         return cx.variable(name, {static_cast<Dim>(r), static_cast<Dim>(c)});

@@ -20,9 +20,9 @@
 
 #include <fmt/format.h>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/simplify/simplify.hpp"
 #include "../bench/mlp_model.hpp"
 
 namespace {
@@ -58,7 +58,7 @@ Sizes measure(int layers, Family family) {
     matcalc::Context& cx = m.cx();
     const matcalc::Symbol& f = m.function(std::nullopt);
     matcalc::Simplifier simplifier(cx);
-    matcalc::name_definitions(simplifier, m, &f);
+    matcalc::name_definitions(simplifier, m.definitions(&f));
     std::vector<Expr> gradients, printed;
     for (const matcalc::Symbol& p : m.symbols()) {
         if (p.role != "param") continue;

@@ -1,5 +1,5 @@
-// Tests of the JSON reader and writer (include/matcalc/json.hpp).
-#include "matcalc/json.hpp"
+// Tests of the JSON reader and writer (include/matcalc/io/json.hpp).
+#include "matcalc/io/json.hpp"
 
 #include <catch2/catch.hpp>
 

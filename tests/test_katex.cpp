@@ -10,8 +10,8 @@
 #include <fstream>
 #include <set>
 
-#include "matcalc/json.hpp"
-#include "matcalc/model.hpp"
+#include "matcalc/io/json.hpp"
+#include "matcalc/frontend/model.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

@@ -10,11 +10,11 @@
 
 #include <fmt/format.h>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/print.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

@@ -6,9 +6,9 @@
 // here changes.
 #include <catch2/catch.hpp>
 
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
-#include "matcalc/print.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/print/print.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

@@ -1,4 +1,4 @@
-// Tests of the grammar (grammar/) and of diagnostics rendering (src/diagnostics.cpp).
+// Tests of the grammar (grammar/) and of diagnostics rendering (src/io/diagnostics.cpp).
 //
 // Golden diagnostics: every tests/parser_errors/NAME.input must fail to parse with the
 // rendered error text in NAME.expect. Set MATCALC_UPDATE_GOLDEN=1 to (re)write the
@@ -13,8 +13,8 @@
 #include <sstream>
 #include <string>
 
-#include "matcalc/diagnostics.hpp"
-#include "matcalc/parser.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/frontend/parser.hpp"
 
 using namespace matcalc;
 using ast::ExprKind;

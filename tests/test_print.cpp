@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
-#include "matcalc/print.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/print/print.hpp"
 
 using namespace matcalc;
 

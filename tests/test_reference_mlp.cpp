@@ -1,4 +1,4 @@
-// The reference MLP (include/matcalc/reference_mlp.hpp): its gradients against central
+// The reference MLP (tests/support/reference_mlp.hpp): its gradients against central
 // finite differences for every activation and loss, the lecture's 1-2-3-1 network against
 // tests/golden/lecture_mlp.json (made by tests/golden/lecture_mlp.py), and the optimizers against two
 // steps computed by hand (PyTorch is not installed here; the numbers come from a separate
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "matcalc/reference_mlp.hpp"
+#include "reference_mlp.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

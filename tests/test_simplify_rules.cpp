@@ -6,10 +6,10 @@
 #include <map>
 #include <random>
 
-#include "matcalc/derive.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/simplify.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/simplify/simplify.hpp"
 
 using namespace matcalc;
 

@@ -15,12 +15,12 @@
 
 #include <fmt/format.h>
 
-#include "matcalc/check.hpp"
-#include "matcalc/derive.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/simplify.hpp"
-#include "matcalc/steps.hpp"
+#include "matcalc/apps/check.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/simplify/simplify.hpp"
+#include "matcalc/steps/steps.hpp"
 #include "support.hpp"
 
 using namespace matcalc;
@@ -152,7 +152,7 @@ Derivation derivation(Model& m, const Golden& g) {
     const Symbol& f = m.function(*g.of ? std::optional<std::string>(g.of) : std::nullopt);
     const Symbol& x = *m.find(g.wrt);
     Simplifier simplifier(m.cx());
-    name_definitions(simplifier, m, &f);
+    name_definitions(simplifier, m.definitions(&f));
     bool matrix = x.type == ast::TypeSpec::Kind::Matrix;
     Expr result = simplifier(derivative(m.cx(), f.expr, x.expr, Layout::Numerator, matrix));
     return derive_steps(m, f, x, result, "numerator layout");

@@ -6,9 +6,9 @@
 
 #include <random>
 
-#include "matcalc/data.hpp"
-#include "matcalc/reference_mlp.hpp"
-#include "matcalc/train.hpp"
+#include "matcalc/apps/data.hpp"
+#include "reference_mlp.hpp"
+#include "matcalc/apps/train.hpp"
 #include "support.hpp"
 
 using namespace matcalc;

@@ -1,4 +1,4 @@
-// Tests of values files (README, Commands, include/matcalc/eval.hpp: load_values, initial
+// Tests of values files (README, Commands, include/matcalc/numeric/values.hpp: load_values, initial
 // values, JSON output) and of models read from text, evaluated.
 #include <catch2/catch.hpp>
 
@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "eval_support.hpp"
-#include "matcalc/eval.hpp"
-#include "matcalc/model.hpp"
-#include "matcalc/ops.hpp"
+#include "matcalc/numeric/values.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
 
 using namespace matcalc;
 using namespace matcalc::testing::eval;

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 test -x "$tmp/prefix/bin/matcalc"
-test -f "$tmp/prefix/include/matcalc/derive.hpp"
+test -f "$tmp/prefix/include/matcalc/calculus/derive.hpp"
 test -f "$tmp/prefix/include/matcalc/version.hpp"
 test -f "$tmp/prefix/lib/cmake/matcalc/matcalcConfig.cmake"
 "$tmp/prefix/bin/matcalc" --version | grep -Eq '^matcalc [0-9]+\.[0-9]+\.[0-9]+$'

@@ -2,11 +2,11 @@
 // evaluate, as examples/api_demo.cpp does inside the tree.
 #include <iostream>
 
-#include <matcalc/derive.hpp>
-#include <matcalc/eval.hpp>
-#include <matcalc/model.hpp>
-#include <matcalc/print.hpp>
-#include <matcalc/simplify.hpp>
+#include <matcalc/calculus/derive.hpp>
+#include <matcalc/numeric/values.hpp>
+#include <matcalc/frontend/model.hpp>
+#include <matcalc/print/print.hpp>
+#include <matcalc/simplify/simplify.hpp>
 #include <matcalc/version.hpp>
 
 int main() {
@@ -15,7 +15,7 @@ int main() {
     Context& cx = model.cx();
     const Symbol& a = model.function(std::nullopt);
     Simplifier simplifier(cx);
-    auto names = name_definitions(simplifier, model, &a);
+    auto names = name_definitions(simplifier, model.definitions(&a));
     Expr dw = simplifier(derivative(cx, a.expr, model.find("w")->expr));
     std::cout << "matcalc " << kVersion << "\n";
     std::cout << "da/dw = " << print(cx, dw, PrintOptions{Style::Unicode, &names}) << "\n";

@@ -1,0 +1,81 @@
+// The syntax tree produced by the grammar (grammar/), before names and shapes are
+// resolved. Operators and function names are kept as spelled in the source; the binder
+// resolves spellings through the operation table, which is the one place that lists them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "matcalc/io/diagnostics.hpp"
+
+namespace matcalc::ast {
+
+struct Expr;
+
+enum class ExprKind {
+    Number,     // `number`
+    Name,       // `text` = identifier (ASCII or Unicode letters, digits, _)
+    Call,       // `text` = function name as written (`exp`, `σ`, `√`), `args`;
+                //   `‖a‖` is a Call with text "‖"; `vector(c)`/`matrix(c)` are Calls too
+    Unary,      // `text` = "-" or "+" (or "−"), args[0]
+    Binary,     // `text` = operator as written ("+", "-", "−", "*", "/", "./", "⊘", "·",
+                //   "⊙", ".*", "∘", "⊗", "^", ".^"); implicit products (`3x`) use "*"
+    Transpose,  // `text` = "'" or "ᵀ", args[0]
+    Matrix,     // `[a, b; c, d]`: `rows[i]` holds the elements of row i
+};
+
+struct Expr {
+    ExprKind kind = ExprKind::Number;
+    std::string text;
+    double number = 0.0;
+    std::vector<Expr> args;
+    std::vector<std::vector<Expr>> rows;
+    SourceRange range;  // the whole expression
+    SourceRange op_range;  // the operator token (Binary/Unary/Transpose), the name (Call)
+};
+
+// One size in a type: a positive integer or a symbol such as `n`.
+struct Size {
+    std::string symbol;  // empty for an integer size
+    long long value = 0;
+    SourceRange range;
+};
+
+struct TypeSpec {
+    enum class Kind { Scalar, Vector, Matrix } kind = Kind::Scalar;
+    std::vector<Size> sizes;  // 0 for scalar, 1 for vector, 2 for matrix
+    std::string spelling;     // as written: "scalar", "real", "vec", ...
+    SourceRange range;
+};
+
+struct NameRef {
+    std::string name;
+    SourceRange range;
+};
+
+// `[param|input|target] a, b : type [= expr | ~ initializer]`
+struct Declaration {
+    std::string role;  // "", "param", "input" or "target"
+    std::vector<NameRef> names;
+    TypeSpec type;
+    std::optional<Expr> initial_value;  // `= [0.1; 0.2]`
+    std::optional<Expr> initializer;    // `~ glorot`, `~ normal(0, 0.1)`: a Name or Call
+    SourceRange range;
+};
+
+// `name = expr`
+struct Definition {
+    NameRef name;
+    Expr value;
+    SourceRange range;
+};
+
+using Statement = std::variant<Declaration, Definition>;
+
+struct Program {
+    std::vector<Statement> statements;
+};
+
+}  // namespace matcalc::ast

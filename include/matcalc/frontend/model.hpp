@@ -1,0 +1,74 @@
+// A bound model: the program's declarations and definitions resolved to DAG nodes in one
+// Context, sizes unified, every input error reported against the source.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "matcalc/frontend/ast.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/core/expr.hpp"
+
+namespace matcalc {
+
+struct Symbol {
+    enum class Kind { Declared, Defined } kind = Kind::Declared;
+    std::string name;
+    std::string role;      // "", "param", "input", "target" (declarations)
+    Expr expr = nullptr;   // the variable node, or the definition's expression
+    Shape declared_shape;  // declarations: the declared shape
+    // As declared: a matrix(2, 1) is a matrix (its gradient is shaped like it), a
+    // vector(1) a vector (its value is written as a list).
+    ast::TypeSpec::Kind type = ast::TypeSpec::Kind::Scalar;
+    SourceRange range;     // the name where it is declared or defined
+    std::optional<ast::Expr> initial_value;
+    std::optional<ast::Expr> initializer;
+    // A definition cut out by BindOptions::free_definitions: its original expression,
+    // which gives the variable its value.
+    Expr cut_from = nullptr;
+};
+
+struct BindOptions {
+    // Definitions to cut out and treat as free variables of their own shape, so that
+    // `--wrt z` differentiates with respect to an intermediate quantity (∂L/∂z).
+    std::vector<std::string> free_definitions;
+};
+
+class Model {
+public:
+    Model(Source source, std::unique_ptr<Context> cx)
+        : source_(std::move(source)), cx_(std::move(cx)) {}
+
+    const Source& source() const { return source_; }
+    Context& cx() { return *cx_; }
+    const Context& cx() const { return *cx_; }
+    const std::vector<Symbol>& symbols() const { return symbols_; }
+    const Symbol* find(std::string_view name) const;
+    // The definitions in order, but `except` (the function being differentiated): what
+    // the printers show by name (name_definitions in simplify.hpp).
+    std::vector<NamedExpr> definitions(const Symbol* except = nullptr) const;
+    // The function to differentiate: `--of NAME`, or the last definition.
+    const Symbol& function(const std::optional<std::string>& of) const;
+    // Binds one more expression in this model's scope (round-trip tests, values).
+    Expr bind_expression(std::string_view text);
+
+    std::vector<Symbol>& mutable_symbols() { return symbols_; }
+
+private:
+    Source source_;
+    std::unique_ptr<Context> cx_;
+    std::vector<Symbol> symbols_;
+    // find()'s index by name, brought up to date with the symbols appended since.
+    mutable std::unordered_map<std::string, std::size_t> by_name_;
+    mutable std::size_t indexed_ = 0;
+};
+
+// Parses and binds. Throws InputError with the position of the first problem.
+Model load_model(const Source& source, const BindOptions& options = {});
+Model bind_program(const Source& source, const ast::Program& program, const BindOptions& options = {});
+
+}  // namespace matcalc

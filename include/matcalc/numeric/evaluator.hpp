@@ -1,0 +1,133 @@
+// The numeric evaluator (Eigen): a DAG evaluated at concrete values (values.hpp reads and
+// writes them as JSON).
+//
+//   Eigen::MatrixXd v = evaluate(model.cx(), f, env);
+//
+// Evaluation walks the DAG in node-id order (ids are a topological order), so it is
+// iterative (no recursion, any depth) and evaluates every shared node once. Elementwise
+// operations use the operation table's kernels and broadcast as the shape rules do. An
+// Evaluator compiled once can be run again on new values of the same sizes without
+// allocating (training). Evaluation throws InputError for a missing value or size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "matcalc/core/expr.hpp"
+#include "matcalc/io/diagnostics.hpp"
+
+namespace matcalc {
+
+// The floating-point type a program computes in (`--precision`).
+enum class Precision : std::uint8_t { Float64, Float32 };
+
+// Numbers for the model's variables and the integer value of every size symbol.
+struct Env {
+    std::unordered_map<std::string, Eigen::MatrixXd> values;  // by variable name
+    std::unordered_map<Dim, Eigen::Index> sizes;              // resolved symbol -> size
+};
+
+// No single value may have more entries than this (a 4-million-entry vector times its
+// transpose must be an input error, not an out-of-memory crash).
+inline constexpr Eigen::Index kMaxEntries = Eigen::Index{1} << 26;  // 512 MiB of doubles
+
+// The concrete value of a size under env (integers, symbols given by env.sizes, products
+// and sums of those), or 0 when it is not known.
+std::int64_t known_size(const SizeTable& sizes, Dim d, const Env& env);
+
+// The concrete shape of e under env (symbols replaced by their sizes). InputError when a
+// size is unknown.
+std::pair<Eigen::Index, Eigen::Index> concrete_shape(const Context& cx, Expr e, const Env& env);
+
+// Evaluates e. Shapes follow the node's resolved shape; sizes from env.sizes; variable
+// values from env.values (a missing value or a value of the wrong shape is an InputError).
+Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env);
+// The same computed in `precision` (Float32: in float, the result widened to double).
+Eigen::MatrixXd evaluate(const Context& cx, Expr e, const Env& env, Precision precision);
+
+// Several expressions sharing one memo (a function and its derivatives).
+std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Expr> es, const Env& env);
+
+// A DAG compiled for fixed sizes: the nodes the roots need in topological order (each
+// common subexpression once), each with a preallocated output buffer; buffers of one shape
+// are reused once the value in them is dead. Kronecker products, commutation matrices,
+// diagonals, identities and transposes that only multiply are applied, never formed; a
+// scalar times a product is one scaled product; elementwise operations run the operation
+// table's array kernels (ops.hpp). run() evaluates every node once; running again with new
+// values of the same shapes allocates nothing (tests/test_eval_alloc.cpp counts), except
+// inside Eigen for the LU of det/logdet/inv and for the blocking workspace of matrix
+// products too large for its stack buffer.
+//
+// In double precision (Evaluator), or in single precision (Evaluator32, `--precision
+// float32`): every value computed in float, the variables' values rounded to float when a
+// run reads them, elementwise kernels computed in float arithmetic (std::tanh(float), ...).
+template <class T>
+class BasicEvaluator {
+public:
+    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+
+    // Sizes come from env.sizes; env.values is not read here.
+    BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
+
+    // Evaluates with the variables' values from env.values (looked up by name; a missing
+    // value or one of another shape is an InputError).
+    void run(const Env& env);
+    // The value of the i-th root after run(). A root that is a variable refers to the
+    // Env's matrix: valid while that Env is unchanged.
+    const Matrix& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
+    std::size_t root_count() const { return root_slots_.size(); }
+    // Names of the variables the roots depend on.
+    std::vector<std::string> variables() const;
+
+private:
+    struct Slot {
+        Expr node = nullptr;
+        Eigen::Index rows = 0, cols = 0;
+        std::vector<std::size_t> args;  // slots of the arguments
+        Matrix buffer;         // constants and structured matrices filled once
+        Matrix* out = nullptr; // where step() writes: &buffer, or shared storage
+        const Matrix* value = nullptr;  // out, or the variable's value in the Env
+        // Never formed: a Kronecker product, commutation, diagonal or identity matrix used
+        // only as a factor of matrix products (the products apply it, see multiply()); a
+        // transpose used only as a factor (the product reads its argument transposed); a
+        // product whose only use scales it (computed there, see `fused`).
+        bool implicit = false;
+        // An elementwise s ⊙ (A B) with a scalar s: the slot of the product A B, computed
+        // here as one product scaled on the way (Eigen's GEMM takes the factor). npos: none.
+        std::size_t fused = npos;
+        static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+        Eigen::Index commutation_m = 0;  // K(m,n): its m
+        Eigen::Index top = 0, left = 0;   // Block: its offsets
+        bool columnwise = false;          // Softmax of a matrix (declared so): per column
+        // A product with an implicit Kronecker factor: one column (row) of the other
+        // factor read as a matrix, and the two products applied to it (preallocated).
+        Matrix kron_x, kron_t, kron_y;
+    };
+    void multiply(Slot& s);
+    // out = scale · (the product p), its factors read transposed where they are implicit
+    // transposes, a product with a vector of ones summed instead.
+    void product(const Slot& p, Matrix& out, T scale);
+    bool implicit_transpose(std::size_t slot) const;
+    void step(Slot& s);
+    // Gives every computed slot its output buffer: slots of one shape share storage once
+    // the value held there is no longer needed (liveness in the topological order).
+    void assign_storage();
+
+    std::vector<Slot> slots_;
+    std::deque<Matrix> storage_;  // shared output buffers (a deque: pointers stay valid)
+    std::vector<std::size_t> root_slots_;
+};
+
+extern template class BasicEvaluator<double>;
+extern template class BasicEvaluator<float>;
+using Evaluator = BasicEvaluator<double>;
+using Evaluator32 = BasicEvaluator<float>;
+}  // namespace matcalc

@@ -1,0 +1,53 @@
+// Printers: a DAG expression as ASCII text (the formula language of docs/language.md, parsed
+// back to the same node), as Unicode text (as a textbook writes it: xᵀ, w·x, x ⊙ y, x²)
+// and as LaTeX (KaTeX-compatible). Everything an operation contributes — its spellings,
+// its precedence, its notation — comes from its row in the operation table (ops.hpp).
+//
+// Precedence levels (OpInfo::precedence): 1 additive, 2 multiplicative, 3 unary, 4 power,
+// 5 postfix, 6 atom. Binary operators associate to the left except `^`. In Unicode and
+// LaTeX, products written by juxtaposition (matrix products, scaling by a scalar: `2 x`,
+// `W x`) bind a little tighter than the other multiplicative operators, so `x ⊙ W y`
+// means x ⊙ (W y), as in textbooks.
+//
+// Printing is iterative (an explicit work stack), so a chain of tens of thousands of
+// operations prints without deep recursion. Shared subexpressions are written out at each
+// use (the output is the expression's tree); pass definition names to keep it short.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "matcalc/core/expr.hpp"
+#include "matcalc/core/shape.hpp"
+
+namespace matcalc {
+
+enum class Style { Ascii, Unicode, Latex };
+
+struct PrintOptions {
+    Style style = Style::Unicode;
+    // Print these nodes as their definition name (name_definitions in simplify.hpp), in every style.
+    const std::unordered_map<Expr, std::string>* names = nullptr;
+    // Write the Hadamard product ⊗ (\otimes), as the lecture does, instead of ⊙ (\odot).
+    bool hadamard_as_otimes = false;
+    // Shared subexpressions are written out at each use, so a DAG can stand for a text
+    // exponentially longer than itself: output beyond this many bytes is cut and ends
+    // with "..." (0: no limit).
+    std::size_t max_length = std::size_t{64} << 20;
+};
+
+std::string print(const Context& cx, Expr e, const PrintOptions& options = {});
+
+// A symbol's name in LaTeX: vectors bold (\mathbf{x}, \boldsymbol{\alpha}), matrices and
+// scalars plain (W, b); Greek names as commands (sigma or σ → \sigma); a `hat`, `bar` or
+// `tilde` suffix as an accent (yhat → \hat{y}); trailing digits or an `_suffix` as a
+// subscript (W1 → W_{1}, b_out → b_{\mathrm{out}}); other multi-letter names upright
+// (\mathrm{loss}).
+std::string latex_name(std::string_view name, Shape shape, const SizeTable& sizes);
+
+// The shortest decimal text that reads back as exactly `value` ("0.1", "-2", "1e-05").
+std::string format_number(double value);
+
+}  // namespace matcalc

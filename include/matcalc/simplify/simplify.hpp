@@ -1,0 +1,71 @@
+// The simplifier: named rewrite rules applied bottom-up to a fixed point, plus a normal
+// form for elementwise products (coefficients first, equal factors collected, factors
+// that cancel removed), so that results read as a person writes them: xᵀ, not
+// 1ᵀ diag(x) I; σ(z) − y, not (σ(z) − y) ⊘ (σ(z) ⊙ (1 − σ(z))) ⊙ σ(z) ⊙ (1 − σ(z)).
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "matcalc/core/expr.hpp"
+
+namespace matcalc {
+
+struct RewriteStep {
+    std::string_view rule;  // the rule's name, e.g. "1ᵀ diag(v) = vᵀ"
+    Expr before;
+    Expr after;
+};
+
+// Nodes the normal forms keep whole: a product or sum that is one of the model's
+// definitions stays one factor or term, so its name can still be printed.
+using Atoms = std::unordered_set<Expr>;
+
+struct Rule {
+    std::string_view name;
+    // The rewritten node, or nullptr when the rule does not apply. Children are already
+    // simplified.
+    Expr (*apply)(Context& cx, Expr e, const Atoms& atoms);
+};
+
+// Every rule, in the order they are tried.
+const std::vector<Rule>& simplifier_rules();
+
+// A simplifier whose memo lasts across calls (simplifying a model's definitions and
+// then its derivatives costs each shared node once).
+class Simplifier {
+public:
+    explicit Simplifier(Context& cx, std::vector<RewriteStep>* trace = nullptr) : cx_(cx), trace_(trace) {}
+    // Keeps e (and what it simplifies to) whole inside products and sums from now on.
+    void keep_whole(Expr e);
+    Expr operator()(Expr e) { return run(e); }
+    // Records the rules that fire from now on (nullptr: stop recording). Nodes simplified
+    // before are remembered and fire nothing again.
+    void set_trace(std::vector<RewriteStep>* trace) { trace_ = trace; }
+
+private:
+    Expr run(Expr e);
+    Expr with_simplified_args(Expr e);
+
+    Context& cx_;
+    std::vector<RewriteStep>* trace_;
+    std::unordered_map<Expr, Expr> memo_;
+    Atoms atoms_;
+    long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
+};
+
+// Prepares `simplifier` to keep the definitions readable and returns their names for the
+// printers: every definition is simplified in order and kept whole inside products and
+// sums, so that a derivative that contains it prints its name (step(z) xᵀ). Definitions
+// that are only a name or a number get no name, and monomials of variables (g1 = x²) stay
+// open so that factors can still cancel (2x / g1 = 2/x, as the lecture writes it).
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions);
+
+// Simplifies e to a fixed point. With `trace`, records every rule that fired.
+Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace = nullptr);
+
+}  // namespace matcalc

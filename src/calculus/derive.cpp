@@ -1,0 +1,434 @@
+// The derivative rules. Elementwise operations use the partial derivatives of their
+// row in the operation table (one generic chain rule, with vector–scalar expansion for
+// broadcast arguments); structural operations have their rules written out here.
+#include "matcalc/calculus/derive.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "matcalc/core/ops.hpp"
+
+namespace matcalc {
+
+namespace {
+
+// Memoised dependency test: does e reach x (or one of several variables)?
+class Dependency {
+public:
+    explicit Dependency(Expr x) : xs_{x}, oldest_(x->id) {}
+    explicit Dependency(std::span<const Expr> xs) : xs_(xs.begin(), xs.end()) {
+        for (Expr x : xs) oldest_ = std::min(oldest_, x->id);
+    }
+    bool operator()(Expr e) {
+        if (std::find(xs_.begin(), xs_.end(), e) != xs_.end()) return true;
+        if (e->id < oldest_) return false;  // built before every x: cannot contain one
+        auto it = memo_.find(e);
+        if (it != memo_.end()) return it->second;
+        bool d = false;
+        for (Expr a : e->args) d = d || (*this)(a);
+        memo_.emplace(e, d);
+        return d;
+    }
+
+private:
+    std::vector<Expr> xs_;
+    std::uint32_t oldest_ = UINT32_MAX;
+    std::unordered_map<Expr, bool> memo_;
+};
+
+// Sums a gradient g (shaped like a broadcast result) down to `target`, the shape of the
+// argument that was broadcast: a scalar gets the sum, a row the column sums, a column
+// the row sums.
+Expr reduce_to(Context& cx, Expr g, Shape target) {
+    Shape s = cx.shape(g);
+    SizeTable& z = cx.sizes();
+    if (z.same(s, target)) return g;
+    if (z.is_scalar(target)) return cx.sum(g);
+    if (z.is_one(target.rows)) return cx.matmul(cx.ones(Shape{1, s.rows}), g);
+    if (z.is_one(target.cols)) return cx.matmul(g, cx.ones(Shape{s.cols, 1}));
+    throw UnsupportedDerivative("cannot reduce a broadcast gradient");
+}
+
+// The partial derivative of an elementwise node with respect to argument i.
+Expr elementwise_partial(Context& cx, Expr y, std::size_t i) {
+    const OpInfo& op = *y->op;
+    if (!op.partial[i]) throw UnsupportedDerivative(fmt::format("{} has no derivative rule", op.name));
+    return op.partial[i](cx, y->args, y);
+}
+
+// ∂vec(A ⊗ B)/∂vec(args[i]). For two column vectors (or two rows) a ⊗ b = vec(b aᵀ): the
+// partials are I ⊗ b and a ⊗ I. For matrices, A p×q and B r×s, vec(A ⊗ B) =
+// P (vec A ⊗ vec B) with the permutation P = I_q ⊗ K(s,p) ⊗ I_r (Magnus & Neudecker,
+// Theorem 3.10): the partials are P (I ⊗ vec B) and P (vec A ⊗ I).
+Expr kron_partial(Context& cx, Expr y, std::size_t i) {
+    SizeTable& z = cx.sizes();
+    Shape sa = cx.shape(y->args[0]), sb = cx.shape(y->args[1]);
+    bool columns = z.is_one(sa.cols) && z.is_one(sb.cols), rows = z.is_one(sa.rows) && z.is_one(sb.rows);
+    Expr a = cx.vec(y->args[0]), b = cx.vec(y->args[1]);
+    Expr d = i == 0 ? cx.kron(cx.identity(cx.shape(a).rows), b) : cx.kron(a, cx.identity(cx.shape(b).rows));
+    if (columns || rows) return d;
+    Expr p = cx.kron(cx.kron(cx.identity(sa.cols), cx.commutation(sb.cols, sa.rows)), cx.identity(sb.rows));
+    return cx.matmul(p, d);
+}
+
+// ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
+Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
+    const std::vector<Expr>& a = y->args;
+    Shape sa = cx.shape(a[i]);
+    SizeTable& z = cx.sizes();
+    switch (y->op->kind) {
+    case Kind::Elementwise: {
+        Expr d = elementwise_partial(cx, y, i);
+        if (cx.is_zero(d)) return nullptr;
+        Expr g = cx.is_one(d) ? ybar : cx.is_constant(d, -1) ? cx.neg(ybar) : cx.mul(ybar, d);
+        return reduce_to(cx, g, sa);
+    }
+    case Kind::MatMul:
+        return i == 0 ? cx.matmul(ybar, cx.transpose(a[1])) : cx.matmul(cx.transpose(a[0]), ybar);
+    case Kind::Transpose:
+        return cx.transpose(ybar);
+    case Kind::Dot: {
+        Expr other = a[1 - i];
+        if (!z.same(cx.shape(other), sa) && !cx.is_scalar(other)) other = cx.transpose(other);
+        return cx.mul(ybar, other);
+    }
+    case Kind::Sum:
+        return cx.mul(ybar, cx.ones(sa));
+    case Kind::Mean:
+        return cx.mul(cx.div(ybar, cx.numel(sa)), cx.ones(sa));
+    case Kind::Norm:
+        return cx.mul(cx.div(ybar, y), a[0]);
+    case Kind::Norm1:
+        return cx.mul(ybar, cx.apply("sign", a[0]));
+    case Kind::Diag: {
+        Expr d = cx.apply(op_of(Kind::DiagPart), std::span<const Expr>(&ybar, 1));
+        return z.is_one(sa.rows) ? cx.transpose(d) : d;
+    }
+    case Kind::DiagPart:
+        return cx.diag(ybar);
+    case Kind::Trace:  // ∂tr(A)/∂A = I
+        return cx.mul(ybar, cx.identity(sa.rows));
+    case Kind::Det:  // ∂det(A)/∂A = det(A) A⁻ᵀ
+        return cx.mul(cx.mul(ybar, y), cx.transpose(cx.apply("inv", a[0])));
+    case Kind::LogDet:  // ∂logdet(A)/∂A = A⁻ᵀ
+        return cx.mul(ybar, cx.transpose(cx.apply("inv", a[0])));
+    case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
+        return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
+    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
+        return z.is_matrix(sa) ? cx.mul(ybar, cx.apply("exp", cx.sub(a[0], y)))
+                               : cx.mul(ybar, cx.apply("softmax", a[0]));
+    case Kind::Kron: {  // Jᵀ vec(ȳ), read back in the argument's shape
+        Expr j = kron_partial(cx, y, i);
+        return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
+    }
+    case Kind::Stack: {  // each block gets its block of the adjoint
+        std::size_t per_row = static_cast<std::size_t>(y->param);
+        Dim top = 0, left = 0;
+        for (std::size_t j = 0; j < i; ++j) {
+            Shape b = cx.shape(a[j]);
+            if ((j + 1) % per_row == 0) {
+                top = z.sum(top, b.rows);
+                left = 0;
+            } else {
+                left = z.sum(left, b.cols);
+            }
+        }
+        return cx.block(ybar, top, left, sa);
+    }
+    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
+        if (z.is_matrix(sa))
+            return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
+                                                    cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
+        return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
+    default:
+        throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
+    }
+}
+
+// The number of entries of a scalar or vector shape, as one size.
+Dim length(const SizeTable& z, Shape s) { return z.is_one(s.cols) ? s.rows : s.cols; }
+
+// The vector chain rule accumulated forward: J(y) = ∂vec(y)/∂vec(x), numel(y) × numel(x),
+// from the arguments' Jacobians. Matrix-valued nodes get the Kronecker forms of the
+// Matrix Cookbook: vec(A B) = (Bᵀ ⊗ I) vec A + (I ⊗ A) vec B, vec(Aᵀ) = K vec A.
+class Forward {
+public:
+    Forward(Context& cx, Expr x) : cx_(cx), x_(x), depends_(x), n_(numel_dim(cx.shape(x))) {}
+
+    // ∂vec y/∂vec x; nullptr for a structural zero.
+    Expr jac(Expr y) {
+        if (!depends_(y)) return nullptr;
+        auto it = memo_.find(y);
+        if (it != memo_.end()) return it->second;
+        Expr j = compute(y);
+        memo_.emplace(y, j);
+        return j;
+    }
+
+private:
+    SizeTable& z() { return cx_.sizes(); }
+    Shape shape(Expr e) { return cx_.shape(e); }
+    bool is_vec(Expr e) { return !z().is_matrix(shape(e)); }
+    Dim numel_dim(Shape s) { return z().product(s.rows, s.cols); }
+    // The entries of e as a column, in vec order (a row vector is transposed).
+    Expr column(Expr e) { return cx_.vec(e); }
+    Expr row(Expr e) { return cx_.transpose(column(e)); }
+    Expr plus(Expr acc, Expr term) { return !term ? acc : !acc ? term : cx_.add(acc, term); }
+    // vec(diag(v)) = M v and diag(A) = Mᵀ vec(A) with M = diag(vec(I)) (1 ⊗ I): v copied into
+    // every column of an n×n matrix, then all but the diagonal masked out.
+    Expr diagonal_selection(Dim n) {
+        return cx_.matmul(cx_.diag(cx_.vec(cx_.identity(n))), cx_.kron(cx_.ones(Shape{n, 1}), cx_.identity(n)));
+    }
+    [[noreturn]] void unsupported(Expr y) {
+        throw UnsupportedDerivative(fmt::format(
+            "the Jacobian through {} of a matrix that depends on the variable is not supported yet", y->op->name));
+    }
+
+    // J(a) carried to the shape of y, where a is broadcast over y (§1): a scalar reaches
+    // every entry, a row vector every row, a column every column.
+    Expr spread(Expr a, Expr ja, Shape sy) {
+        Shape sa = shape(a);
+        if (z().same(sa, sy)) return ja;
+        if (z().is_scalar(sa)) return cx_.matmul(cx_.ones(Shape{numel_dim(sy), 1}), ja);
+        if (z().is_one(sa.rows))  // vec(1 r) = (I ⊗ 1) vec r
+            return cx_.matmul(cx_.kron(cx_.identity(sy.cols), cx_.ones(Shape{sy.rows, 1})), ja);
+        // vec(c 1ᵀ) = (1 ⊗ I) c
+        return cx_.matmul(cx_.kron(cx_.ones(Shape{sy.cols, 1}), cx_.identity(sy.rows)), ja);
+    }
+
+    Expr elementwise(Expr y) {
+        const std::vector<Expr>& a = y->args;
+        Shape sy = shape(y);
+        Expr sum = nullptr;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            Expr ja = jac(a[i]);
+            if (!ja) continue;
+            Expr d = elementwise_partial(cx_, y, i);
+            if (cx_.is_zero(d)) continue;
+            Expr term;
+            if (cx_.is_scalar(a[i]) && !cx_.is_scalar(y)) {
+                // Vector–scalar expansion: the scalar's change reaches every entry.
+                Expr dy = cx_.is_scalar(d) ? cx_.mul(d, cx_.ones(Shape{numel_dim(sy), 1})) : column(d);
+                term = cx_.matmul(dy, ja);
+            } else {
+                Expr j = spread(a[i], ja, sy);
+                if (cx_.is_one(d)) term = j;
+                else if (cx_.is_constant(d, -1)) term = cx_.neg(j);
+                else if (cx_.is_scalar(d)) term = cx_.mul(d, j);
+                else {
+                    if (!z().same(shape(d), sy)) d = cx_.mul(d, cx_.ones(sy));  // broadcast to y
+                    term = cx_.matmul(cx_.diag(column(d)), j);  // a diagonal Jacobian
+                }
+            }
+            sum = plus(sum, term);
+        }
+        return sum;
+    }
+
+    Expr matmul(Expr y) {
+        const std::vector<Expr>& a = y->args;
+        // diag(v) b is the elementwise product v ⊙ b.
+        if (a[0]->op->kind == Kind::Diag && z().is_one(shape(a[1]).cols))
+            return jac(cx_.mul(column(a[0]->args[0]), a[1]));
+        Shape sa = shape(a[0]), sb = shape(a[1]);
+        Expr sum = nullptr;
+        if (Expr ja = jac(a[0])) {  // vec(A B) = (Bᵀ ⊗ I) vec A; a row vector: Bᵀ aᵀ
+            Expr left = z().is_one(sa.rows) ? cx_.transpose(a[1]) : cx_.kron(cx_.transpose(a[1]), cx_.identity(sa.rows));
+            sum = plus(sum, cx_.matmul(left, ja));
+        }
+        if (Expr jb = jac(a[1])) {  // vec(A B) = (I ⊗ A) vec B; a column: A b
+            Expr left = z().is_one(sb.cols) ? a[0] : cx_.kron(cx_.identity(sb.cols), a[0]);
+            sum = plus(sum, cx_.matmul(left, jb));
+        }
+        return sum;
+    }
+
+    Expr compute(Expr y) {
+        if (y == x_) return cx_.identity(n_);
+        const std::vector<Expr>& a = y->args;
+        // One argument whose Jacobian is a structural zero (its derivative vanishes:
+        // step(z), a constant): so is this node's.
+        if (a.size() == 1 && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
+        auto through = [&](Expr local_row, Expr arg) { return cx_.matmul(local_row, jac(arg)); };
+        switch (y->op->kind) {
+        case Kind::Elementwise:
+            return elementwise(y);
+        case Kind::MatMul:
+            return matmul(y);
+        case Kind::Transpose: {
+            Shape sa = shape(a[0]);
+            Expr ja = jac(a[0]);
+            return is_vec(a[0]) ? ja : cx_.matmul(cx_.commutation(sa.rows, sa.cols), ja);
+        }
+        case Kind::Vec:
+        case Kind::Unvec:  // the same entries in the same order
+            return jac(a[0]);
+        case Kind::Diag:
+            return through(diagonal_selection(shape(y).rows), a[0]);
+        case Kind::Block: {  // the block's rows of vec: a selection, as a block of J
+            Shape whole = shape(a[0]), s = shape(y);
+            if (!is_vec(a[0]) || !is_vec(y)) unsupported(y);
+            Dim offset = z().is_one(whole.cols) ? y->dim : y->dim2;
+            return cx_.block(jac(a[0]), offset, 0, Shape{length(z(), s), n_});
+        }
+        case Kind::Kron: {
+            Expr sum = nullptr;
+            for (std::size_t i = 0; i < 2; ++i)
+                if (Expr ja = jac(a[i])) sum = plus(sum, cx_.matmul(kron_partial(cx_, y, i), ja));
+            return sum;
+        }
+        case Kind::Dot: {
+            Expr sum = nullptr;
+            if (Expr ja = jac(a[0])) sum = plus(sum, cx_.matmul(row(a[1]), ja));
+            if (Expr jb = jac(a[1])) sum = plus(sum, cx_.matmul(row(a[0]), jb));
+            return sum;
+        }
+        case Kind::Sum:
+        case Kind::Mean: {
+            Expr s = through(cx_.ones(Shape{1, numel_dim(shape(a[0]))}), a[0]);
+            return y->op->kind == Kind::Sum ? s : cx_.div(s, cx_.numel(shape(a[0])));
+        }
+        case Kind::Norm:
+            return through(row(cx_.div(a[0], y)), a[0]);
+        case Kind::Norm1:
+            return through(row(cx_.apply("sign", a[0])), a[0]);
+        case Kind::LogSumExp:
+            return through(row(is_vec(a[0]) ? cx_.apply("softmax", a[0]) : cx_.apply("exp", cx_.sub(a[0], y))), a[0]);
+        case Kind::Trace:  // tr A = vec(I)ᵀ vec A
+            return through(row(cx_.identity(shape(a[0]).rows)), a[0]);
+        case Kind::Det:  // d det A = det A vec(A⁻ᵀ)ᵀ d vec A
+            return cx_.mul(y, through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]));
+        case Kind::LogDet:
+            return through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]);
+        case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
+            return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
+        case Kind::Softmax: {
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ (of a vector; a matrix's is
+            // block-diagonal, one block per column: only its gradients are derived).
+            if (z().is_matrix(shape(a[0]))) unsupported(y);
+            Expr p = column(y);
+            return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
+        }
+        case Kind::DiagPart: {
+            // diag(u vᵀ) = u ⊙ v: the diagonal of an outer product.
+            Expr m = a[0];
+            if (m->op->kind == Kind::MatMul && z().is_one(shape(m->args[0]).cols))
+                return jac(cx_.mul(m->args[0], column(m->args[1])));
+            return through(cx_.transpose(diagonal_selection(shape(y).rows)), m);
+        }
+        case Kind::Stack: {
+            // Blocks side by side ([A, B]: vec stacks vec A on vec B) or vectors one on
+            // another: the Jacobian stacks the blocks' Jacobians.
+            // A grid of scalars ([a, b; c, d]): its vec takes them column by column.
+            std::size_t per_row = static_cast<std::size_t>(y->param), rows = a.size() / per_row;
+            bool one_row = per_row == a.size();
+            bool column_of_vectors = per_row == 1 && is_vec(y);
+            bool scalars = std::all_of(a.begin(), a.end(), [&](Expr b) { return cx_.is_scalar(b); });
+            if (!one_row && !column_of_vectors && !scalars) unsupported(y);
+            std::vector<Expr> order;
+            if (scalars && !one_row && !column_of_vectors) {
+                for (std::size_t c = 0; c < per_row; ++c)
+                    for (std::size_t r = 0; r < rows; ++r) order.push_back(a[r * per_row + c]);
+            } else {
+                order = a;
+            }
+            std::vector<Expr> parts;
+            for (Expr b : order) {
+                Expr jb = jac(b);
+                parts.push_back(jb ? jb : cx_.zeros(Shape{numel_dim(shape(b)), n_}));
+            }
+            return cx_.stack(parts, 1);
+        }
+        default:
+            unsupported(y);
+        }
+    }
+
+    Context& cx_;
+    Expr x_;
+    Dependency depends_;
+    Dim n_;
+    std::unordered_map<Expr, Expr> memo_;
+};
+
+}  // namespace
+
+bool depends_on(Expr e, Expr x) { return Dependency(x)(e); }
+
+Expr gradient(Context& cx, Expr f, Expr x) { return gradients(cx, f, std::span<const Expr>(&x, 1)).at(0); }
+
+std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
+    Dependency depends(xs);
+    auto result = [&](const std::unordered_map<Expr, Expr>& adjoint) {
+        std::vector<Expr> out;
+        for (Expr x : xs) {
+            auto it = adjoint.find(x);
+            out.push_back(it == adjoint.end() ? cx.zeros(cx.shape(x)) : it->second);
+        }
+        return out;
+    };
+    if (!depends(f)) return result({});
+    // Nodes are created after their arguments, so descending id is a reverse topological
+    // order: every node's adjoint is complete before it is pushed to its arguments.
+    std::vector<Expr> order;
+    std::unordered_map<Expr, bool> seen;
+    std::vector<Expr> stack{f};
+    while (!stack.empty()) {
+        Expr e = stack.back();
+        stack.pop_back();
+        if (!depends(e) || seen[e]) continue;
+        seen[e] = true;
+        order.push_back(e);
+        for (Expr a : e->args) stack.push_back(a);
+    }
+    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id > b->id; });
+    std::unordered_map<Expr, Expr> adjoint{{f, cx.constant(1.0)}};
+    for (Expr y : order) {
+        auto it = adjoint.find(y);
+        if (it == adjoint.end() || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
+        Expr ybar = it->second;
+        for (std::size_t i = 0; i < y->args.size(); ++i) {
+            Expr arg = y->args[i];
+            if (!depends(arg)) continue;
+            Expr contribution = backward(cx, y, i, ybar);
+            if (!contribution) continue;
+            auto [slot, fresh] = adjoint.emplace(arg, contribution);
+            if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative
+        }
+    }
+    return result(adjoint);
+}
+
+Expr jacobian(Context& cx, Expr f, Expr x) {
+    Forward fwd(cx, x);
+    Expr j = fwd.jac(f);
+    Shape sf = cx.shape(f), sx = cx.shape(x);
+    SizeTable& z = cx.sizes();
+    return j ? j : cx.zeros(Shape{z.product(sf.rows, sf.cols), z.product(sx.rows, sx.cols)});
+}
+
+Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
+}
+
+Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool matrix_variable) {
+    SizeTable& z = cx.sizes();
+    Shape sx = cx.shape(x);
+    if (matrix_variable) return g;
+    if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
+    if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
+    return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)
+}
+
+Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {
+    if (cx.is_scalar(f)) return derivative_from_gradient(cx, gradient(cx, f, x), x, layout, matrix_variable);
+    Expr j = jacobian(cx, f, x);
+    return layout == Layout::Numerator ? j : cx.transpose(j);
+}
+
+}  // namespace matcalc

@@ -1,0 +1,29 @@
+// `matcalc codegen` (README, Commands): the model's function and its gradients or Jacobians
+// as a self-contained C++ header (--lang cpp) or Python module (--lang numpy) on stdout
+// (codegen.hpp). Input errors are rendered against the model here, as train does.
+#include "cli_options.hpp"
+#include "matcalc/cli/cli.hpp"
+#include "matcalc/codegen/codegen.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/frontend/parser.hpp"
+
+namespace matcalc::cli {
+
+int codegen(const Options& o, std::ostream& out, std::ostream& err) {
+    Source source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
+    try {
+        Model model = load_model(source);
+        CodegenOptions options;
+        options.source_name = o.model_text ? "-e text" : *o.model_file;
+        options.expand = o.expand;
+        // cli_options.cpp accepts no other language.
+        const auto generate = o.lang == "numpy" ? generate_numpy : generate_cpp;
+        out << generate(model, model.function(o.of), o.wrt, options);
+        return kExitOk;
+    } catch (const InputError& e) {
+        err << render_error(source, e);
+        return kExitBadInput;
+    }
+}
+
+}  // namespace matcalc::cli

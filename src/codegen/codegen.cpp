@@ -1,0 +1,504 @@
+// `matcalc codegen --lang cpp` (codegen.hpp): the simplified derivative DAG written out as
+// Eigen statements, one per computed node in node-id order (a topological order), each
+// under a comment with its formula. What every node computes, and how, follows
+// Evaluator::step in evaluator.cpp, so that the generated code gives the evaluator's numbers.
+// The part every language shares (codegen_common.hpp) is here too.
+#include "matcalc/codegen/codegen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "codegen_common.hpp"
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/print/print.hpp"
+#include "matcalc/simplify/simplify.hpp"
+
+namespace matcalc {
+
+namespace codegen_detail {
+
+namespace {
+
+// A comment longer than this prints the temporaries by name instead (a derivative
+// printed as a tree can be much longer than its DAG).
+constexpr std::size_t kCommentLength = 100;
+
+}  // namespace
+
+std::string Generator::fresh(const std::string& base) {
+    std::string name = base;
+    for (int k = 2; taken_.count(name); ++k) name = fmt::format("{}_{}", base, k);
+    taken_.insert(name);
+    return name;
+}
+
+std::string Generator::dim(Dim d) const {
+    d = z_.resolve(d);
+    if (!is_symbol(d)) return std::to_string(d);
+    auto join = [&](const std::vector<Dim>& parts, const char* op) {
+        std::string s;
+        for (Dim p : parts) s += (s.empty() ? "" : op) + dim(p);
+        return "(" + s + ")";
+    };
+    if (!z_.factors(d).empty()) return join(z_.factors(d), " * ");
+    if (!z_.terms(d).empty()) return join(z_.terms(d), " + ");
+    if (auto it = size_names_.find(d); it != size_names_.end()) {
+        used_sizes_.insert(d);
+        return it->second;
+    }
+    throw InputError(fmt::format("codegen: the size {} is not fixed by any argument of the function", z_.name(d)),
+                     std::nullopt, {"declare a variable of that size that the function uses"});
+}
+
+const std::string& Generator::text(Expr e) const {
+    if (text_[e->id].empty()) throw std::logic_error("codegen: a node used before it is computed");
+    return text_[e->id];
+}
+
+bool Generator::implicit(Expr e) const {
+    Kind k = e->op->kind;
+    return (k == Kind::Diag || k == Kind::Identity) && !dense_[e->id];
+}
+
+const Generator::Param* Generator::param_of(Expr e) const {
+    auto it = param_index_.find(e);
+    return it == param_index_.end() ? nullptr : &params_[it->second];
+}
+
+std::string Generator::comment(Expr e, const std::string& shown) {
+    PrintOptions po;
+    po.style = Style::Unicode;
+    po.max_length = 4 * kCommentLength;  // printing stops there: a shared DAG can print as a huge tree
+    // The node itself is printed as its formula, not as its own name.
+    auto own = names_.extract(e);
+    po.names = &names_;
+    std::string formula = print(cx_, e, po);
+    if (formula.size() > kCommentLength) {
+        po.names = &computed_;
+        formula = print(cx_, e, po);
+    }
+    if (!own.empty()) names_.insert(std::move(own));
+    return std::string(comment_mark()) + " " + shown + " = " + formula;
+}
+
+std::string Generator::what() const {
+    std::string list;
+    for (const Symbol* s : wrt_) list += (list.empty() ? "" : ", ") + s->name;
+    return fmt::format("{} and its {} with respect to {}", f_.name, scalar_f_ ? "gradients" : "Jacobians", list);
+}
+
+std::string Generator::size_checks(std::string_view join, const std::function<std::string(const Extent&)>& condition,
+                                   const std::function<std::string(const Param&, const std::string&)>& statement) const {
+    std::string out;
+    for (std::size_t i = 0; i < checks_.size();) {
+        const Param* p = checks_[i].param;
+        std::string conditions;
+        for (; i < checks_.size() && checks_[i].param == p; ++i)
+            conditions += (conditions.empty() ? "" : std::string(join)) + condition(checks_[i]);
+        out += statement(*p, conditions);
+    }
+    return out;
+}
+
+// Size symbols from the arguments' extents (the first extent of each), and the other
+// extents checked against their sizes (which marks the sizes they use as used).
+void Generator::bind_sizes() {
+    std::vector<Extent> extents;
+    for (const Param& p : params_) {
+        if (p.symbol->type == ast::TypeSpec::Kind::Scalar) continue;
+        Shape s = cx_.shape(p.symbol->expr);
+        extents.push_back({&p, 0, z_.resolve(s.rows)});
+        if (p.symbol->type == ast::TypeSpec::Kind::Matrix) extents.push_back({&p, 1, z_.resolve(s.cols)});
+    }
+    for (const Extent& x : extents) {
+        const bool binds = is_symbol(x.size) && z_.factors(x.size).empty() && z_.terms(x.size).empty() &&
+                           !size_names_.count(x.size);
+        if (binds) {
+            size_names_[x.size] = fresh(identifier(z_.name(x.size)));
+            bindings_.push_back(x);
+        } else {
+            checks_.push_back(x);
+        }
+    }
+    for (const Extent& x : checks_) dim(x.size);
+}
+
+// Which diagonal and identity matrices are formed: those used other than as a factor of
+// a product, and the second of two such factors (as the evaluator decides).
+void Generator::find_implicit(const std::vector<Expr>& order) {
+    dense_.assign(cx_.node_count(), 0);
+    for (Expr r : roots_) dense_[r->id] = 1;
+    auto factor = [](Expr e) { return e->op->kind == Kind::Diag || e->op->kind == Kind::Identity; };
+    for (Expr e : order) {
+        bool product = e->op->kind == Kind::MatMul;
+        for (Expr a : e->args)
+            if (!product) dense_[a->id] = 1;
+        if (product && factor(e->args[0]) && factor(e->args[1])) dense_[e->args[1]->id] = 1;
+    }
+}
+
+std::string Generator::run(const std::vector<std::string>& wrt) {
+    if (wrt.empty()) throw InputError("codegen needs --wrt VAR");
+    for (const std::string& w : wrt) {
+        const Symbol* sym = model_.find(w);
+        if (!sym) throw InputError(fmt::format("codegen: --wrt {}: the model has no symbol named '{}'", w, w));
+        if (sym->kind != Symbol::Kind::Declared)
+            throw InputError(fmt::format("codegen: --wrt {}: '{}' is a definition; codegen differentiates with "
+                                         "respect to the model's declared variables only", w, w),
+                             sym->range, {"derive --wrt takes a definition (∂L/∂z holds what is upstream of z fixed)"});
+        if (std::find(wrt_.begin(), wrt_.end(), sym) != wrt_.end())
+            throw InputError(fmt::format("codegen: --wrt {} is given twice", w));
+        wrt_.push_back(sym);
+    }
+    // The derivatives as derive takes them: gradients from one reverse sweep (scalar f),
+    // Jacobians in numerator layout (vector f), simplified with the names kept whole.
+    Simplifier simplify(cx_);
+    if (!options_.expand) names_ = name_definitions(simplify, model_.definitions(&f_));
+    const Expr f = f_.expr;
+    scalar_f_ = scalar(f);
+    roots_ = {simplify(f)};
+    try {
+        std::vector<Expr> xs;
+        for (const Symbol* s : wrt_) xs.push_back(s->expr);
+        if (scalar_f_) {
+            for (Expr g : gradients(cx_, f, xs)) roots_.push_back(simplify(g));
+        } else {
+            for (const Symbol* s : wrt_)
+                roots_.push_back(simplify(derivative(cx_, f, s->expr, Layout::Numerator,
+                                                     s->type == ast::TypeSpec::Kind::Matrix)));
+        }
+    } catch (const UnsupportedDerivative& e) {
+        throw InputError(fmt::format("codegen: the derivatives of {}: {}", f_.name, e.what()));
+    } catch (const std::overflow_error& e) {
+        throw InputError(fmt::format("codegen: the derivatives of {}: the sizes are too large ({})", f_.name, e.what()));
+    }
+
+    // The arguments: the variables the function depends on and the --wrt ones, in the
+    // model's order.
+    fid_ = identifier(f_.name);
+    for (const std::string& name : reserved()) taken_.insert(name);
+    for (const Symbol& sym : model_.symbols()) {
+        if (sym.kind != Symbol::Kind::Declared) continue;
+        bool wanted = std::find(wrt_.begin(), wrt_.end(), &sym) != wrt_.end();
+        if (!wanted && !depends_on(f, sym.expr)) continue;
+        param_index_[sym.expr] = params_.size();
+        params_.push_back({&sym, fresh(identifier(sym.name))});
+    }
+    bind_sizes();
+
+    const std::vector<Expr> order = reachable(cx_, roots_);
+    text_.assign(cx_.node_count(), {});
+    find_implicit(order);
+    for (const Param& p : params_)
+        if (std::find(order.begin(), order.end(), p.symbol->expr) == order.end()) unused_.push_back(&p);
+
+    // One statement per computed node, in topological order.
+    int temporaries = 0;
+    for (Expr e : order) {
+        if (implicit(e)) {
+            text_[e->id] = implicit_text(e);  // applied by the products that use it
+            continue;
+        }
+        if (std::string t = leaf(e); !t.empty() || e->op->kind == Kind::Variable) {
+            text_[e->id] = t;
+            continue;
+        }
+        std::string base, shown;
+        if (auto it = names_.find(e); it != names_.end()) {
+            base = identifier(it->second), shown = it->second;
+        } else if (e == roots_[0]) {
+            base = fid_, shown = f_.name;
+        } else if (auto r = std::find(roots_.begin() + 1, roots_.end(), e); r != roots_.end()) {
+            base = "d_" + param_of(wrt_[static_cast<std::size_t>(r - roots_.begin() - 1)]).id;
+        } else {
+            do base = fmt::format("t{}", ++temporaries);
+            while (taken_.count(base));
+        }
+        const std::string name = fresh(base);
+        if (shown.empty()) shown = name;
+        line(comment(e, shown));
+        emit(e, name);
+        text_[e->id] = name;
+        computed_[e] = shown;
+    }
+    return file();
+}
+
+}  // namespace codegen_detail
+
+namespace {
+
+using codegen_detail::Generator;
+
+// Helpers the statements call, emitted when used.
+constexpr std::string_view kKronHelper = R"(// kron(A, B), formed: the Jacobians of matrix variables have Kronecker products.
+inline Eigen::MatrixXd kron(const Eigen::MatrixXd& A, const Eigen::MatrixXd& B) {
+    Eigen::MatrixXd K(A.rows() * B.rows(), A.cols() * B.cols());
+    for (Eigen::Index j = 0; j < A.cols(); ++j)
+        for (Eigen::Index i = 0; i < A.rows(); ++i)
+            K.block(i * B.rows(), j * B.cols(), B.rows(), B.cols()) = A(i, j) * B;
+    return K;
+}
+)";
+constexpr std::string_view kCommutationHelper = R"(// The commutation matrix K(m, n), formed: K vec(A) = vec(Aᵀ) for an m × n matrix A.
+inline Eigen::MatrixXd commutation(Eigen::Index m, Eigen::Index n) {
+    Eigen::MatrixXd K = Eigen::MatrixXd::Zero(m * n, m * n);
+    for (Eigen::Index i = 0; i < m; ++i)
+        for (Eigen::Index j = 0; j < n; ++j) K(j + i * n, i + j * m) = 1.0;
+    return K;
+}
+)";
+
+class CppGenerator : public Generator {
+public:
+    using Generator::Generator;
+
+private:
+    std::string identifier(std::string_view name) const override { return cpp_identifier(name); }
+    std::vector<std::string> reserved() const override { return {fid_ + "_result", fid_ + "_detail"}; }
+    std::string leaf(Expr e) const override;
+    void emit(Expr e, const std::string& name) override;
+    std::string implicit_text(Expr e) const override { return "/* " + std::string(e->op->name) + " */"; }
+    std::string_view comment_mark() const override { return "//"; }
+    std::string file() override;
+
+    // As a matrix (a scalar as a 1×1 matrix, as the evaluator holds it).
+    std::string mat(Expr e) const { return scalar(e) ? "Eigen::MatrixXd::Constant(1, 1, " + text(e) + ")" : text(e); }
+    std::string elementwise(Expr e) const;
+    std::string broadcast(Expr arg, Expr out) const;
+    std::string product(Expr e) const;
+
+    bool kron_ = false, commutation_ = false;
+};
+
+std::string CppGenerator::leaf(Expr e) const {
+    const Shape s = cx_.shape(e);
+    switch (e->op->kind) {
+    case Kind::Variable: {
+        const Param* p = param_of(e);
+        if (!p) throw std::logic_error("codegen: a variable that is not a parameter");
+        // A vector(1) or matrix(1, 1) argument is a scalar in the DAG.
+        if (scalar(e) && p->symbol->type != ast::TypeSpec::Kind::Scalar)
+            return p->id + (p->symbol->type == ast::TypeSpec::Kind::Vector ? "(0)" : "(0, 0)");
+        return p->id;
+    }
+    case Kind::Constant:
+        if (scalar(e)) return cpp_number(e->value);
+        return fmt::format("Eigen::MatrixXd::Constant({}, {}, {})", dim(s.rows), dim(s.cols), cpp_number(e->value));
+    case Kind::Identity:
+        return scalar(e) ? "1.0" : fmt::format("Eigen::MatrixXd::Identity({}, {})", dim(s.rows), dim(s.cols));
+    case Kind::Size:
+        return "static_cast<double>(" + dim(e->dim) + ")";
+    default:
+        return {};
+    }
+}
+// One operand of a broadcasting elementwise operation: a row repeated over the rows, a
+// column over the columns (as Evaluator::step indexes them).
+std::string CppGenerator::broadcast(Expr arg, Expr out) const {
+    Shape a = cx_.shape(arg), o = cx_.shape(out);
+    bool rows = z_.is_one(a.rows) && !z_.is_one(o.rows), cols = z_.is_one(a.cols) && !z_.is_one(o.cols);
+    if (!rows && !cols) return text(arg);
+    return fmt::format("{}.replicate({}, {})", text(arg), rows ? dim(o.rows) : "1", cols ? dim(o.cols) : "1");
+}
+
+std::string CppGenerator::elementwise(Expr e) const {
+    const OpInfo& op = *e->op;
+    const std::vector<Expr>& a = e->args;
+    if (op.cpp.empty()) throw std::logic_error(fmt::format("codegen: the operation {} has no cpp formula", op.name));
+    if (scalar(e))  // then every argument is a scalar
+        return fill_formula(op.cpp, &text(a[0]), a.size() > 1 ? &text(a[1]) : nullptr);
+    const std::string cpp(op.cpp);
+    if (a.size() == 1) return broadcast(a[0], e) + ".unaryExpr([](double a) { return " + cpp + "; })";
+    const bool s0 = scalar(a[0]), s1 = scalar(a[1]);
+    if (!s0 && !s1)
+        return broadcast(a[0], e) + ".binaryExpr(" + broadcast(a[1], e) + ", [](double a, double b) { return " + cpp +
+               "; })";
+    // A scalar with a matrix: the matrix's entries are the argument of the function; the
+    // scalar is written in (a number) or captured under its placeholder's name.
+    Expr s = s0 ? a[0] : a[1], m = s0 ? a[1] : a[0];
+    const std::string param = s0 ? "b" : "a", placeholder = s0 ? "a" : "b";
+    const bool literal = s->op->kind == Kind::Constant;
+    std::string body = literal ? fill_formula(op.cpp, s0 ? &text(s) : nullptr, s0 ? nullptr : &text(s)) : cpp;
+    std::string capture = literal ? "" : placeholder + " = " + text(s);
+    return broadcast(m, e) + ".unaryExpr([" + capture + "](double " + param + ") { return " + body + "; })";
+}
+
+// A matrix product; a diagonal factor applied as v.asDiagonal(), an identity factor
+// dropped (as the evaluator applies them).
+std::string CppGenerator::product(Expr e) const {
+    Expr l = e->args[0], r = e->args[1];
+    const bool li = implicit(l), ri = implicit(r);
+    if ((li && l->op->kind == Kind::Identity) || (ri && r->op->kind == Kind::Identity)) {
+        Expr other = li && l->op->kind == Kind::Identity ? r : l;
+        if (scalar(e)) return scalar(other) ? text(other) : "Eigen::MatrixXd(" + text(other) + ")(0, 0)";
+        return mat(other);
+    }
+    std::string t = (li ? text(l->args[0]) + ".asDiagonal()" : mat(l)) + " * " +
+                    (ri ? text(r->args[0]) + ".asDiagonal()" : mat(r));
+    return scalar(e) ? "(" + t + ").value()" : t;
+}
+
+void CppGenerator::emit(Expr e, const std::string& name) {
+    const std::vector<Expr>& a = e->args;
+    auto arg = [&](std::size_t i) { return mat(a[i]); };
+    auto column = [&](std::size_t i) {  // a vector argument as a column
+        const Param* p = param_of(a[i]);
+        bool vector_param = p && p->symbol->type == ast::TypeSpec::Kind::Vector;
+        return vector_param ? text(a[i]) : arg(i) + ".reshaped()";
+    };
+    // The sum, mean, trace or determinant of a 1×1 matrix is its entry, exactly.
+    auto reduce = [&](const char* method) { return scalar(a[0]) ? text(a[0]) : arg(0) + method; };
+    std::string rhs;
+    bool scalar_result = false;  // rhs is a double (else a matrix expression)
+    const Shape s = cx_.shape(e);
+    switch (e->op->kind) {
+    case Kind::Elementwise: rhs = elementwise(e), scalar_result = scalar(e); break;
+    case Kind::MatMul: rhs = product(e), scalar_result = scalar(e); break;
+    case Kind::Transpose: rhs = arg(0) + ".transpose()"; break;
+    case Kind::Dot:
+        rhs = scalar(a[0]) && scalar(a[1]) ? text(a[0]) + " * " + text(a[1]) : column(0) + ".dot(" + column(1) + ")";
+        scalar_result = true;
+        break;
+    case Kind::Sum: rhs = reduce(".sum()"), scalar_result = true; break;
+    case Kind::Mean: rhs = reduce(".mean()"), scalar_result = true; break;
+    case Kind::Norm: rhs = arg(0) + ".norm()", scalar_result = true; break;
+    case Kind::Norm1: rhs = arg(0) + ".cwiseAbs().sum()", scalar_result = true; break;
+    case Kind::Trace: rhs = reduce(".trace()"), scalar_result = true; break;
+    case Kind::Det: rhs = reduce(".determinant()"), scalar_result = true; break;
+    case Kind::LogDet:  // NaN unless the determinant is positive, as the evaluator
+        rhs = "std::log(" + arg(0) + ".determinant())", scalar_result = true;
+        break;
+    case Kind::Diag: rhs = "Eigen::MatrixXd(" + arg(0) + ".asDiagonal())"; break;
+    case Kind::DiagPart: rhs = arg(0) + ".diagonal()"; break;
+    case Kind::Inverse: rhs = arg(0) + ".inverse()"; break;
+    case Kind::Vec: rhs = arg(0) + ".reshaped()"; break;
+    case Kind::Unvec: rhs = fmt::format("{}.reshaped({}, {})", arg(0), dim(s.rows), dim(s.cols)); break;
+    case Kind::Block:
+        if (scalar(e)) rhs = fmt::format("{}({}, {})", arg(0), dim(e->dim), dim(e->dim2)), scalar_result = true;
+        else rhs = fmt::format("{}.block({}, {}, {}, {})", arg(0), dim(e->dim), dim(e->dim2), dim(s.rows), dim(s.cols));
+        break;
+    case Kind::Kron: rhs = fmt::format("{}_detail::kron({}, {})", fid_, arg(0), arg(1)), kron_ = true; break;
+    case Kind::Commutation:
+        rhs = fmt::format("{}_detail::commutation({}, {})", fid_, dim(e->dim), dim(e->dim2)), commutation_ = true;
+        break;
+    case Kind::LogSumExp: {  // shifted by the largest entry, so that exp cannot overflow
+        std::string top = fresh(name + "_max");
+        line(fmt::format("const double {} = {}.maxCoeff();", top, arg(0)));
+        rhs = fmt::format("{} + std::log(({}.array() - {}).exp().sum())", top, arg(0), top), scalar_result = true;
+        break;
+    }
+    case Kind::Softmax: {
+        std::string ex = fresh(name + "_exp");
+        if (z_.is_matrix(cx_.shape(e))) {  // column by column, each shifted by its largest entry
+            line(fmt::format("const Eigen::MatrixXd {} = ({}.rowwise() - {}.colwise().maxCoeff()).array().exp().matrix();",
+                             ex, arg(0), arg(0)));
+            rhs = fmt::format("({}.array().rowwise() / {}.colwise().sum().array()).matrix()", ex, ex);
+            break;
+        }
+        line(fmt::format("const Eigen::MatrixXd {} = ({}.array() - {}.maxCoeff()).exp().matrix();", ex, arg(0), arg(0)));
+        rhs = ex + " / " + ex + ".sum()";
+        break;
+    }
+    case Kind::Stack: {  // the blocks in row-major order: Eigen's comma initializer
+        std::string blocks;
+        for (Expr b : a) blocks += (blocks.empty() ? "" : ", ") + text(b);
+        if (scalar(e)) throw std::logic_error("codegen: a stack of one scalar");
+        line(fmt::format("Eigen::MatrixXd {}({}, {});", name, dim(s.rows), dim(s.cols)));
+        line(fmt::format("{} << {};", name, blocks));
+        return;
+    }
+    default:
+        throw InputError(fmt::format("codegen: the operation {} is not supported yet", e->op->name));
+    }
+    if (scalar(e)) {
+        if (!scalar_result) rhs = "Eigen::MatrixXd(" + rhs + ")(0, 0)";
+        line(fmt::format("const double {} = {};", name, rhs));
+    } else {
+        line(fmt::format("const Eigen::MatrixXd {} = {};", name, rhs));
+    }
+}
+
+// The header: includes, the result type, helpers, the function.
+std::string CppGenerator::file() {
+    std::ostringstream out;
+    out << fmt::format("// Generated by matcalc codegen from {}:\n// {},\n",
+                       options_.source_name.empty() ? "a model" : options_.source_name, what());
+    out << "// from the simplified derivative DAG, each common subexpression computed once.\n"
+           "// Needs Eigen 3.4 only. Regenerate it from the model rather than editing it.\n"
+           "#pragma once\n\n#include <algorithm>\n#include <cmath>\n#include <stdexcept>\n\n#include <Eigen/Dense>\n\n";
+    out << fmt::format("struct {}_result {{\n", fid_);
+    out << fmt::format("    {} value;  // {}: {}\n", scalar_f_ ? "double" : "Eigen::MatrixXd", f_.name,
+                       z_.describe(cx_.shape(f_.expr)));
+    for (std::size_t i = 0; i < wrt_.size(); ++i) {
+        const Symbol* s = wrt_[i];
+        std::string what = scalar_f_ ? "the gradient, shaped like " + s->name
+                                     : fmt::format("the Jacobian ∂vec {}/∂vec {}", f_.name, s->name);
+        out << fmt::format("    Eigen::MatrixXd d_{};  // ∂{}/∂{}: {}, {}\n", param_of(s).id, f_.name, s->name,
+                           shape_text(roots_[i + 1]), what);
+    }
+    out << "};\n\n";
+    if (kron_ || commutation_) {
+        out << fmt::format("namespace {}_detail {{\n\n", fid_);
+        if (kron_) out << kKronHelper << (commutation_ ? "\n" : "");
+        if (commutation_) out << kCommutationHelper;
+        out << fmt::format("\n}}  // namespace {}_detail\n\n", fid_);
+    }
+    std::vector<std::string> args;
+    std::size_t width = 0;
+    for (const Param& p : params_) {
+        switch (p.symbol->type) {
+        case ast::TypeSpec::Kind::Scalar: args.push_back("double " + p.id); break;
+        case ast::TypeSpec::Kind::Vector: args.push_back("const Eigen::VectorXd& " + p.id); break;
+        case ast::TypeSpec::Kind::Matrix: args.push_back("const Eigen::MatrixXd& " + p.id); break;
+        }
+        width += args.back().size() + 2;
+    }
+    std::string head = fmt::format("inline {}_result {}_and_gradients(", fid_, fid_);
+    const bool wrap = head.size() + width > 100;
+    out << head;
+    for (std::size_t i = 0; i < args.size(); ++i)
+        out << (wrap ? "\n        " : i ? ", " : "") << args[i] << (wrap && i + 1 < args.size() ? "," : "");
+    out << ") {\n";
+    const char* extents[] = {"rows()", "cols()"};
+    std::string sizes;
+    for (const Extent& x : bindings_)
+        if (used_sizes_.count(x.size))
+            sizes += fmt::format("    const Eigen::Index {} = {}.{};\n", size_names_.at(x.size), x.param->id,
+                                 extents[x.axis]);
+    const std::string checks = size_checks(
+        " || ", [&](const Extent& x) { return fmt::format("{}.{} != {}", x.param->id, extents[x.axis], dim(x.size)); },
+        [&](const Param& p, const std::string& conditions) {
+            Shape s = cx_.shape(p.symbol->expr);
+            return fmt::format("    if ({}) throw std::invalid_argument(\"{}_and_gradients: {} must be {} x {}\");\n",
+                               conditions, fid_, p.id, z_.name(s.rows), z_.name(s.cols));
+        });
+    if (!sizes.empty() || !checks.empty()) out << "    // Sizes, from the arguments, which must agree.\n" << sizes << checks;
+    for (const Param* p : unused_)
+        out << fmt::format("    (void){};  // neither the value nor the derivatives use it\n", p->id);
+    out << body_.str();
+    const std::string result = fresh("result");
+    out << fmt::format("    {}_result {};\n", fid_, result);
+    out << fmt::format("    {}.value = {};\n", result, text(roots_[0]));
+    for (std::size_t i = 0; i < wrt_.size(); ++i) {
+        Expr d = roots_[i + 1];
+        out << fmt::format("    {}.d_{} = {};\n", result, param_of(wrt_[i]).id,
+                           scalar(d) ? "Eigen::MatrixXd::Constant(1, 1, " + text(d) + ")" : text(d));
+    }
+    out << fmt::format("    return {};\n}}\n", result);
+    return out.str();
+}
+
+}  // namespace
+
+std::string generate_cpp(Model& model, const Symbol& function, const std::vector<std::string>& wrt,
+                         const CodegenOptions& options) {
+    return CppGenerator(model, function, options).run(wrt);
+}
+
+}  // namespace matcalc

@@ -1,0 +1,451 @@
+// Interning and the smart constructors: shape rules per kind (§1 broadcasting, matrix
+// product, reductions, stacking) and cheap local canonicalisation (constant folding of
+// scalar arithmetic, `*` as scaling or matrix product).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "matcalc/core/expr.hpp"
+#include "matcalc/core/ops.hpp"
+
+namespace matcalc {
+
+namespace {
+
+std::size_t combine(std::size_t seed, std::size_t v) {
+    return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
+}
+
+std::size_t hash_node(const Node& n) {
+    std::size_t h = std::hash<const void*>{}(n.op);
+    for (Expr a : n.args) h = combine(h, a->id);
+    h = combine(h, std::hash<double>{}(n.value));
+    h = combine(h, std::hash<Dim>{}(n.dim));
+    h = combine(h, std::hash<Dim>{}(n.dim2));
+    h = combine(h, std::hash<int>{}(n.param));
+    h = combine(h, std::hash<std::string>{}(n.name));
+    h = combine(h, std::hash<Dim>{}(n.shape.rows));
+    h = combine(h, std::hash<Dim>{}(n.shape.cols));
+    return h;
+}
+
+bool same_node(const Node& a, const Node& b) {
+    return a.op == b.op && a.args == b.args && a.value == b.value && a.dim == b.dim &&
+           a.dim2 == b.dim2 && a.param == b.param && a.name == b.name && a.shape == b.shape &&
+           std::signbit(a.value) == std::signbit(b.value);
+}
+
+// A number whose shortest decimal form is short: folding 1/4 to 0.25 reads well,
+// folding 1/3 to 0.3333333333333333 does not.
+bool prints_short(double v) {
+    if (!std::isfinite(v)) return false;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.8g", v);
+    return std::strtod(buf, nullptr) == v;
+}
+
+}  // namespace
+
+Context::Context() = default;
+
+Expr Context::intern(Node node) {
+    node.hash = hash_node(node);
+    auto [lo, hi] = index_.equal_range(node.hash);
+    for (auto it = lo; it != hi; ++it)
+        if (same_node(*it->second, node)) return it->second;
+    node.id = static_cast<std::uint32_t>(nodes_.size());
+    node.has_variable = node.op->kind == Kind::Variable ||
+                        std::any_of(node.args.begin(), node.args.end(), [](Expr a) { return a->has_variable; });
+    nodes_.push_back(std::move(node));
+    Expr e = &nodes_.back();
+    index_.emplace(e->hash, e);
+    return e;
+}
+
+Expr Context::with_args(Expr e, std::vector<Expr> args) {
+    if (args == e->args) return e;
+    if (e->op->kind == Kind::Stack) return stack(args, e->param);
+    if (e->op->kind == Kind::Block) return block(args[0], e->dim, e->dim2, e->shape);
+    if (e->op->kind == Kind::Unvec) return unvec(args[0], e->shape);
+    return apply(*e->op, args);
+}
+
+namespace {
+
+// Rebuilds e bottom-up (iteratively: expressions may be deep), each node from its rebuilt
+// arguments; `leaf` gives the replacement of nodes without arguments, and `memo` may
+// hold replacements fixed in advance.
+template <class Leaf>
+Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr>& memo, Leaf leaf) {
+    std::vector<std::pair<Expr, bool>> stack{{e, false}};
+    while (!stack.empty()) {
+        auto [n, expanded] = stack.back();
+        stack.pop_back();
+        if (memo.count(n)) continue;
+        if (!expanded) {
+            stack.push_back({n, true});
+            for (Expr a : n->args)
+                if (!memo.count(a)) stack.push_back({a, false});
+            continue;
+        }
+        if (n->args.empty()) {
+            memo.emplace(n, leaf(n));
+            continue;
+        }
+        std::vector<Expr> args;
+        for (Expr a : n->args) args.push_back(memo.at(a));
+        memo.emplace(n, cx.with_args(n, std::move(args)));
+    }
+    return memo.at(e);
+}
+
+}  // namespace
+
+std::vector<Expr> reachable(const Context& cx, std::span<const Expr> roots) {
+    std::vector<char> seen(cx.node_count(), 0);
+    std::vector<Expr> todo(roots.begin(), roots.end()), order;
+    while (!todo.empty()) {
+        Expr e = todo.back();
+        todo.pop_back();
+        if (seen[e->id]) continue;
+        seen[e->id] = 1;
+        order.push_back(e);
+        for (Expr a : e->args)
+            if (!seen[a->id]) todo.push_back(a);
+    }
+    std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id < b->id; });
+    return order;
+}
+
+Expr Context::refresh(Expr e) {
+    // Refreshing definition after definition walks the same upstream DAG again: the memo
+    // lasts until a unification changes what sizes resolve to.
+    if (refresh_generation_ != sizes_.generation()) {
+        refresh_memo_.clear();
+        refresh_generation_ = sizes_.generation();
+    }
+    return rebuild(*this, e, refresh_memo_, [&](Expr n) {
+        switch (n->op->kind) {
+        case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
+        case Kind::Identity: return identity(n->dim);
+        case Kind::Size: return size(n->dim);
+        case Kind::Commutation: return commutation(n->dim, n->dim2);
+        default: return n;
+        }
+    });
+}
+
+Expr Context::substitute(Expr e, Expr from, Expr to) {
+    std::unordered_map<Expr, Expr> memo{{from, to}};
+    return rebuild(*this, e, memo, [](Expr n) { return n; });
+}
+
+Expr Context::substitute(Expr e, const std::unordered_map<Expr, Expr>& replacements) {
+    std::unordered_map<Expr, Expr> memo = replacements;
+    return rebuild(*this, e, memo, [](Expr n) { return n; });
+}
+
+Expr Context::variable(std::string_view name, Shape shape) {
+    Node n;
+    n.op = &op_of(Kind::Variable);
+    n.name = std::string(name);
+    n.shape = shape;
+    return intern(std::move(n));
+}
+
+Expr Context::constant(double value, Shape shape) {
+    Node n;
+    n.op = &op_of(Kind::Constant);
+    n.value = value == 0.0 ? 0.0 : value;  // one zero: -0 and 0 are the same constant
+    n.shape = sizes_.resolve(shape);
+    return intern(std::move(n));
+}
+
+Expr Context::identity(Dim d) {
+    d = sizes_.resolve(d);
+    if (d == 1) return constant(1.0);
+    Node n;
+    n.op = &op_of(Kind::Identity);
+    n.dim = d;
+    n.shape = {d, d};
+    return intern(std::move(n));
+}
+
+Expr Context::size(Dim d) {
+    d = sizes_.resolve(d);
+    if (!is_symbol(d)) return constant(static_cast<double>(d));
+    Node n;
+    n.op = &op_of(Kind::Size);
+    n.dim = d;
+    return intern(std::move(n));
+}
+
+Expr Context::commutation(Dim m, Dim n) {
+    m = sizes_.resolve(m);
+    n = sizes_.resolve(n);
+    Dim mn = sizes_.product(m, n);
+    if (m == 1 || n == 1) return identity(mn);  // the transpose of a vector keeps vec order
+    Node node;
+    node.op = &op_of(Kind::Commutation);
+    node.dim = m;
+    node.dim2 = n;
+    node.shape = {mn, mn};
+    return intern(std::move(node));
+}
+
+Expr Context::block(Expr a, Dim row, Dim col, Shape s) {
+    s = sizes_.resolve(s);
+    if (row == 0 && col == 0 && sizes_.same(s, shape(a))) return a;
+    if (a->op->kind == Kind::Constant) return constant(a->value, s);
+    if (a->op->kind == Kind::Stack) {
+        // Walk the grid of blocks to the one starting at (row, col).
+        std::size_t per_row = static_cast<std::size_t>(a->param);
+        Dim top = 0;
+        for (std::size_t first = 0; first < a->args.size(); first += per_row) {
+            Dim left = 0;
+            for (std::size_t j = first; j < first + per_row; ++j) {
+                Shape b = shape(a->args[j]);
+                if (sizes_.same(top, row) && sizes_.same(left, col) && sizes_.same(b, s)) return a->args[j];
+                left = sizes_.sum(left, b.cols);
+            }
+            top = sizes_.sum(top, shape(a->args[first]).rows);
+        }
+    }
+    Node node;
+    node.op = &op_of(Kind::Block);
+    node.args = {a};
+    node.dim = sizes_.resolve(row);
+    node.dim2 = sizes_.resolve(col);
+    node.shape = s;
+    return intern(std::move(node));
+}
+
+Expr Context::unvec(Expr v, Shape s) {
+    s = sizes_.resolve(s);
+    if (sizes_.is_one(s.cols)) return v;
+    if (sizes_.is_one(s.rows)) return transpose(v);
+    if (v->op->kind == Kind::Vec && sizes_.same(shape(v->args[0]), s)) return v->args[0];  // vec⁻¹(vec A) = A
+    Node node;
+    node.op = &op_of(Kind::Unvec);
+    node.args = {v};
+    node.shape = s;
+    return intern(std::move(node));
+}
+
+Expr Context::numel(Shape s) {
+    Expr r = size(s.rows), c = size(s.cols);
+    if (is_one(r)) return c;
+    if (is_one(c)) return r;
+    return mul(r, c);
+}
+
+bool Context::is_constant(Expr e, double value) const {
+    return e->op->kind == Kind::Constant && e->value == value;
+}
+
+Expr Context::apply(std::string_view op_name, std::span<const Expr> args) {
+    return apply(op_named(op_name), args);
+}
+
+Expr Context::times(Expr a, Expr b) {
+    if (is_scalar(a) || is_scalar(b)) return mul(a, b);
+    Shape sa = shape(a), sb = shape(b);
+    if (sizes_.is_vector(sa) && sizes_.is_vector(sb))
+        throw ShapeError(fmt::format("cannot multiply {} by {}", sizes_.describe(sa), sizes_.describe(sb)),
+                         {"vector-product"});
+    return matmul(a, b);
+}
+
+namespace {
+
+// The shape of an elementwise operation on a and b (§1): a scalar broadcasts, a row
+// vector broadcasts over the rows of a matrix, a column over its columns.
+Shape broadcast(SizeTable& sizes, Shape a, Shape b, const OpInfo& op) {
+    if (sizes.is_scalar(a)) return b;
+    if (sizes.is_scalar(b)) return a;
+    auto fail = [&]() -> Shape {
+        std::string verb = op.name == "add" ? "add" : op.name == "sub" ? "subtract" : "combine";
+        throw ShapeError(fmt::format("cannot {} {} and {} elementwise ({}): sizes disagree",
+                                     verb, sizes.describe(a), sizes.describe(b), op.unicode.empty() ? op.name : op.unicode));
+    };
+    bool a_row = sizes.is_one(a.rows), b_row = sizes.is_one(b.rows);
+    bool a_col = sizes.is_one(a.cols), b_col = sizes.is_one(b.cols);
+    if (a_row && !b_row && !b_col) return sizes.unify(a.cols, b.cols) ? b : fail();
+    if (b_row && !a_row && !a_col) return sizes.unify(a.cols, b.cols) ? a : fail();
+    if (a_col && !b_col && !b_row) return sizes.unify(a.rows, b.rows) ? b : fail();
+    if (b_col && !a_col && !a_row) return sizes.unify(a.rows, b.rows) ? a : fail();
+    if (!sizes.unify(a.rows, b.rows) || !sizes.unify(a.cols, b.cols)) return fail();
+    return a;
+}
+
+// Elementwise operations of constants are folded when the result prints as a short
+// number: 1/4 is 0.25, step(0) is 0, heaviside(0) is 0.5, exp(0) is 1; exp(1) stays.
+bool foldable(const OpInfo& op) { return op.kernel1 || op.kernel2; }
+
+// Folding that is exact whatever the number: negation, and multiplying by one.
+bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {
+    if (op.name == "neg") return true;
+    return op.name == "hadamard" && (args[0]->value == 1.0 || args[1]->value == 1.0);
+}
+
+}  // namespace
+
+Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
+    std::vector<Expr> args(args_in.begin(), args_in.end());
+    int n = static_cast<int>(args.size());
+    if (n < op.min_args || n > op.max_args)
+        throw ShapeError(fmt::format("{} takes {} argument{}, not {}", op.name,
+                                     op.min_args == op.max_args ? std::to_string(op.min_args)
+                                                                : fmt::format("{} or {}", op.min_args, op.max_args),
+                                     op.max_args == 1 ? "" : "s", n));
+    if (op.kind == Kind::Elementwise && n == 1 && op.kernel2) args.push_back(constant(op.default_second));
+
+    Node node;
+    node.op = &op;
+    node.args = args;
+    switch (op.kind) {
+    case Kind::Elementwise: {
+        Shape s = shape(args[0]);
+        for (std::size_t i = 1; i < args.size(); ++i) s = broadcast(sizes_, s, shape(args[i]), op);
+        node.shape = sizes_.resolve(s);
+        bool all_const = true;
+        for (Expr a : args) all_const = all_const && a->op->kind == Kind::Constant;
+        if (all_const && foldable(op)) {
+            double v = args.size() == 1 ? op.kernel1(args[0]->value) : op.kernel2(args[0]->value, args[1]->value);
+            if (prints_short(v) || (std::isfinite(v) && folds_exactly(op, args))) return constant(v, node.shape);
+        }
+        break;
+    }
+    case Kind::MatMul: {
+        Shape a = shape(args[0]), b = shape(args[1]);
+        if (sizes_.is_scalar(a) || sizes_.is_scalar(b)) return mul(args[0], args[1]);
+        if (!sizes_.unify(a.cols, b.rows))
+            throw ShapeError(fmt::format("cannot multiply {} by {}: {} columns against {} rows",
+                                         sizes_.describe(a), sizes_.describe(b), sizes_.name(a.cols),
+                                         sizes_.name(b.rows)));
+        node.shape = sizes_.resolve(Shape{a.rows, b.cols});
+        break;
+    }
+    case Kind::Transpose: {
+        Shape a = shape(args[0]);
+        if (sizes_.is_scalar(a)) return args[0];
+        node.shape = {a.cols, a.rows};
+        break;
+    }
+    case Kind::Dot: {
+        Shape a = shape(args[0]), b = shape(args[1]);
+        auto length = [&](Shape s) -> Dim {
+            if (sizes_.is_scalar(s)) return 1;
+            if (sizes_.is_one(s.cols)) return s.rows;
+            if (sizes_.is_one(s.rows)) return s.cols;
+            return 0;
+        };
+        Dim la = length(a), lb = length(b);
+        if (!la || !lb || !sizes_.unify(la, lb))
+            throw ShapeError(fmt::format("the inner product needs two vectors of equal length, not {} and {}",
+                                         sizes_.describe(a), sizes_.describe(b)));
+        node.shape = kScalarShape;
+        break;
+    }
+    case Kind::Sum:
+    case Kind::Mean:
+    case Kind::Norm:
+    case Kind::Norm1:
+        node.shape = kScalarShape;
+        break;
+    case Kind::Diag: {
+        Shape a = shape(args[0]);
+        if (sizes_.is_scalar(a)) return args[0];
+        if (sizes_.is_matrix(a)) return apply(op_of(Kind::DiagPart), args);
+        Dim d = sizes_.is_one(a.cols) ? a.rows : a.cols;
+        node.shape = {d, d};
+        break;
+    }
+    case Kind::DiagPart: {
+        Shape a = shape(args[0]);
+        if (!sizes_.unify(a.rows, a.cols))
+            throw ShapeError(fmt::format("diag of a {} needs a square matrix", sizes_.describe(a)));
+        node.shape = {a.rows, 1};
+        break;
+    }
+    case Kind::Trace:
+    case Kind::Det:
+    case Kind::LogDet:
+    case Kind::Inverse: {
+        Shape a = shape(args[0]);
+        if (!sizes_.unify(a.rows, a.cols))
+            throw ShapeError(fmt::format("{} needs a square matrix, not a {}", op.name, sizes_.describe(a)));
+        node.shape = op.kind == Kind::Inverse ? sizes_.resolve(a) : kScalarShape;
+        break;
+    }
+    case Kind::LogSumExp:
+        node.shape = kScalarShape;
+        break;
+    case Kind::Softmax:  // of a vector; of a matrix column by column (samples as columns)
+        node.shape = shape(args[0]);
+        break;
+    case Kind::Kron: {
+        // kron(s, B) = s B: a scalar factor is a scaling.
+        if (is_scalar(args[0]) || is_scalar(args[1])) return mul(args[0], args[1]);
+        Shape a = shape(args[0]), b = shape(args[1]);
+        node.shape = {sizes_.product(a.rows, b.rows), sizes_.product(a.cols, b.cols)};
+        break;
+    }
+    case Kind::Block:
+        throw std::logic_error("a block needs its offsets: Context::block");
+    case Kind::Unvec:
+        throw std::logic_error("vec⁻¹ needs its shape: Context::unvec");
+    case Kind::Vec: {
+        Shape a = shape(args[0]);
+        if (sizes_.is_one(a.cols)) return args[0];
+        if (sizes_.is_one(a.rows)) return transpose(args[0]);
+        node.shape = {sizes_.product(a.rows, a.cols), 1};
+        break;
+    }
+    case Kind::Stack:
+        return stack(args, 1);
+    default:
+        throw std::logic_error("apply() on a leaf");
+    }
+    return intern(std::move(node));
+}
+
+Expr Context::stack(std::span<const Expr> blocks, int blocks_per_row) {
+    if (blocks.empty() || blocks_per_row <= 0 || blocks.size() % blocks_per_row != 0)
+        throw ShapeError("a matrix literal needs the same number of entries in every row");
+    if (blocks.size() == 1) return blocks[0];
+    std::size_t rows = blocks.size() / blocks_per_row;
+    Dim total_rows = 0, total_cols = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        Dim row_height = shape(blocks[r * blocks_per_row]).rows;
+        Dim width = 0;
+        for (int c = 0; c < blocks_per_row; ++c) {
+            Shape s = shape(blocks[r * blocks_per_row + c]);
+            if (!sizes_.unify(s.rows, row_height))
+                throw ShapeError(fmt::format("entries of row {} of a matrix literal have different heights ({} and {})",
+                                             r + 1, sizes_.name(row_height), sizes_.name(s.rows)));
+            Dim w = sizes_.resolve(s.cols);
+            width = c == 0 ? w : sizes_.sum(width, w);
+        }
+        if (r == 0) total_cols = width;
+        else if (!sizes_.unify(total_cols, width))
+            throw ShapeError(fmt::format("rows of a matrix literal have different widths ({} and {})",
+                                         sizes_.name(total_cols), sizes_.name(width)));
+        Dim h = sizes_.resolve(row_height);
+        total_rows = r == 0 ? h : sizes_.sum(total_rows, h);
+    }
+    Node node;
+    node.op = &op_of(Kind::Stack);
+    node.args.assign(blocks.begin(), blocks.end());
+    node.param = blocks_per_row;
+    node.shape = sizes_.resolve(Shape{total_rows, total_cols});
+    bool all_const = true;
+    for (Expr b : blocks) all_const = all_const && b->op->kind == Kind::Constant && b->value == blocks[0]->value;
+    if (all_const) return constant(blocks[0]->value, node.shape);
+    return intern(std::move(node));
+}
+
+}  // namespace matcalc

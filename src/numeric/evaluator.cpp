@@ -1,0 +1,500 @@
+// The compiled evaluator (evaluator.hpp, BasicEvaluator): a DAG compiled into slots in node-id
+// order (a topological order, so no recursion at any depth), each computed node with an
+// output buffer allocated once and shared with nodes of the same shape whose values are
+// dead by then; structured factors applied rather than formed; elementwise operations
+// through the operation table's kernels with the broadcasting of the shape rules. In
+// double (Evaluator) or single precision (Evaluator32).
+#include <map>
+#include <type_traits>
+
+#include <Eigen/LU>
+#include <fmt/format.h>
+
+#include "eval_internal.hpp"
+#include "matcalc/numeric/evaluator.hpp"
+#include "matcalc/core/ops.hpp"
+
+namespace matcalc {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+
+namespace {
+
+template <class T>
+ArrayKernel<T> array_kernel(const OpInfo& op) {
+    if constexpr (std::is_same_v<T, double>) return op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
+    else return op.kernel1 ? op.kernel1.array32 : op.kernel2.array32;
+}
+
+// Kronecker products and commutation matrices can be applied without being formed.
+// So can identities and diagonal matrices (a diagonal n²×n² from an elementwise function
+// of an n×n matrix).
+bool structured(Expr e) {
+    Kind k = e->op->kind;
+    return k == Kind::Kron || k == Kind::Commutation || k == Kind::Identity || k == Kind::Diag;
+}
+
+// K(m,n): K vec(A) = vec(Aᵀ) for A m×n.
+MatrixXd commutation_matrix(Index m, Index n) {
+    MatrixXd k = MatrixXd::Zero(m * n, m * n);
+    for (Index i = 0; i < m; ++i)
+        for (Index j = 0; j < n; ++j) k(j + i * n, i + j * m) = 1.0;
+    return k;
+}
+
+}  // namespace
+
+template <class T>
+BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
+    std::vector<Expr> order = reachable(cx, roots);
+    std::vector<std::size_t> slot_of(cx.node_count(), 0);
+    slots_.reserve(order.size());
+    Index total = 0;
+    for (Expr e : order) {
+        auto [rows, cols] = concrete_shape(cx, e, env);
+        if (rows > kMaxEntries / cols)
+            throw InputError(fmt::format("a value of {} entries ({} × {}) is too large to evaluate", rows * cols,
+                                         rows, cols));
+        total += rows * cols;
+        if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
+        Slot s;
+        s.node = e;
+        s.rows = rows;
+        s.cols = cols;
+        if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
+        if (e->op->kind == Kind::Softmax) s.columnwise = cx.sizes().is_matrix(cx.shape(e));
+        if (e->op->kind == Kind::Block) {
+            s.top = concrete_dim(cx.sizes(), e->dim, env);
+            s.left = concrete_dim(cx.sizes(), e->dim2, env);
+        }
+        for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
+        slot_of[e->id] = slots_.size();
+        switch (e->op->kind) {
+        case Kind::Variable:
+            if constexpr (!std::is_same_v<T, double>) s.buffer.resize(rows, cols);  // the value rounded, per run
+            break;
+        case Kind::Constant:
+            s.buffer = Matrix::Constant(rows, cols, static_cast<T>(e->value));
+            break;
+        case Kind::Size:
+            s.buffer = Matrix::Constant(1, 1, static_cast<T>(concrete_dim(cx.sizes(), e->dim, env)));
+            break;
+        default:
+            break;  // computed values get their buffers in assign_storage()
+        }
+        slots_.push_back(std::move(s));
+    }
+    // A Kronecker product, commutation matrix, identity or diagonal matrix that only ever
+    // multiplies is applied by the product instead of being formed (it may be n²×n²
+    // where its uses are n×n²).
+    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+    std::vector<char> dense(slots_.size(), 0);
+    for (std::size_t r : root_slots_) dense[r] = 1;
+    for (const Slot& s : slots_) {
+        bool product = s.node->op->kind == Kind::MatMul;
+        for (std::size_t a : s.args)
+            if (!product) dense[a] = 1;
+        // At most one implicit factor per product: the other is formed.
+        if (product && structured(slots_[s.args[0]].node) && structured(slots_[s.args[1]].node)) dense[s.args[1]] = 1;
+    }
+    // A transpose that only multiplies is read transposed by its products (Eigen's
+    // A.transpose() * B), unless a product applies an implicit structured factor to it.
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].node->op->kind == Kind::Transpose && !dense[i]) slots_[i].implicit = true;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (!structured(s.node)) continue;
+        if (!dense[i]) {
+            s.implicit = true;
+            continue;
+        }
+        switch (s.node->op->kind) {
+        case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>(); break;
+        case Kind::Identity: s.buffer = Matrix::Identity(s.rows, s.cols); break;
+        default: break;  // Kron, Diag: computed by step()
+        }
+    }
+    // multiply() applies an implicit structured factor to a formed matrix: a transpose
+    // beside one is formed.
+    for (const Slot& p : slots_) {
+        if (p.node->op->kind != Kind::MatMul) continue;
+        for (int k = 0; k < 2; ++k) {
+            const Slot& factor = slots_[p.args[k]];
+            Slot& other = slots_[p.args[1 - k]];
+            if (factor.implicit && structured(factor.node) && other.node->op->kind == Kind::Transpose)
+                other.implicit = false;
+        }
+    }
+    // s ⊙ (A B) with a scalar s and a product used nowhere else: one scaled product (the
+    // 1/B of a gradient averaged over the batch costs no pass of its own).
+    std::vector<std::size_t> uses(slots_.size(), 0);
+    for (const Slot& s : slots_)
+        for (std::size_t a : s.args) ++uses[a];
+    for (std::size_t r : root_slots_) ++uses[r];  // the caller reads the roots
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (s.node->op->name != "hadamard") continue;
+        for (int k = 0; k < 2; ++k) {
+            const std::size_t scale = s.args[k], p = s.args[1 - k];
+            Slot& P = slots_[p];
+            const bool scalar = slots_[scale].rows == 1 && slots_[scale].cols == 1;
+            if (!scalar || P.node->op->kind != Kind::MatMul || uses[p] != 1 || P.rows != s.rows ||
+                P.cols != s.cols)
+                continue;
+            if ((slots_[P.args[0]].implicit && !implicit_transpose(P.args[0])) ||
+                (slots_[P.args[1]].implicit && !implicit_transpose(P.args[1])))
+                continue;  // multiply() applies a structured factor
+            P.implicit = true;
+            s.fused = p;
+            break;
+        }
+    }
+    assign_storage();
+    // Elementwise arguments must broadcast to the result as the shape rules promise.
+    for (const Slot& s : slots_) {
+        if (s.node->op->kind != Kind::Elementwise) continue;
+        for (std::size_t a : s.args) {
+            const Slot& arg = slots_[a];
+            bool rows_ok = arg.rows == s.rows || arg.rows == 1;
+            bool cols_ok = arg.cols == s.cols || arg.cols == 1;
+            if (!rows_ok || !cols_ok || (s.args.size() == 1 && (arg.rows != s.rows || arg.cols != s.cols)))
+                throw std::logic_error(fmt::format("evaluator: {} argument of shape {} does not broadcast to {}",
+                                                   s.node->op->name, describe_dims(arg.rows, arg.cols),
+                                                   describe_dims(s.rows, s.cols)));
+        }
+    }
+}
+
+namespace {
+
+// Computed by step() into an output buffer (the others are variables, or filled once).
+bool computed(Kind k) {
+    return k != Kind::Variable && k != Kind::Constant && k != Kind::Size && k != Kind::Identity &&
+           k != Kind::Commutation;
+}
+
+}  // namespace
+
+template <class T>
+void BasicEvaluator<T>::assign_storage() {
+    const std::size_t n = slots_.size();
+    // The last slot that reads each value; what an implicit slot reads is read where the
+    // implicit slot is used (a transposed factor by its product, a fused product by its
+    // scaling), and so on down.
+    std::vector<std::size_t> last_use(n, 0);
+    auto read = [&](std::size_t a, std::size_t i, auto& self) -> void {
+        last_use[a] = i;
+        if (slots_[a].implicit)
+            for (std::size_t b : slots_[a].args) self(b, i, self);
+    };
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t a : slots_[i].args) read(a, i, read);
+    for (std::size_t r : root_slots_) last_use[r] = n;  // the caller reads the roots
+    std::map<std::pair<Index, Index>, std::vector<Matrix*>> free;
+    std::vector<char> released(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        Slot& s = slots_[i];
+        if (!computed(s.node->op->kind) || s.implicit) {
+            if (s.node->op->kind != Kind::Variable) s.out = &s.buffer;
+        } else {
+            auto& pool = free[{s.rows, s.cols}];
+            if (pool.empty()) {
+                s.out = &storage_.emplace_back(s.rows, s.cols);
+            } else {
+                s.out = pool.back();
+                pool.pop_back();
+            }
+        }
+        if (s.out) s.value = s.out;
+        auto release = [&](std::size_t a, auto& self) -> void {
+            Slot& arg = slots_[a];
+            if (arg.implicit) {
+                for (std::size_t b : arg.args) self(b, self);
+                return;
+            }
+            if (released[a] || last_use[a] != i || !computed(arg.node->op->kind)) return;
+            released[a] = 1;
+            free[{arg.rows, arg.cols}].push_back(arg.out);
+        };
+        if (!s.implicit)
+            for (std::size_t a : s.args) release(a, release);
+        // The scratch matrices of a product with an implicit Kronecker factor.
+        if (s.node->op->kind != Kind::MatMul) continue;
+        const bool left = slots_[s.args[0]].implicit;
+        const Slot& factor = slots_[s.args[left ? 0 : 1]];
+        if (!factor.implicit || factor.node->op->kind != Kind::Kron) continue;
+        const Slot& A = slots_[factor.args[0]];
+        const Slot& B = slots_[factor.args[1]];
+        if (left) {
+            s.kron_x.resize(B.cols, A.cols);
+            s.kron_t.resize(B.rows, A.cols);
+            s.kron_y.resize(B.rows, A.rows);
+        } else {
+            s.kron_x.resize(B.rows, A.rows);
+            s.kron_t.resize(B.cols, A.rows);
+            s.kron_y.resize(B.cols, A.cols);
+        }
+    }
+}
+
+template <class T>
+std::vector<std::string> BasicEvaluator<T>::variables() const {
+    std::vector<std::string> names;
+    for (const Slot& s : slots_)
+        if (s.node->op->kind == Kind::Variable) names.push_back(s.node->name);
+    return names;
+}
+
+template <class T>
+void BasicEvaluator<T>::run(const Env& env) {
+    for (Slot& s : slots_) {
+        switch (s.node->op->kind) {
+        case Kind::Variable: {
+            auto it = env.values.find(s.node->name);
+            if (it == env.values.end()) throw InputError(fmt::format("no value for '{}'", s.node->name));
+            if (it->second.rows() != s.rows || it->second.cols() != s.cols)
+                throw InputError(fmt::format("the value of '{}' is {}, but '{}' is {} here", s.node->name,
+                                             describe_dims(it->second.rows(), it->second.cols()), s.node->name,
+                                             describe_dims(s.rows, s.cols)));
+            if constexpr (std::is_same_v<T, double>) {
+                s.value = &it->second;
+            } else {
+                s.buffer = it->second.template cast<T>();  // allocated when compiled: same shape
+                s.value = &s.buffer;
+            }
+            break;
+        }
+        case Kind::Constant:
+        case Kind::Identity:
+        case Kind::Size:
+        case Kind::Commutation:
+            break;  // filled when compiled
+        default:
+            if (!s.implicit) step(s);
+        }
+    }
+}
+
+template <class T>
+void BasicEvaluator<T>::step(Slot& s) {
+    Matrix& out = *s.out;
+    auto arg = [&](std::size_t i) -> const Matrix& { return *slots_[s.args[i]].value; };
+    const OpInfo& op = *s.node->op;
+    switch (op.kind) {
+    case Kind::Elementwise: {
+        if (s.fused != Slot::npos) {
+            const std::size_t scale = s.args[0] == s.fused ? s.args[1] : s.args[0];
+            product(slots_[s.fused], out, (*slots_[scale].value)(0, 0));
+            break;
+        }
+        // The table's kernel over whole arrays: a 1×1 argument with stride 0, a row or a
+        // column broadcast one column of the result at a time (column-major data).
+        const ArrayKernel<T> kernel = array_kernel<T>(op);
+        const Index n = out.size(), rows = out.rows();
+        T* o = out.data();
+        const Matrix& A = arg(0);
+        const Matrix& B = s.args.size() == 2 ? arg(1) : A;
+        auto whole = [&](const Matrix& M) { return M.size() == n || M.size() == 1; };
+        if (whole(A) && whole(B)) {
+            kernel(A.data(), A.size() == 1 ? 0 : 1, B.data(), B.size() == 1 ? 0 : 1, o, n);
+        } else {
+            const Index ar = A.rows() == 1 ? 0 : 1, ac = A.cols() == 1 ? 0 : A.rows();
+            const Index br = B.rows() == 1 ? 0 : 1, bc = B.cols() == 1 ? 0 : B.rows();
+            for (Index c = 0; c < out.cols(); ++c)
+                kernel(A.data() + c * ac, ar, B.data() + c * bc, br, o + c * rows, rows);
+        }
+        break;
+    }
+    case Kind::MatMul:
+        if ((slots_[s.args[0]].implicit && !implicit_transpose(s.args[0])) ||
+            (slots_[s.args[1]].implicit && !implicit_transpose(s.args[1])))
+            multiply(s);
+        else
+            product(s, out, T(1));
+        break;
+    case Kind::Kron: {
+        const Matrix& A = arg(0);
+        const Matrix& B = arg(1);
+        for (Index j = 0; j < A.cols(); ++j)
+            for (Index i = 0; i < A.rows(); ++i)
+                out.block(i * B.rows(), j * B.cols(), B.rows(), B.cols()) = A(i, j) * B;
+        break;
+    }
+    case Kind::Vec:
+        out = arg(0).reshaped();
+        break;
+    case Kind::Unvec:
+        out = arg(0).reshaped(out.rows(), out.cols());
+        break;
+    case Kind::Block:
+        out = arg(0).block(s.top, s.left, out.rows(), out.cols());
+        break;
+    case Kind::Transpose:
+        out = arg(0).transpose();
+        break;
+    case Kind::Dot:
+        out(0, 0) = arg(0).reshaped().dot(arg(1).reshaped());
+        break;
+    case Kind::Sum:
+        out(0, 0) = arg(0).sum();
+        break;
+    case Kind::Mean:
+        out(0, 0) = arg(0).mean();
+        break;
+    case Kind::Norm:
+        out(0, 0) = arg(0).norm();
+        break;
+    case Kind::Norm1:
+        out(0, 0) = arg(0).cwiseAbs().sum();
+        break;
+    case Kind::Diag:
+        out.setZero();
+        out.diagonal() = arg(0).reshaped();
+        break;
+    case Kind::DiagPart:
+        out = arg(0).diagonal();
+        break;
+    case Kind::Trace:
+        out(0, 0) = arg(0).trace();
+        break;
+    case Kind::Det:
+        out(0, 0) = arg(0).determinant();
+        break;
+    case Kind::LogDet:
+        out(0, 0) = std::log(arg(0).determinant());  // NaN unless the determinant is positive
+        break;
+    case Kind::Inverse:
+        out = arg(0).inverse();
+        break;
+    case Kind::LogSumExp: {
+        const T top = arg(0).maxCoeff();  // shifted, so that exp cannot overflow
+        out(0, 0) = top + std::log((arg(0).array() - top).exp().sum());
+        break;
+    }
+    case Kind::Softmax: {  // of a vector, or of a matrix column by column (s.columnwise)
+        const Matrix& A = arg(0);
+        if (!s.columnwise) {
+            const T top = A.maxCoeff();
+            out = (A.array() - top).exp().matrix();
+            out /= out.sum();
+            break;
+        }
+        for (Index j = 0; j < A.cols(); ++j) {  // shifted by the column's largest entry
+            const T top = A.col(j).maxCoeff();
+            out.col(j) = (A.col(j).array() - top).exp().matrix();
+            out.col(j) /= out.col(j).sum();
+        }
+        break;
+    }
+    case Kind::Stack: {
+        const std::size_t per_row = static_cast<std::size_t>(s.node->param);
+        Index top = 0;
+        for (std::size_t first = 0; first < s.args.size(); first += per_row) {
+            Index left = 0;
+            for (std::size_t j = first; j < first + per_row; ++j) {
+                const Matrix& block = arg(j);
+                out.block(top, left, block.rows(), block.cols()) = block;
+                left += block.cols();
+            }
+            top += arg(first).rows();
+        }
+        break;
+    }
+    default:
+        throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
+    }
+}
+
+template <class T>
+bool BasicEvaluator<T>::implicit_transpose(std::size_t slot) const {
+    return slots_[slot].implicit && slots_[slot].node->op->kind == Kind::Transpose;
+}
+
+template <class T>
+void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
+    const Slot& a = slots_[p.args[0]];
+    const Slot& b = slots_[p.args[1]];
+    auto ones = [](const Slot& s) { return s.node->op->kind == Kind::Constant && s.node->value == 1.0; };
+    auto apply = [&](const auto& A, const auto& B) {
+        if (ones(a) && a.rows == 1) {  // 1ᵀ B: the sums of B's columns
+            if (scale == T(1)) out.noalias() = B.colwise().sum();
+            else out.noalias() = scale * B.colwise().sum();
+        } else if (ones(b) && b.cols == 1) {  // A 1: the sums of A's rows
+            if (scale == T(1)) out.noalias() = A.rowwise().sum();
+            else out.noalias() = scale * A.rowwise().sum();
+        } else if (scale == T(1)) {
+            out.noalias() = A * B;
+        } else if (out.rows() == 1 || out.cols() == 1) {
+            out.noalias() = A * B;  // Eigen's matrix–vector product would copy a scaled vector
+            out *= scale;
+        } else {
+            out.noalias() = (scale * A) * B;  // GEMM multiplies by the scale once per entry
+        }
+    };
+    const bool ta = implicit_transpose(p.args[0]), tb = implicit_transpose(p.args[1]);
+    const Matrix& A = *slots_[ta ? a.args[0] : p.args[0]].value;
+    const Matrix& B = *slots_[tb ? b.args[0] : p.args[1]].value;
+    if (ta && tb) apply(A.transpose(), B.transpose());
+    else if (ta) apply(A.transpose(), B);
+    else if (tb) apply(A, B.transpose());
+    else apply(A, B);
+}
+
+// A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
+// column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
+// to the rows; K(m,n) permutes rows, and M K(m,n) columns; a diagonal scales.
+template <class T>
+void BasicEvaluator<T>::multiply(Slot& s) {
+    Matrix& out = *s.out;
+    const bool left = slots_[s.args[0]].implicit;
+    const Slot& factor = slots_[s.args[left ? 0 : 1]];
+    const Matrix& M = *slots_[s.args[left ? 1 : 0]].value;
+    switch (factor.node->op->kind) {
+    case Kind::Identity:
+        out = M;
+        return;
+    case Kind::Diag: {  // diag(v) M scales the rows, M diag(v) the columns
+        auto v = slots_[factor.args[0]].value->reshaped();
+        if (left) out.noalias() = v.asDiagonal() * M;
+        else out.noalias() = M * v.asDiagonal();
+        return;
+    }
+    default:
+        break;
+    }
+    if (factor.node->op->kind == Kind::Commutation) {
+        // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
+        const Index m = factor.commutation_m, n = factor.rows / m;
+        for (Index i = 0; i < m; ++i)
+            for (Index j = 0; j < n; ++j) {
+                if (left) out.row(j + i * n) = M.row(i + j * m);
+                else out.col(i + j * m) = M.col(j + i * n);
+            }
+        return;
+    }
+    const Matrix& A = *slots_[factor.args[0]].value;
+    const Matrix& B = *slots_[factor.args[1]].value;
+    Matrix &X = s.kron_x, &BX = s.kron_t, &Y = s.kron_y;  // a column (row) of M as a matrix, its image
+    if (left) {
+        for (Index k = 0; k < M.cols(); ++k) {
+            X = M.col(k).reshaped(B.cols(), A.cols());
+            BX.noalias() = B * X;
+            Y.noalias() = BX * A.transpose();
+            out.col(k) = Y.reshaped();
+        }
+    } else {
+        // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M.
+        for (Index r = 0; r < M.rows(); ++r) {
+            X = M.row(r).transpose().reshaped(B.rows(), A.rows());
+            BX.noalias() = B.transpose() * X;
+            Y.noalias() = BX * A;
+            out.row(r) = Y.reshaped().transpose();
+        }
+    }
+}
+
+template class BasicEvaluator<double>;
+template class BasicEvaluator<float>;
+
+}  // namespace matcalc

@@ -1,0 +1,251 @@
+// Building a derivation step by step (steps.hpp): intermediate variables, local partials,
+// the forward vector chain rule, the substitution back. Printing is in steps_print.cpp.
+#include "matcalc/steps/steps.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "matcalc/calculus/derive.hpp"
+#include "matcalc/io/diagnostics.hpp"
+#include "matcalc/frontend/model.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/simplify/simplify.hpp"
+
+namespace matcalc {
+
+namespace {
+
+// Fresh names for intermediate variables, as the lecture picks them: u, v, … for vectors
+// and matrices, γ, δ, … for scalars, and u1, u2, … when the whole derivation is scalar
+// (the single-variable chain rule and the total derivative). Names the model uses are
+// skipped.
+class FreshNames {
+public:
+    FreshNames(const Model& model, bool all_scalar) : all_scalar_(all_scalar) {
+        for (const Symbol& s : model.symbols()) used_.insert(s.name);
+    }
+    std::string next(bool scalar) {
+        if (all_scalar_) return numbered("u", numbered_scalar_);
+        static const char* const vectors[] = {"u", "v", "p", "q", "r", "s", "h", "k"};
+        static const char* const scalars[] = {"γ", "δ", "ε", "κ", "λ", "μ", "ρ", "τ", "φ", "ψ", "ω"};
+        if (scalar) {
+            for (const char* n : scalars)
+                if (take(n)) return n;
+            return numbered("γ", numbered_scalar_);
+        }
+        for (const char* n : vectors)
+            if (take(n)) return n;
+        return numbered("u", numbered_vector_);
+    }
+
+private:
+    bool take(const std::string& n) { return used_.insert(n).second; }
+    std::string numbered(const std::string& stem, int& counter) {
+        for (;;) {
+            std::string n = stem + std::to_string(++counter);
+            if (take(n)) return n;
+        }
+    }
+    bool all_scalar_;
+    std::unordered_set<std::string> used_;
+    int numbered_scalar_ = 0, numbered_vector_ = 0;
+};
+
+bool contains_kind(const Context& cx, Expr e, Kind kind) {
+    for (Expr n : reachable(cx, std::span<const Expr>(&e, 1)))
+        if (n->op->kind == kind) return true;
+    return false;
+}
+
+// The rule that gives ∂definition/∂wrt, named as the lecture names it.
+std::string local_rule(const Context& cx, Expr definition, Expr wrt, Expr jac) {
+    const OpInfo& op = *definition->op;
+    bool out_scalar = cx.is_scalar(definition), wrt_scalar = cx.is_scalar(wrt);
+    switch (op.kind) {
+    case Kind::Elementwise:
+        if (wrt_scalar && !out_scalar) return "vector–scalar expansion";
+        if (out_scalar) {
+            if (op.name == "add") return "sum rule";
+            if (op.name == "sub") return "difference rule";
+            if (op.name == "hadamard") return "product rule";
+            if (op.name == "div") return "quotient rule";
+            if (op.max_args == 1 && op.rule == "unary elementwise function")
+                return fmt::format("derivative of {}", op.unicode);
+            return std::string(op.rule);
+        }
+        return fmt::format("{} (diagonal Jacobian)", op.rule);
+    case Kind::MatMul:
+        return contains_kind(cx, jac, Kind::Kron) ? "matrix product (Kronecker form)" : "matrix product";
+    case Kind::Transpose:
+        return contains_kind(cx, jac, Kind::Commutation) ? "transpose (commutation matrix)" : "transpose";
+    default: return std::string(op.rule);
+    }
+}
+
+// P J for a local partial P and a Jacobian J: scaling when either is a scalar.
+Expr chain_product(Context& cx, Expr p, Expr j) {
+    if (cx.is_scalar(p) || cx.is_scalar(j)) return cx.mul(p, j);
+    return cx.matmul(p, j);
+}
+
+// The whole expression after each rewrite of a trace: a rewrite of a subexpression is
+// substituted into the current form. Rewrites whose subexpression is no longer there
+// (rebuilt by an earlier one) are skipped; a last entry reaches the simplifier's form.
+std::vector<Rewritten> replay(Context& cx, Expr start, const std::vector<RewriteStep>& trace, Expr final_form) {
+    std::vector<Rewritten> out;
+    Expr state = start;
+    std::string unplaced;  // rules of rewrites inside subexpressions rebuilt since
+    for (const RewriteStep& step : trace) {
+        Expr next = cx.substitute(state, step.before, step.after);
+        if (next == state) {
+            if (unplaced.find(step.rule) == std::string::npos) unplaced += (unplaced.empty() ? "" : "; ") + std::string(step.rule);
+            continue;
+        }
+        state = next;
+        out.push_back({state, std::string(step.rule)});
+    }
+    if (state != final_form) out.push_back({final_form, unplaced.empty() ? "normal form" : unplaced});
+    return out;
+}
+
+}  // namespace
+
+Derivation derive_steps(Model& model, const Symbol& function, const Symbol& variable, Expr result,
+                        std::string result_note, bool keep_names) {
+    Context& cx = model.cx();
+    Derivation d;
+    d.function = &function;
+    d.variable = &variable;
+    d.result = result;
+    d.result_note = std::move(result_note);
+    Expr f = function.expr, x = variable.expr;
+
+    // The model's names of its definitions (the first name of a node wins; the function
+    // keeps its own).
+    std::unordered_map<Expr, std::string> model_name;
+    for (const Symbol& s : model.symbols())
+        if (s.kind == Symbol::Kind::Defined) model_name.emplace(s.expr, s.name);
+    model_name[f] = function.name;
+
+    std::vector<Expr> path;
+    for (Expr e : reachable(cx, std::span<const Expr>(&f, 1)))
+        if (e != x && !e->args.empty() && depends_on(e, x)) path.push_back(e);
+    // The forward chain writes every Jacobian whole: the steps of a long chain cost the
+    // square of its length in time and text. Derivations to be read have a few dozen steps.
+    if (path.size() > kMaxIntermediates)
+        throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
+                                     "step by step is written for",
+                                     function.name, variable.name, path.size(), kMaxIntermediates),
+                         std::nullopt, {"without --steps the derivative prints compactly"});
+    bool all_scalar = cx.is_scalar(x) && std::all_of(path.begin(), path.end(), [&](Expr e) { return cx.is_scalar(e); });
+    FreshNames fresh(model, all_scalar);
+
+    std::unordered_map<Expr, Expr> symbol_of;  // node → the symbol standing for it
+    std::unordered_map<Expr, std::size_t> index_of;  // symbol → intermediate
+    auto as_symbol = [&](Expr a) {
+        auto it = symbol_of.find(a);
+        return it == symbol_of.end() ? a : it->second;
+    };
+    auto add = [&](Expr node, Expr definition, Expr rephrased, const std::string* name) {
+        Intermediate in;
+        in.fresh = !name;
+        in.name = name ? *name : fresh.next(cx.is_scalar(node));
+        in.node = node;
+        in.definition = definition;
+        in.rephrased = rephrased;
+        in.symbol = cx.variable(in.name, node->shape);
+        symbol_of[node] = in.symbol;
+        index_of[in.symbol] = d.intermediates.size();
+        d.intermediates.push_back(std::move(in));
+    };
+    for (Expr e : path) {
+        auto named = model_name.find(e);
+        const std::string* name = named == model_name.end() ? nullptr : &named->second;
+        std::vector<Expr> args;
+        for (Expr a : e->args) args.push_back(as_symbol(a));
+        SizeTable& z = cx.sizes();
+        if (e->op->kind == Kind::Dot && z.is_vector(cx.shape(e->args[0])) && z.is_vector(cx.shape(e->args[1]))) {
+            // The lecture's rephrasing: w·x = sum(w ⊙ x), an elementwise product and a sum.
+            Expr product = cx.mul(e->args[0], e->args[1]);
+            add(product, cx.mul(args[0], args[1]), e, nullptr);
+            d.intermediates.back().rephrased_as = cx.sum(product);
+            add(e, cx.sum(d.intermediates.back().symbol), nullptr, name);
+            continue;
+        }
+        add(e, cx.with_args(e, std::move(args)), nullptr, name);
+    }
+
+    // Intermediate nodes written inside a local partial are written as their symbols:
+    // ∂ŷ/∂z = ŷ(1 − ŷ), not σ(z)(1 − σ(z)), so that factors cancel in the chain.
+    std::unordered_map<Expr, Expr> to_symbols, to_nodes;
+    for (const Intermediate& in : d.intermediates) {
+        to_symbols[in.node] = in.symbol;
+        to_symbols[in.definition] = in.symbol;  // σ(z) of the symbol z is ŷ too
+        to_nodes[in.symbol] = in.node;
+    }
+    Simplifier local(cx);
+
+    std::vector<Expr> chain_of(d.intermediates.size(), nullptr);  // ∂intermediate/∂x
+    for (std::size_t i = 0; i < d.intermediates.size(); ++i) {
+        const Intermediate& in = d.intermediates[i];
+        std::vector<Expr> wrts;
+        for (Expr a : in.definition->args)
+            if ((a == x || index_of.count(a)) && std::find(wrts.begin(), wrts.end(), a) == wrts.end()) wrts.push_back(a);
+        ChainStep step;
+        step.of = i;
+        bool through_intermediate = false;
+        std::vector<Expr> terms;
+        for (Expr a : wrts) {
+            LocalPartial p;
+            p.of = i;
+            p.wrt = a;
+            Expr raw = jacobian(cx, in.definition, a);
+            p.jacobian = local(cx.substitute(local(raw), to_symbols));
+            p.rule = local_rule(cx, in.definition, a, p.jacobian);
+            step.terms.push_back(d.partials.size());
+            if (a == x) {
+                terms.push_back(p.jacobian);
+            } else {
+                through_intermediate = true;
+                terms.push_back(chain_product(cx, p.jacobian, chain_of[index_of.at(a)]));
+            }
+            d.partials.push_back(std::move(p));
+        }
+        Expr product = terms.at(0);
+        for (std::size_t t = 1; t < terms.size(); ++t) product = cx.add(product, terms[t]);
+        if (!through_intermediate && terms.size() == 1) {
+            chain_of[i] = product;  // ∂v/∂x is the local partial itself
+            continue;
+        }
+        step.rule = terms.size() > 1 ? "total derivative"
+                    : all_scalar     ? "single-variable chain rule"
+                                     : "vector chain rule";
+        step.product = product;
+        std::vector<RewriteStep> trace;
+        local.set_trace(&trace);
+        step.result = local(product);
+        local.set_trace(nullptr);
+        step.simplified = replay(cx, product, trace, step.result);
+        chain_of[i] = step.result;
+        d.chain.push_back(std::move(step));
+    }
+    d.chain_result = d.intermediates.empty() ? nullptr : chain_of.back();
+    if (!d.chain_result) return d;
+
+    // Back to the model's variables, simplified as `derive` simplifies (definitions the
+    // model names print by name again).
+    d.substituted = cx.substitute(d.chain_result, to_nodes);
+    // A simplifier of its own (prepared like derive's), so that every rule that fires is
+    // recorded: derive's has simplified this expression already and remembers it.
+    Simplifier back(cx);
+    if (keep_names) name_definitions(back, model.definitions(&function));
+    std::vector<RewriteStep> trace;
+    back.set_trace(&trace);
+    Expr simplified = back(d.substituted);
+    d.back_simplified = replay(cx, d.substituted, trace, simplified);
+    return d;
+}
+
+}  // namespace matcalc
