@@ -23,6 +23,17 @@ inline std::string code_point_name(char32_t c) {
     return "U+" + hex;
 }
 
+// An ASCII operator of two characters, as a message quotes it: the operation table's
+// ("./", ".*", ".^"), and "**", which people write for a power.
+inline bool two_character_operator(std::string_view two) {
+    if (two.size() != 2 || static_cast<unsigned char>(two[0]) >= 0x80 || static_cast<unsigned char>(two[1]) >= 0x80)
+        return false;
+    if (two == "**") return true;
+    for (std::string_view s : operator_spellings(Notation::Infix))
+        if (s == two) return true;
+    return false;
+}
+
 // The extent of the token that starts at p (a name, a number, a two-character operator,
 // or one character).
 inline const char* token_end(const char* p, const char* end) {
@@ -31,7 +42,7 @@ inline const char* token_end(const char* p, const char* end) {
     if (const std::size_t n = scan_number(p, end); n != 0) return p + n;
     if (end - p >= 2) {
         const std::string_view two(p, 2);
-        if (two == "./" || two == ".*" || two == ".^" || two == "**") return p + 2;
+        if (two_character_operator(two)) return p + 2;
     }
     std::size_t n = 0;
     decode(p, end, n);
@@ -117,7 +128,7 @@ inline std::string token_before(const char* begin, const char* where) {
     }
     if (e - begin >= 2) {
         const std::string_view two(e - 2, 2);
-        if (two == "./" || two == ".*" || two == ".^") return std::string(two);
+        if (two != "**" && two_character_operator(two)) return std::string(two);
     }
     if (*s == '\n') return "";
     return std::string(s, e);

@@ -219,12 +219,14 @@ inline constexpr size_parser size_token{};
 inline constexpr adjacent_parser adjacent{};
 
 auto const identifier_def = name_token;
-auto const add_op_def = tok("+") | tok("-") | tok("−");
-auto const mul_op_def = tok("*") | tok("/") | tok("./") | tok("⊘") | tok("·") | tok("⊙") |
-                        tok(".*") | tok("∘") | tok("⊗");
-auto const pow_op_def = tok("^") | tok(".^");
-auto const sign_def = tok("-") | tok("+") | tok("−");
-auto const tick_def = tok("'") | tok("ᵀ");
+// Operators are the operation table's spellings by notation and precedence level
+// (print.hpp's levels: 1 additive, 2 multiplicative, 4 power); a unary plus is no
+// operation, only syntax.
+auto const add_op_def = table_operator(Notation::Infix, 1);
+auto const mul_op_def = table_operator(Notation::Infix, 2);
+auto const pow_op_def = table_operator(Notation::Infix, 4);
+auto const sign_def = table_operator(Notation::Prefix) | tok("+");
+auto const tick_def = table_operator(Notation::Postfix);
 auto const assign_op_def = tok("=");
 auto const tilde_op_def = tok("~");
 auto const colon_def = tok(":");

@@ -9,6 +9,7 @@
 #include "error_handler.hpp"
 #include "expression_def.hpp"
 #include "matcalc/frontend/parser.hpp"
+#include "matcalc/io/utf8.hpp"
 
 namespace matcalc {
 namespace grammar {
@@ -31,31 +32,15 @@ void validate_text(const std::string& text) {
         const unsigned char c = s[i];
         if (c == 0) throw InputError("NUL byte in the input (at offset " + std::to_string(i) + ")",
                                      SourceRange{i, i + 1});
-        if (c < 0x80) {
-            ++i;
-            continue;
+        std::size_t bad_end = 0;
+        Utf8Problem problem = Utf8Problem::None;
+        const std::size_t n = utf8_sequence(text, i, bad_end, &problem);
+        switch (problem) {
+        case Utf8Problem::None: break;
+        case Utf8Problem::BadByte: fail(i, "invalid UTF-8"); break;
+        case Utf8Problem::Truncated: fail(i, "invalid UTF-8: the text ends inside a character"); break;
+        case Utf8Problem::Incomplete: fail(i, "invalid UTF-8: an incomplete character"); break;
         }
-        std::size_t n = 0;
-        char32_t min = 0;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 2;
-            min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3;
-            min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4;
-            min = 0x10000;
-        } else {
-            fail(i, "invalid UTF-8");
-        }
-        char32_t cp = c & (0x7Fu >> n);
-        for (std::size_t k = 1; k < n; ++k) {
-            if (i + k >= size) fail(i, "invalid UTF-8: the text ends inside a character");
-            if ((s[i + k] & 0xC0) != 0x80) fail(i, "invalid UTF-8: an incomplete character");
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail(i, "invalid UTF-8");
         i += n;
     }
 }

@@ -3,16 +3,19 @@
 // sizes, and the directives that guard nesting depth and report unclosed brackets.
 #pragma once
 
+#include <array>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/spirit/home/support/char_encoding/unicode/query.hpp>
 
 #include "config.hpp"
+#include "matcalc/core/ops.hpp"
 #include "syntax.hpp"
 
 namespace matcalc::grammar {
@@ -155,6 +158,47 @@ struct token_parser : x3::parser<token_parser> {
 
 constexpr token_parser tok(std::string_view s) { return {s, false}; }
 constexpr token_parser keyword(std::string_view s) { return {s, true}; }
+
+// An operator token of the operation table: any spelling of an operation written in
+// `notation` at this precedence level (ops.cpp holds every spelling; the grammar names
+// none), the longest that matches ("./" before "/").
+struct operator_parser : x3::parser<operator_parser> {
+    using attribute_type = Token;
+    static bool const has_attribute = true;
+
+    Notation notation;
+    int precedence;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
+               Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        for (std::string_view s : spellings()) {
+            if (static_cast<std::size_t>(last - first) < s.size() || std::memcmp(first, s.data(), s.size()) != 0)
+                continue;
+            const ParseState& st = state_of(context);
+            set_attribute(attr, Token{std::string(s), {st.offset(first), st.offset(first + s.size())}});
+            first += s.size();
+            return true;
+        }
+        return false;
+    }
+
+    const std::vector<std::string_view>& spellings() const {
+        // One list per (notation, level), made once (thread-safe static initialisation).
+        using Lists = std::array<std::array<std::vector<std::string_view>, 8>, 8>;
+        static const Lists lists = [] {
+            Lists l;
+            for (std::size_t n = 0; n < 8; ++n)
+                for (std::size_t p = 0; p < 8; ++p)
+                    l[n][p] = operator_spellings(static_cast<Notation>(n), static_cast<int>(p));
+            return l;
+        }();
+        return lists[static_cast<std::size_t>(notation)][static_cast<std::size_t>(precedence)];
+    }
+};
+
+constexpr operator_parser table_operator(Notation notation, int precedence = 0) { return {{}, notation, precedence}; }
 
 // A name (identifier).
 struct name_parser : x3::parser<name_parser> {

@@ -133,7 +133,7 @@ TEST_CASE("codegen: one statement per common subexpression, named after the mode
     for (const std::string& p : params) xs.push_back(model.find(p)->expr);
     for (Expr g : gradients(model.cx(), L.expr, xs)) roots.push_back(simplify(g));
     std::size_t sigmoids = 0;
-    for (Expr e : reachable(model.cx(), roots)) sigmoids += e->op->name == "sigmoid";
+    for (Expr e : reachable(model.cx(), roots)) sigmoids += e->op->id == Op::Sigmoid;
     CHECK(sigmoids == 3);
 
     Run r = codegen(cases().at(0));

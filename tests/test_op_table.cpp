@@ -47,7 +47,7 @@ std::vector<Case> cases_for(const OpInfo& op) {
             if (op.notation == Notation::Prefix) {
                 add(o + "x", {"x"});
                 add(o + "s", {"s"});
-            } else if (op.name == "pow") {
+            } else if (op.id == Op::Pow) {
                 add("x " + o + " 3", {"x"});
                 add("sum(x " + o + " s)", {"x", "s"});
             } else {

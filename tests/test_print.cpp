@@ -49,13 +49,13 @@ TEST_CASE("print: the lecture's neuron and its derivatives", "[print]") {
     auto& cx = f.cx;
     Expr affine = cx.add(cx.dot(f.w, f.x), f.b);
     CHECK_PRINTS(affine, "dot(w, x) + b", "w·x + b", "\\mathbf{w} \\cdot \\mathbf{x} + b");
-    CHECK_PRINTS(cx.apply("max", f.num(0), affine), "max(0, dot(w, x) + b)", "max(0, w·x + b)",
+    CHECK_PRINTS(cx.apply(Op::Max, f.num(0), affine), "max(0, dot(w, x) + b)", "max(0, w·x + b)",
                  "\\max\\left(0, \\mathbf{w} \\cdot \\mathbf{x} + b\\right)");
-    CHECK_PRINTS(cx.mul(cx.apply("step", f.z), cx.transpose(f.x)), "step(z) * x'", "step(z) xᵀ",
+    CHECK_PRINTS(cx.mul(cx.apply(Op::Step, f.z), cx.transpose(f.x)), "step(z) * x'", "step(z) xᵀ",
                  "\\operatorname{step}\\left(z\\right) \\mathbf{x}^\\top");
-    CHECK_PRINTS(cx.mul(cx.mul(f.num(2), f.z), cx.apply("cos", cx.pow(f.z, f.num(2)))), "2 * z * cos(z^2)",
+    CHECK_PRINTS(cx.mul(cx.mul(f.num(2), f.z), cx.apply(Op::Cos, cx.pow(f.z, f.num(2)))), "2 * z * cos(z^2)",
                  "2 z cos(z²)", "2 z \\cos\\left(z^{2}\\right)");
-    CHECK_PRINTS(cx.apply("sigmoid", cx.matmul(f.W1, f.x)), "sigmoid(W1 * x)", "σ(W1 x)",
+    CHECK_PRINTS(cx.apply(Op::Sigmoid, cx.matmul(f.W1, f.x)), "sigmoid(W1 * x)", "σ(W1 x)",
                  "\\sigma\\left(W_{1} \\mathbf{x}\\right)");
     CHECK_PRINTS(cx.mul(f.z, cx.identity(f.n)), "z * eye(n)", "z I", "z I");
 }
@@ -145,7 +145,7 @@ TEST_CASE("print: scaling is written scalar first in Unicode and LaTeX", "[print
     auto& cx = f.cx;
     CHECK_PRINTS(cx.mul(f.x, f.z), "x * z", "z x", "z \\mathbf{x}");
     CHECK_PRINTS(cx.mul(cx.mul(f.x, f.z), f.b), "x * z * b", "b z x", "b z \\mathbf{x}");
-    CHECK_PRINTS(cx.mul(cx.transpose(f.x), cx.apply("step", f.z)), "x' * step(z)", "step(z) xᵀ",
+    CHECK_PRINTS(cx.mul(cx.transpose(f.x), cx.apply(Op::Step, f.z)), "x' * step(z)", "step(z) xᵀ",
                  "\\operatorname{step}\\left(z\\right) \\mathbf{x}^\\top");
     CHECK_PRINTS(cx.mul(cx.ones({f.n, 1}), f.z), "ones(n) * z", "z 1", "z \\mathbf{1}");
     CHECK_PRINTS(cx.matmul(cx.mul(f.z, cx.ones({f.n, 1})), cx.ones({1, f.n})), "z * ones(n) * ones(1, n)",
@@ -217,21 +217,21 @@ TEST_CASE("print: structured constants, identity and sizes", "[print]") {
 TEST_CASE("print: functions, reductions and stacks", "[print]") {
     Fixture f;
     auto& cx = f.cx;
-    CHECK_PRINTS(cx.apply("sqrt", f.z), "sqrt(z)", "√(z)", "\\sqrt{z}");
-    CHECK_PRINTS(cx.apply("norm", f.x), "norm(x)", "‖x‖", "\\left\\| \\mathbf{x} \\right\\|");
-    CHECK_PRINTS(cx.apply("norm1", f.x), "norm1(x)", "norm1(x)", "\\left\\| \\mathbf{x} \\right\\|_{1}");
-    CHECK_PRINTS(cx.apply("log", f.x), "log(x)", "ln(x)", "\\ln\\left(\\mathbf{x}\\right)");
-    CHECK_PRINTS(cx.apply("asin", f.z), "asin(z)", "arcsin(z)", "\\arcsin\\left(z\\right)");
-    CHECK_PRINTS(cx.apply("leaky_relu", f.x), "leaky_relu(x)", "leaky_relu(x)",
+    CHECK_PRINTS(cx.apply(Op::Sqrt, f.z), "sqrt(z)", "√(z)", "\\sqrt{z}");
+    CHECK_PRINTS(cx.apply(Op::Norm, f.x), "norm(x)", "‖x‖", "\\left\\| \\mathbf{x} \\right\\|");
+    CHECK_PRINTS(cx.apply(Op::Norm1, f.x), "norm1(x)", "norm1(x)", "\\left\\| \\mathbf{x} \\right\\|_{1}");
+    CHECK_PRINTS(cx.apply(Op::Log, f.x), "log(x)", "ln(x)", "\\ln\\left(\\mathbf{x}\\right)");
+    CHECK_PRINTS(cx.apply(Op::Asin, f.z), "asin(z)", "arcsin(z)", "\\arcsin\\left(z\\right)");
+    CHECK_PRINTS(cx.apply(Op::LeakyRelu, f.x), "leaky_relu(x)", "leaky_relu(x)",
                  "\\operatorname{leaky\\_relu}\\left(\\mathbf{x}\\right)");
-    CHECK_PRINTS(cx.apply("leaky_relu", f.x, f.num(0.2)), "leaky_relu(x, 0.2)", "leaky_relu(x, 0.2)",
+    CHECK_PRINTS(cx.apply(Op::LeakyRelu, f.x, f.num(0.2)), "leaky_relu(x, 0.2)", "leaky_relu(x, 0.2)",
                  "\\operatorname{leaky\\_relu}\\left(\\mathbf{x}, 0.2\\right)");
-    CHECK_PRINTS(cx.apply("min", f.x, f.w), "min(x, w)", "min(x, w)",
+    CHECK_PRINTS(cx.apply(Op::Min, f.x, f.w), "min(x, w)", "min(x, w)",
                  "\\min\\left(\\mathbf{x}, \\mathbf{w}\\right)");
-    CHECK_PRINTS(cx.apply("bce", cx.apply("sigmoid", f.yhat), f.y), "bce(sigmoid(yhat), y)", "bce(σ(yhat), y)",
+    CHECK_PRINTS(cx.apply(Op::Bce, cx.apply(Op::Sigmoid, f.yhat), f.y), "bce(sigmoid(yhat), y)", "bce(σ(yhat), y)",
                  "\\operatorname{bce}\\left(\\sigma\\left(\\hat{\\mathbf{y}}\\right), \\mathbf{y}\\right)");
     CHECK_PRINTS(cx.sum(f.x), "sum(x)", "sum(x)", "\\operatorname{sum}\\left(\\mathbf{x}\\right)");
-    CHECK_PRINTS(cx.apply("mean", f.x), "mean(x)", "mean(x)", "\\operatorname{mean}\\left(\\mathbf{x}\\right)");
+    CHECK_PRINTS(cx.apply(Op::Mean, f.x), "mean(x)", "mean(x)", "\\operatorname{mean}\\left(\\mathbf{x}\\right)");
     CHECK_PRINTS(cx.diag(f.x), "diag(x)", "diag(x)", "\\operatorname{diag}\\left(\\mathbf{x}\\right)");
     Expr part = cx.diag(f.A);
     CHECK(part->op->kind == Kind::DiagPart);
@@ -266,7 +266,7 @@ TEST_CASE("print: definition names replace their subexpressions", "[print]") {
     Expr zdef = cx.add(cx.dot(f.w, f.x), f.b);
     Expr h = cx.matmul(f.A, f.x);
     std::unordered_map<Expr, std::string> names = {{zdef, "z1"}, {h, "h"}};
-    Expr e = cx.add(cx.mul(cx.apply("step", zdef), cx.transpose(f.x)), cx.transpose(cx.apply("relu", h)));
+    Expr e = cx.add(cx.mul(cx.apply(Op::Step, zdef), cx.transpose(f.x)), cx.transpose(cx.apply(Op::Relu, h)));
     PrintOptions o;
     o.names = &names;
     o.style = Style::Ascii;
@@ -316,8 +316,8 @@ TEST_CASE("print: LaTeX names", "[print]") {
 TEST_CASE("print: LaTeX braces stay balanced", "[print]") {
     Fixture f;
     auto& cx = f.cx;
-    Expr e = cx.sub(cx.apply("sqrt", cx.div(cx.pow(f.z, f.num(2)), cx.add(f.b, f.num(1)))),
-                    cx.dot(cx.apply("leaky_relu", cx.matmul(f.W1, f.x)), f.yhat));
+    Expr e = cx.sub(cx.apply(Op::Sqrt, cx.div(cx.pow(f.z, f.num(2)), cx.add(f.b, f.num(1)))),
+                    cx.dot(cx.apply(Op::LeakyRelu, cx.matmul(f.W1, f.x)), f.yhat));
     std::string l = f.latex(e);
     int depth = 0, lr = 0;
     for (std::size_t i = 0; i < l.size(); ++i) {

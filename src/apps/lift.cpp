@@ -83,7 +83,7 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
                 break;
             case Kind::Norm: {
                 Expr v = L(e->args[0]);
-                lifted[e] = cx.apply("sqrt", column_sums(cx.mul(v, v), rows_of(e->args[0])));
+                lifted[e] = cx.apply(Op::Sqrt, column_sums(cx.mul(v, v), rows_of(e->args[0])));
                 break;
             }
             case Kind::Softmax:  // of each sample's column: the softmax of a matrix, column by column
@@ -104,7 +104,10 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
                 lifted[e] = cx.stack(blocks, 1);
                 break;
             }
-            default:
+            case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size:
+            case Kind::Commutation: case Kind::Transpose: case Kind::Norm1: case Kind::Diag:
+            case Kind::DiagPart: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
+            case Kind::LogSumExp: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
                 why = fmt::format("{} has no batched form here", op.name);
                 return nullptr;
             }
@@ -114,7 +117,7 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
         }
     }
     if (!is_batched(per_sample_loss)) return per_sample_loss;  // the loss ignores the data
-    return cx.apply("mean", lifted.at(per_sample_loss));       // over the batch's columns
+    return cx.apply(Op::Mean, lifted.at(per_sample_loss));       // over the batch's columns
 }
 
 }  // namespace matcalc

@@ -102,7 +102,7 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     case Kind::Norm:
         return cx.mul(cx.div(ybar, y), a[0]);
     case Kind::Norm1:
-        return cx.mul(ybar, cx.apply("sign", a[0]));
+        return cx.mul(ybar, cx.apply(Op::Sign, a[0]));
     case Kind::Diag: {
         Expr d = cx.apply(op_of(Kind::DiagPart), std::span<const Expr>(&ybar, 1));
         return z.is_one(sa.rows) ? cx.transpose(d) : d;
@@ -112,14 +112,14 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     case Kind::Trace:  // ∂tr(A)/∂A = I
         return cx.mul(ybar, cx.identity(sa.rows));
     case Kind::Det:  // ∂det(A)/∂A = det(A) A⁻ᵀ
-        return cx.mul(cx.mul(ybar, y), cx.transpose(cx.apply("inv", a[0])));
+        return cx.mul(cx.mul(ybar, y), cx.transpose(cx.apply(Op::Inverse, a[0])));
     case Kind::LogDet:  // ∂logdet(A)/∂A = A⁻ᵀ
-        return cx.mul(ybar, cx.transpose(cx.apply("inv", a[0])));
+        return cx.mul(ybar, cx.transpose(cx.apply(Op::Inverse, a[0])));
     case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
         return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
     case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
-        return z.is_matrix(sa) ? cx.mul(ybar, cx.apply("exp", cx.sub(a[0], y)))
-                               : cx.mul(ybar, cx.apply("softmax", a[0]));
+        return z.is_matrix(sa) ? cx.mul(ybar, cx.apply(Op::Exp, cx.sub(a[0], y)))
+                               : cx.mul(ybar, cx.apply(Op::Softmax, a[0]));
     case Kind::Kron: {  // Jᵀ vec(ȳ), read back in the argument's shape
         Expr j = kron_partial(cx, y, i);
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
@@ -143,9 +143,11 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
+    case Kind::Vec: case Kind::Unvec: case Kind::Block:
         throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
     }
+    unreachable();  // every value is a case above
 }
 
 // The number of entries of a scalar or vector shape, as one size.
@@ -294,15 +296,15 @@ private:
         case Kind::Norm:
             return through(row(cx_.div(a[0], y)), a[0]);
         case Kind::Norm1:
-            return through(row(cx_.apply("sign", a[0])), a[0]);
+            return through(row(cx_.apply(Op::Sign, a[0])), a[0]);
         case Kind::LogSumExp:
-            return through(row(is_vec(a[0]) ? cx_.apply("softmax", a[0]) : cx_.apply("exp", cx_.sub(a[0], y))), a[0]);
+            return through(row(is_vec(a[0]) ? cx_.apply(Op::Softmax, a[0]) : cx_.apply(Op::Exp, cx_.sub(a[0], y))), a[0]);
         case Kind::Trace:  // tr A = vec(I)ᵀ vec A
             return through(row(cx_.identity(shape(a[0]).rows)), a[0]);
         case Kind::Det:  // d det A = det A vec(A⁻ᵀ)ᵀ d vec A
-            return cx_.mul(y, through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]));
+            return cx_.mul(y, through(row(cx_.transpose(cx_.apply(Op::Inverse, a[0]))), a[0]));
         case Kind::LogDet:
-            return through(row(cx_.transpose(cx_.apply("inv", a[0]))), a[0]);
+            return through(row(cx_.transpose(cx_.apply(Op::Inverse, a[0]))), a[0]);
         case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
             return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
@@ -342,9 +344,11 @@ private:
             }
             return cx_.stack(parts, 1);
         }
-        default:
+        case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size:
+        case Kind::Commutation:
             unsupported(y);
         }
+        unreachable();  // every value is a case above
     }
 
     Context& cx_;

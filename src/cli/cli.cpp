@@ -164,7 +164,7 @@ std::string latex_cases(View& v, Expr d, const PrintOptions& po) {
     Context& cx = v.model->cx();
     Expr step = nullptr;
     for (Expr e : reachable(cx, std::span<const Expr>(&d, 1))) {
-        if (e->op->name != "step") continue;
+        if (e->op->id != Op::Step) continue;
         if (!cx.is_scalar(e) || step) return {};  // elementwise, or two kinks
         step = e;
     }

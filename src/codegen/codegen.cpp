@@ -294,9 +294,14 @@ std::string CppGenerator::leaf(Expr e) const {
         return scalar(e) ? "1.0" : fmt::format("Eigen::MatrixXd::Identity({}, {})", dim(s.rows), dim(s.cols));
     case Kind::Size:
         return "static_cast<double>(" + dim(e->dim) + ")";
-    default:
+    case Kind::Commutation: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
+    case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
+    case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
+    case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
+    case Kind::Block:
         return {};
     }
+    unreachable();  // every value is a case above
 }
 // One operand of a broadcasting elementwise operation: a row repeated over the rows, a
 // column over the columns (as Evaluator::step indexes them).
@@ -413,7 +418,7 @@ void CppGenerator::emit(Expr e, const std::string& name) {
         line(fmt::format("{} << {};", name, blocks));
         return;
     }
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size:
         throw InputError(fmt::format("codegen: the operation {} is not supported yet", e->op->name));
     }
     if (scalar(e)) {

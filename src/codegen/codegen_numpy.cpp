@@ -96,9 +96,14 @@ std::string NumpyGenerator::leaf(Expr e) const {
     }
     case Kind::Size:
         return "np.float64(" + dim(e->dim) + ")";
-    default:
+    case Kind::Commutation: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
+    case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
+    case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
+    case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
+    case Kind::Block:
         return {};
     }
+    unreachable();  // every value is a case above
 }
 
 // A matrix product; a diagonal factor scales the rows (left) or the columns (right) of
@@ -206,7 +211,7 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
         rhs = "np.block([" + rows + "])";
         break;
     }
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size:
         throw InputError(fmt::format("codegen: the operation {} is not supported yet", e->op->name));
     }
     line(name + " = " + rhs);

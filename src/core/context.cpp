@@ -133,8 +133,13 @@ Expr Context::refresh(Expr e) {
         case Kind::Identity: return identity(n->dim);
         case Kind::Size: return size(n->dim);
         case Kind::Commutation: return commutation(n->dim, n->dim2);
-        default: return n;
+        case Kind::Variable: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
+        case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag:
+        case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet:
+        case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec:
+        case Kind::Unvec: case Kind::Block: return n;
         }
+        unreachable();  // every value is a case above
     });
 }
 
@@ -246,9 +251,7 @@ bool Context::is_constant(Expr e, double value) const {
     return e->op->kind == Kind::Constant && e->value == value;
 }
 
-Expr Context::apply(std::string_view op_name, std::span<const Expr> args) {
-    return apply(op_named(op_name), args);
-}
+Expr Context::apply(Op op, std::span<const Expr> args) { return apply(info(op), args); }
 
 Expr Context::times(Expr a, Expr b) {
     if (is_scalar(a) || is_scalar(b)) return mul(a, b);
@@ -267,7 +270,7 @@ Shape broadcast(SizeTable& sizes, Shape a, Shape b, const OpInfo& op) {
     if (sizes.is_scalar(a)) return b;
     if (sizes.is_scalar(b)) return a;
     auto fail = [&]() -> Shape {
-        std::string verb = op.name == "add" ? "add" : op.name == "sub" ? "subtract" : "combine";
+        std::string verb = op.id == Op::Add ? "add" : op.id == Op::Sub ? "subtract" : "combine";
         throw ShapeError(fmt::format("cannot {} {} and {} elementwise ({}): sizes disagree",
                                      verb, sizes.describe(a), sizes.describe(b), op.unicode.empty() ? op.name : op.unicode));
     };
@@ -287,8 +290,8 @@ bool foldable(const OpInfo& op) { return op.kernel1 || op.kernel2; }
 
 // Folding that is exact whatever the number: negation, and multiplying by one.
 bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {
-    if (op.name == "neg") return true;
-    return op.name == "hadamard" && (args[0]->value == 1.0 || args[1]->value == 1.0);
+    if (op.id == Op::Neg) return true;
+    return op.id == Op::Hadamard && (args[0]->value == 1.0 || args[1]->value == 1.0);
 }
 
 }  // namespace
@@ -407,7 +410,7 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
     }
     case Kind::Stack:
         return stack(args, 1);
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
         throw std::logic_error("apply() on a leaf");
     }
     return intern(std::move(node));

@@ -6,7 +6,9 @@
 #include "matcalc/core/ops.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <deque>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 
@@ -21,7 +23,7 @@ namespace {
 Expr num(Context& cx, double v) { return cx.constant(v); }
 Expr one_minus(Context& cx, Expr e) { return cx.sub(num(cx, 1), e); }
 Expr square(Context& cx, Expr e) { return cx.pow(e, num(cx, 2)); }
-Expr step_of(Context& cx, Expr e) { return cx.apply("step", e); }
+Expr step_of(Context& cx, Expr e) { return cx.apply(Op::Step, e); }
 // ∂max(a, b)/∂a where a − b = d (min: b − a = d). With a constant argument this is the
 // lecture's step(d), 0 at the kink (max(0, z)' = step(z)). With two arguments that both
 // depend on variables a tie is split evenly, heaviside(0) = ½ (docs/language.md, Derivatives, as PyTorch's
@@ -29,7 +31,7 @@ Expr step_of(Context& cx, Expr e) { return cx.apply("step", e); }
 // objective keeps its gradient where the clip is inactive.
 Expr winner_indicator(Context& cx, std::span<const Expr> args, Expr d) {
     bool both_vary = args[0]->has_variable && args[1]->has_variable;
-    return cx.apply(both_vary ? "heaviside" : "step", d);
+    return cx.apply(both_vary ? Op::Heaviside : Op::Step, d);
 }
 
 // Kernels are generic lambdas: in float on float arrays (Kernel1, Kernel2 in ops.hpp).
@@ -44,41 +46,41 @@ const char* const kElementwiseFunction = "unary elementwise function";
 std::vector<OpInfo> make_table() {
     std::vector<OpInfo> t;
     // ---- leaves -------------------------------------------------------------------------
-    t.push_back({.name = "variable", .kind = Kind::Variable, .min_args = 0, .max_args = 0,
+    t.push_back({.id = Op::Variable, .kind = Kind::Variable, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .rule = "identity"});
-    t.push_back({.name = "constant", .call_names = {"ones", "zeros", "vector", "matrix"},
+    t.push_back({.id = Op::Constant, .call_names = {"ones", "zeros", "vector", "matrix"},
                  .kind = Kind::Constant, .min_args = 0, .max_args = 0, .notation = Notation::Leaf,
                  .rule = "constant", .doc = {"constant arrays: ones(n), ones(m, n), zeros(m, n); vector(c) and matrix(c) hold c in every entry and take their size from where they are used", "sizes, or one value", "as given, or from context", "x : vector(n); f = x + vector(1)"}});
-    t.push_back({.name = "eye", .call_names = {"eye"}, .kind = Kind::Identity, .min_args = 0,
+    t.push_back({.id = Op::Eye, .call_names = {"eye"}, .kind = Kind::Identity, .min_args = 0,
                  .max_args = 0, .notation = Notation::Leaf, .ascii = "eye", .unicode = "I",
                  .latex = "I", .rule = "constant", .doc = {"the identity matrix; eye(n), or bare eye sized by context", "0–1 (a size)", "n × n", "x : vector(n); f = eye(n) * x"}});
-    t.push_back({.name = "commutation", .kind = Kind::Commutation, .min_args = 0, .max_args = 0,
+    t.push_back({.id = Op::Commutation, .kind = Kind::Commutation, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .ascii = "K", .unicode = "K", .latex = "K",
                  .rule = "commutation matrix"});
-    t.push_back({.name = "size", .kind = Kind::Size, .min_args = 0, .max_args = 0,
+    t.push_back({.id = Op::Size, .kind = Kind::Size, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .rule = "constant"});
 
     // ---- elementwise arithmetic (broadcasting as §1 says) ------------------------------
-    t.push_back({.name = "add", .spellings = {"+"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Add, .spellings = {"+"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "+", .unicode = "+", .latex = "+",
                  .precedence = 1, .kernel2 = [](auto a, auto b) { return a + b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, 1); }},
                  .rule = kElementwiseBinary, .cpp = "a + b", .numpy = "a + b", .doc = {"elementwise sum; a scalar broadcasts, a row 1×n over the rows of k×n, a column over the columns", "", "the broadcast shape", "x, y : vector(n); f = x + y\nx : vector(n); s : scalar; f = x + s"}});
-    t.push_back({.name = "sub", .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Sub, .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "-", .unicode = "−", .latex = "-",
                  .precedence = 1, .kernel2 = [](auto a, auto b) { return a - b; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
                              [](Context& cx, auto, Expr) { return num(cx, -1); }},
                  .rule = kElementwiseBinary, .cpp = "a - b", .numpy = "a - b", .doc = {"elementwise difference, broadcasting as +", "", "the broadcast shape", "x, y : vector(n); f = x - y"}});
-    t.push_back({.name = "hadamard", .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
+    t.push_back({.id = Op::Hadamard, .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
                  .max_args = 2, .notation = Notation::Infix, .ascii = ".*", .unicode = "⊙",
                  .latex = "\\odot", .precedence = 2,
                  .kernel2 = [](auto a, auto b) { return a * b; },
                  .partial = {[](Context&, auto args, Expr) { return args[1]; },
                              [](Context&, auto args, Expr) { return args[0]; }},
                  .rule = kElementwiseBinary, .cpp = "a * b", .numpy = "a * b", .doc = {"elementwise (Hadamard) product, broadcasting as +; ⊗ is the lecture's symbol for it (the Kronecker product is kron)", "", "the broadcast shape", "x, y : vector(n); f = x ⊙ y"}});
-    t.push_back({.name = "div", .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Div, .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "./", .unicode = "⊘",
                  .latex = "\\oslash", .precedence = 2,
                  .kernel2 = [](auto a, auto b) { return a / b; },
@@ -87,7 +89,7 @@ std::vector<OpInfo> make_table() {
                                  return cx.neg(cx.div(out, args[1]));
                              }},
                  .rule = kElementwiseBinary, .cpp = "a / b", .numpy = "a / b", .doc = {"elementwise division, broadcasting as +", "", "the broadcast shape", "x, y : vector(n); f = x / y"}});
-    t.push_back({.name = "pow", .spellings = {"^", ".^"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Pow, .spellings = {"^", ".^"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "^", .unicode = "^", .latex = "^",
                  // A square multiplied: std::pow costs ~20× a product, and the correctly
                  // rounded pow(a, 2) is the same number as a·a.
@@ -100,10 +102,10 @@ std::vector<OpInfo> make_table() {
                                  return cx.mul(args[1], cx.pow(args[0], cx.sub(args[1], num(cx, 1))));
                              },
                              [](Context& cx, auto args, Expr out) {
-                                 return cx.mul(out, cx.apply("log", args[0]));
+                                 return cx.mul(out, cx.apply(Op::Log, args[0]));
                              }},
                  .rule = "power rule", .cpp = "std::pow(a, b)", .numpy = "np.power(a, b)", .doc = {"elementwise power with a scalar exponent; right-associative, tighter than unary minus (-x^2 is -(x^2))", "", "the base's shape", "x : vector(n); f = x^3\nx, p : scalar; f = x^p"}});
-    t.push_back({.name = "neg", .spellings = {"-", "−"}, .notation = Notation::Prefix,
+    t.push_back({.id = Op::Neg, .spellings = {"-", "−"}, .notation = Notation::Prefix,
                  .ascii = "-", .unicode = "−", .latex = "-", .precedence = 3,
                  .kernel1 = [](auto a) { return -a; },
                  .partial = {[](Context& cx, auto, Expr) { return num(cx, -1); }},
@@ -113,78 +115,79 @@ std::vector<OpInfo> make_table() {
     // A function of one argument, entry by entry; documented with `summary` and the
     // example f = name(x) of a scalar x.
     static std::deque<std::string> examples;  // the rows' Doc::examples point here
-    auto fn = [&](std::string_view name, std::vector<std::string_view> names, std::string_view summary,
+    auto fn = [&](Op id, std::vector<std::string_view> names, std::string_view summary,
                   std::string_view unicode, std::string_view latex, Kernel1 kernel,
                   std::string_view cpp, std::string_view numpy, Partial partial,
                   double (*kink)(double, double) = nullptr) {
+        const std::string_view name = op_name(id);
         const std::string& example = examples.emplace_back("x : scalar; f = " + std::string(name) + "(x)");
-        t.push_back({.name = name, .call_names = std::move(names), .ascii = name,
+        t.push_back({.id = id, .call_names = std::move(names), .ascii = name,
                      .unicode = unicode, .latex = latex, .kernel1 = kernel,
                      .partial = {partial, nullptr}, .kink_distance = kink,
                      .rule = kElementwiseFunction, .cpp = cpp, .numpy = numpy,
                      .doc = {summary, "", "the argument's shape", example}});
     };
     auto at_zero = [](double a, double) { return std::abs(a); };
-    fn("exp", {"exp"}, "eˣ, entry by entry", "exp", "\\exp", [](auto x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
+    fn(Op::Exp, {"exp"}, "eˣ, entry by entry", "exp", "\\exp", [](auto x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
        [](Context&, auto, Expr out) { return out; });
-    fn("log", {"log", "ln"}, "natural logarithm, entry by entry", "ln", "\\ln", [](auto x) { return std::log(x); }, "std::log(a)", "np.log(a)",
+    fn(Op::Log, {"log", "ln"}, "natural logarithm, entry by entry", "ln", "\\ln", [](auto x) { return std::log(x); }, "std::log(a)", "np.log(a)",
        [](Context& cx, auto a, Expr) { return cx.div(num(cx, 1), a[0]); });
-    fn("sin", {"sin"}, "sine, entry by entry", "sin", "\\sin", [](auto x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
-       [](Context& cx, auto a, Expr) { return cx.apply("cos", a[0]); });
-    fn("cos", {"cos"}, "cosine, entry by entry", "cos", "\\cos", [](auto x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
-       [](Context& cx, auto a, Expr) { return cx.neg(cx.apply("sin", a[0])); });
-    fn("tan", {"tan"}, "tangent, entry by entry", "tan", "\\tan", [](auto x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
+    fn(Op::Sin, {"sin"}, "sine, entry by entry", "sin", "\\sin", [](auto x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
+       [](Context& cx, auto a, Expr) { return cx.apply(Op::Cos, a[0]); });
+    fn(Op::Cos, {"cos"}, "cosine, entry by entry", "cos", "\\cos", [](auto x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
+       [](Context& cx, auto a, Expr) { return cx.neg(cx.apply(Op::Sin, a[0])); });
+    fn(Op::Tan, {"tan"}, "tangent, entry by entry", "tan", "\\tan", [](auto x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
        [](Context& cx, auto, Expr out) { return cx.add(num(cx, 1), square(cx, out)); });
-    fn("asin", {"asin", "arcsin"}, "inverse sine, entry by entry", "arcsin", "\\arcsin", [](auto x) { return std::asin(x); }, "std::asin(a)",
+    fn(Op::Asin, {"asin", "arcsin"}, "inverse sine, entry by entry", "arcsin", "\\arcsin", [](auto x) { return std::asin(x); }, "std::asin(a)",
        "np.arcsin(a)",
        [](Context& cx, auto a, Expr) {
-           return cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0]))));
+           return cx.div(num(cx, 1), cx.apply(Op::Sqrt, one_minus(cx, square(cx, a[0]))));
        });
-    fn("acos", {"acos", "arccos"}, "inverse cosine, entry by entry", "arccos", "\\arccos", [](auto x) { return std::acos(x); }, "std::acos(a)",
+    fn(Op::Acos, {"acos", "arccos"}, "inverse cosine, entry by entry", "arccos", "\\arccos", [](auto x) { return std::acos(x); }, "std::acos(a)",
        "np.arccos(a)",
        [](Context& cx, auto a, Expr) {
-           return cx.neg(cx.div(num(cx, 1), cx.apply("sqrt", one_minus(cx, square(cx, a[0])))));
+           return cx.neg(cx.div(num(cx, 1), cx.apply(Op::Sqrt, one_minus(cx, square(cx, a[0])))));
        });
-    fn("atan", {"atan", "arctan"}, "inverse tangent, entry by entry", "arctan", "\\arctan", [](auto x) { return std::atan(x); }, "std::atan(a)",
+    fn(Op::Atan, {"atan", "arctan"}, "inverse tangent, entry by entry", "arctan", "\\arctan", [](auto x) { return std::atan(x); }, "std::atan(a)",
        "np.arctan(a)",
        [](Context& cx, auto a, Expr) {
            return cx.div(num(cx, 1), cx.add(num(cx, 1), square(cx, a[0])));
        });
-    fn("tanh", {"tanh"}, "hyperbolic tangent, entry by entry", "tanh", "\\tanh", [](auto x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
+    fn(Op::Tanh, {"tanh"}, "hyperbolic tangent, entry by entry", "tanh", "\\tanh", [](auto x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
        [](Context& cx, auto, Expr out) { return one_minus(cx, square(cx, out)); });
-    fn("sigmoid", {"sigmoid", "σ"}, "the logistic function 1 / (1 + e⁻ˣ), entry by entry", "σ", "\\sigma",
+    fn(Op::Sigmoid, {"sigmoid", "σ"}, "the logistic function 1 / (1 + e⁻ˣ), entry by entry", "σ", "\\sigma",
        [](auto x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
        "(a >= 0 ? 1 / (1 + std::exp(-a)) : std::exp(a) / (1 + std::exp(a)))",
        // e^−|a| is e^−a where a ≥ 0 and e^a elsewhere: the kernel's two branches, neither overflowing
        "np.where(a >= 0, 1.0, np.exp(-np.abs(a))) / (1 + np.exp(-np.abs(a)))",
        [](Context& cx, auto, Expr out) { return cx.mul(out, one_minus(cx, out)); });
-    fn("softplus", {"softplus"}, "log(1 + eˣ), entry by entry, without overflow", "softplus", "\\operatorname{softplus}",
+    fn(Op::Softplus, {"softplus"}, "log(1 + eˣ), entry by entry, without overflow", "softplus", "\\operatorname{softplus}",
        [](auto x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
        "(a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)))",
        "np.where(a > 0, a, 0.0) + np.log1p(np.exp(-np.abs(a)))",
-       [](Context& cx, auto a, Expr) { return cx.apply("sigmoid", a[0]); });
-    fn("sqrt", {"sqrt", "√"}, "square root, entry by entry; √a and √(a) too", "√", "\\sqrt", [](auto x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
+       [](Context& cx, auto a, Expr) { return cx.apply(Op::Sigmoid, a[0]); });
+    fn(Op::Sqrt, {"sqrt", "√"}, "square root, entry by entry; √a and √(a) too", "√", "\\sqrt", [](auto x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
        [](Context& cx, auto, Expr out) { return cx.div(num(cx, 1), cx.mul(num(cx, 2), out)); });
-    fn("abs", {"abs"}, "absolute value, entry by entry; derivative sign(x), 0 at 0", "abs", "\\operatorname{abs}", [](auto x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
-       [](Context& cx, auto a, Expr) { return cx.apply("sign", a[0]); }, at_zero);
-    fn("relu", {"relu"}, "max(0, x), entry by entry; derivative step(x), 0 at the kink", "relu", "\\operatorname{relu}", [](auto x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
+    fn(Op::Abs, {"abs"}, "absolute value, entry by entry; derivative sign(x), 0 at 0", "abs", "\\operatorname{abs}", [](auto x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
+       [](Context& cx, auto a, Expr) { return cx.apply(Op::Sign, a[0]); }, at_zero);
+    fn(Op::Relu, {"relu"}, "max(0, x), entry by entry; derivative step(x), 0 at the kink", "relu", "\\operatorname{relu}", [](auto x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
        "np.where(a > 0, a, 0.0)",
        [](Context& cx, auto a, Expr) { return step_of(cx, a[0]); }, at_zero);
-    fn("step", {"step"}, "1 where x > 0, else 0 (Heaviside with step(0) = 0); derivative 0", "step", "\\operatorname{step}", indicator, "(a > 0 ? 1.0 : 0.0)",
+    fn(Op::Step, {"step"}, "1 where x > 0, else 0 (Heaviside with step(0) = 0); derivative 0", "step", "\\operatorname{step}", indicator, "(a > 0 ? 1.0 : 0.0)",
        "np.where(a > 0, 1.0, 0.0)",
        [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
     // An exact 0 is no kink for check: heaviside comes from ties of max and min, where the
     // function's own max or min node decides (OpInfo::split_ties).
-    fn("heaviside", {"heaviside"}, "1 where x > 0, ½ at 0, 0 below: the derivative of max and min where both arguments vary (a tie splits evenly); derivative 0", "heaviside", "\\operatorname{heaviside}", half_maximum,
+    fn(Op::Heaviside, {"heaviside"}, "1 where x > 0, ½ at 0, 0 below: the derivative of max and min where both arguments vary (a tie splits evenly); derivative 0", "heaviside", "\\operatorname{heaviside}", half_maximum,
        "(a > 0 ? 1.0 : (a < 0 ? 0.0 : (a == 0 ? 0.5 : a)))", "np.heaviside(a, 0.5)",
        [](Context& cx, auto, Expr) { return num(cx, 0); },
        [](double a, double) { return a == 0 ? INFINITY : std::abs(a); });
-    fn("sign", {"sign"}, "−1, 0 or 1, entry by entry; derivative 0", "sign", "\\operatorname{sign}", signum, "(a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0))",
+    fn(Op::Sign, {"sign"}, "−1, 0 or 1, entry by entry; derivative 0", "sign", "\\operatorname{sign}", signum, "(a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0))",
        "np.where(a > 0, 1.0, np.where(a < 0, -1.0, 0.0))",
        [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
 
     // ---- elementwise functions of two arguments -----------------------------------------
-    t.push_back({.name = "max", .call_names = {"max"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Max, .call_names = {"max"}, .min_args = 2, .max_args = 2,
                  .ascii = "max", .unicode = "max", .latex = "\\max",
                  .kernel2 = [](auto a, auto b) { return a > b ? a : b; },
                  .partial = {[](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[0], a[1])); },
@@ -192,7 +195,7 @@ std::vector<OpInfo> make_table() {
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
                  .split_ties = true, .rule = "piecewise function (max)",
                  .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)", .doc = {"the larger of two arguments, elementwise and broadcasting: max(0, z) is ReLU. At a tie the derivative is 0 where one argument is constant (step), and splits evenly where both vary (heaviside)", "", "the broadcast shape", "z : scalar; f = max(0, z)\nx, y : vector(n); f = max(x, y)"}});
-    t.push_back({.name = "min", .call_names = {"min"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Min, .call_names = {"min"}, .min_args = 2, .max_args = 2,
                  .ascii = "min", .unicode = "min", .latex = "\\min",
                  .kernel2 = [](auto a, auto b) { return a < b ? a : b; },
                  .partial = {[](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[1], a[0])); },
@@ -200,7 +203,7 @@ std::vector<OpInfo> make_table() {
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
                  .split_ties = true, .rule = "piecewise function (min)",
                  .cpp = "(a < b ? a : b)", .numpy = "np.where(a < b, a, b)", .doc = {"the smaller of two arguments, elementwise and broadcasting; ties as max", "", "the broadcast shape", "z : scalar; f = min(z, 1)\nx, y : vector(n); f = min(x, y)"}});
-    t.push_back({.name = "leaky_relu", .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
+    t.push_back({.id = Op::LeakyRelu, .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
                  .ascii = "leaky_relu", .unicode = "leaky_relu",
                  .latex = "\\operatorname{leaky\\_relu}",
                  .kernel2 = [](auto z, auto alpha) { return z > 0 ? z : alpha * z; },
@@ -214,7 +217,7 @@ std::vector<OpInfo> make_table() {
                  .kink_distance = [](double z, double) { return std::abs(z); },
                  .default_second = 0.01, .rule = "piecewise function (leaky ReLU)",
                  .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)", .doc = {"z where z > 0, else α z; α = 0.01 unless given", "", "the shape of z", "z : scalar; f = leaky_relu(z)\nz, a : scalar; f = leaky_relu(z, a)"}});
-    t.push_back({.name = "bce", .call_names = {"bce"}, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Bce, .call_names = {"bce"}, .min_args = 2, .max_args = 2,
                  .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
                  // With 0 log 0 = 0: a term whose weight is 0 is 0, so bce(1, 1) = bce(0, 0) = 0
                  // (σ rounds to exactly 1 from z ≈ 37 in double, 17 in float, where the plain
@@ -228,65 +231,65 @@ std::vector<OpInfo> make_table() {
                                  return cx.div(cx.sub(a[0], a[1]), cx.mul(a[0], one_minus(cx, a[0])));
                              },
                              [](Context& cx, auto a, Expr) {
-                                 return cx.sub(cx.apply("log", one_minus(cx, a[0])), cx.apply("log", a[0]));
+                                 return cx.sub(cx.apply(Op::Log, one_minus(cx, a[0])), cx.apply(Op::Log, a[0]));
                              }},
                  .rule = "binary cross-entropy",
                  .cpp = "0.0 - (b * std::log(b == 0 ? 1.0 : a) + (1 - b) * std::log(b == 1 ? 1.0 : 1 - a))",
                  .numpy = "0.0 - (b * np.log(np.where(b == 0, 1.0, a)) + (1 - b) * np.log(np.where(b == 1, 1.0, 1 - a)))", .doc = {"binary cross-entropy −(y log p + (1 − y) log(1 − p)), elementwise, with 0 log 0 = 0", "2 (p, y)", "the broadcast shape", "p, y : scalar; f = bce(p, y)\nz, y : scalar; f = bce(σ(z), y)"}});
 
     // ---- structural operations (hand-written rules in derive.cpp, evaluator.cpp) ---------
-    t.push_back({.name = "matmul", .spellings = {"*"}, .kind = Kind::MatMul, .min_args = 2,
+    t.push_back({.id = Op::MatMul, .spellings = {"*"}, .kind = Kind::MatMul, .min_args = 2,
                  .max_args = 2, .notation = Notation::Infix, .ascii = "*", .unicode = " ",
                  .latex = " ", .precedence = 2, .rule = "matrix product", .doc = {"matrix product, or scaling when either side is a scalar; x * y of two columns is an error (did you mean x·y, x ⊙ y or x * y')", "", "rows of the left × columns of the right", "A : matrix(m, n); x : vector(n); f = A * x"}});
-    t.push_back({.name = "transpose", .spellings = {"'", "ᵀ"}, .call_names = {"transpose"},
+    t.push_back({.id = Op::Transpose, .spellings = {"'", "ᵀ"}, .call_names = {"transpose"},
                  .kind = Kind::Transpose, .notation = Notation::Postfix, .ascii = "'",
                  .unicode = "ᵀ", .latex = "^\\top", .precedence = 5, .rule = "transpose", .doc = {"transpose", "", "columns × rows", "A : matrix(m, n); f = A'\nx : vector(n); f = x'"}});
-    t.push_back({.name = "dot", .spellings = {"·"}, .call_names = {"dot"}, .kind = Kind::Dot,
+    t.push_back({.id = Op::Dot, .spellings = {"·"}, .call_names = {"dot"}, .kind = Kind::Dot,
                  .min_args = 2, .max_args = 2, .notation = Notation::Infix, .ascii = "dot",
                  .unicode = "·", .latex = "\\cdot", .precedence = 2, .rule = "dot product", .doc = {"inner product of two vectors (rows or columns) of equal length", "", "scalar", "w, x : vector(n); f = w·x"}});
-    t.push_back({.name = "sum", .call_names = {"sum"}, .kind = Kind::Sum, .ascii = "sum",
+    t.push_back({.id = Op::Sum, .call_names = {"sum"}, .kind = Kind::Sum, .ascii = "sum",
                  .unicode = "sum", .latex = "\\operatorname{sum}", .rule = "sum reduction", .doc = {"the sum of every entry", "", "scalar", "x : vector(n); f = sum(x)\nX : matrix(m, n); f = sum(X)"}});
-    t.push_back({.name = "mean", .call_names = {"mean"}, .kind = Kind::Mean, .ascii = "mean",
+    t.push_back({.id = Op::Mean, .call_names = {"mean"}, .kind = Kind::Mean, .ascii = "mean",
                  .unicode = "mean", .latex = "\\operatorname{mean}", .rule = "mean reduction", .doc = {"the mean of every entry", "", "scalar", "x : vector(n); f = mean(x)"}});
-    t.push_back({.name = "norm", .call_names = {"norm", "norm2", "‖"}, .kind = Kind::Norm,
+    t.push_back({.id = Op::Norm, .call_names = {"norm", "norm2", "‖"}, .kind = Kind::Norm,
                  .notation = Notation::Special, .ascii = "norm", .unicode = "‖",
                  .latex = "\\left\\|", .rule = "Euclidean norm", .doc = {"Euclidean norm of a vector, Frobenius norm of a matrix; also written ‖a‖", "", "scalar", "x : vector(n); f = norm(x)\nx : vector(n); f = ‖x‖^2"}});
-    t.push_back({.name = "norm1", .call_names = {"norm1"}, .kind = Kind::Norm1, .ascii = "norm1",
+    t.push_back({.id = Op::Norm1, .call_names = {"norm1"}, .kind = Kind::Norm1, .ascii = "norm1",
                  .unicode = "norm1", .latex = "\\|", .rule = "1-norm", .doc = {"the sum of the absolute values of the entries", "", "scalar", "x : vector(n); f = norm1(x)"}});
-    t.push_back({.name = "diag", .call_names = {"diag"}, .kind = Kind::Diag, .ascii = "diag",
+    t.push_back({.id = Op::Diag, .call_names = {"diag"}, .kind = Kind::Diag, .ascii = "diag",
                  .unicode = "diag", .latex = "\\operatorname{diag}", .rule = "diagonal matrix", .doc = {"diag(v): the diagonal matrix of a vector; diag(A): the diagonal of a square matrix, a column", "", "n × n from a vector(n); vector(n) from n × n", "x, y : vector(n); f = diag(x) * y\nA : matrix(n, n); f = sum(diag(A))"}});
-    t.push_back({.name = "diag_part", .kind = Kind::DiagPart, .ascii = "diag", .unicode = "diag",
+    t.push_back({.id = Op::DiagPart, .kind = Kind::DiagPart, .ascii = "diag", .unicode = "diag",
                  .latex = "\\operatorname{diag}", .rule = "diagonal of a matrix"});
-    t.push_back({.name = "tr", .call_names = {"tr", "trace"}, .kind = Kind::Trace, .ascii = "tr",
+    t.push_back({.id = Op::Trace, .call_names = {"tr", "trace"}, .kind = Kind::Trace, .ascii = "tr",
                  .unicode = "tr", .latex = "\\operatorname{tr}", .rule = "trace", .doc = {"trace of a square matrix", "", "scalar", "A, X : matrix(n, n); f = tr(A * X)"}});
-    t.push_back({.name = "det", .call_names = {"det"}, .kind = Kind::Det, .ascii = "det", .unicode = "det",
+    t.push_back({.id = Op::Det, .call_names = {"det"}, .kind = Kind::Det, .ascii = "det", .unicode = "det",
                  .latex = "\\det", .rule = "determinant", .doc = {"determinant of a square matrix", "", "scalar", "X : matrix(n, n); f = det(X)"}});
-    t.push_back({.name = "logdet", .call_names = {"logdet"}, .kind = Kind::LogDet, .ascii = "logdet",
+    t.push_back({.id = Op::LogDet, .call_names = {"logdet"}, .kind = Kind::LogDet, .ascii = "logdet",
                  .unicode = "logdet", .latex = "\\operatorname{logdet}", .rule = "log-determinant", .doc = {"log of the determinant of a square matrix", "", "scalar", "X : matrix(n, n); f = logdet(X)"}});
-    t.push_back({.name = "inv", .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "⁻¹",
+    t.push_back({.id = Op::Inverse, .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "⁻¹",
                  .latex = "^{-1}", .superscript_outside_ascii = true, .rule = "matrix inverse", .doc = {"inverse of a square matrix, printed X⁻¹", "", "the argument's shape", "X : matrix(n, n); f = inv(X)"}});
-    t.push_back({.name = "logsumexp", .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .ascii = "logsumexp",
+    t.push_back({.id = Op::LogSumExp, .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .ascii = "logsumexp",
                  .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .rule = "log-sum-exp", .doc = {"log Σ exp(aᵢ) over every entry, computed shifted by the largest", "", "scalar", "x : vector(n); f = logsumexp(x)"}});
-    t.push_back({.name = "softmax", .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",
+    t.push_back({.id = Op::Softmax, .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",
                  .unicode = "softmax", .latex = "\\operatorname{softmax}", .rule = "softmax", .doc = {"exp(v) / sum(exp(v)) of a vector; of a matrix, column by column", "", "the argument's shape", "x : vector(n); f = softmax(x)"}});
     // kron(A, B) prints as A ⊗ B outside ASCII, where the input's ⊗ is the Hadamard
     // product (docs/language.md): the printers write it as a call when ⊗ means Hadamard.
-    t.push_back({.name = "kron", .call_names = {"kron"}, .kind = Kind::Kron, .min_args = 2, .max_args = 2,
+    t.push_back({.id = Op::Kron, .call_names = {"kron"}, .kind = Kind::Kron, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "kron", .unicode = "⊗", .latex = "\\otimes",
                  .precedence = 2, .rule = "Kronecker product", .doc = {"Kronecker product, printed A ⊗ B in Unicode and LaTeX", "", "(rows·rows) × (columns·columns)", "x : vector(n); y : vector(m); f = kron(x, y)"}});
     // vec(A) appears in Jacobians with respect to matrices; it is not part of the input
     // language (`vec` is a type name there).
-    t.push_back({.name = "vec", .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",
+    t.push_back({.id = Op::Vec, .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",
                  .latex = "\\operatorname{vec}", .rule = "vectorisation"});
     // vec⁻¹: a column read back as a matrix (the adjoint of an argument of kron).
-    t.push_back({.name = "unvec", .kind = Kind::Unvec, .ascii = "unvec", .unicode = "vec⁻¹",
+    t.push_back({.id = Op::Unvec, .kind = Kind::Unvec, .ascii = "unvec", .unicode = "vec⁻¹",
                  .latex = "\\operatorname{vec}^{-1}", .rule = "vectorisation undone"});
     // A block of a matrix, written x[2:3] or A[1:2, 2:4] (1-based, inclusive): the gradient
     // of a stacked block is the matching block of the stack's adjoint. Not in the input
     // language either.
-    t.push_back({.name = "block", .kind = Kind::Block, .notation = Notation::Postfix, .precedence = 5,
+    t.push_back({.id = Op::Block, .kind = Kind::Block, .notation = Notation::Postfix, .precedence = 5,
                  .rule = "block of a stacked matrix"});
-    t.push_back({.name = "stack", .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
+    t.push_back({.id = Op::Stack, .kind = Kind::Stack, .min_args = 1, .max_args = 1 << 20,
                  .notation = Notation::Special, .rule = "stacking"});
     return t;
 }
@@ -294,15 +297,21 @@ std::vector<OpInfo> make_table() {
 }  // namespace
 
 const std::vector<OpInfo>& op_table() {
-    static const std::vector<OpInfo> table = make_table();
+    static const std::vector<OpInfo> table = [] {
+        std::vector<OpInfo> t = make_table();
+        // One row per entry of op_list.hpp, in its order: info(Op) is an index.
+        if (t.size() != kOpCount) throw std::logic_error("the operation table and op_list.hpp differ in length");
+        for (std::size_t i = 0; i < t.size(); ++i) {
+            if (static_cast<std::size_t>(t[i].id) != i)
+                throw std::logic_error("operation table row " + std::to_string(i) + " is out of op_list.hpp's order");
+            t[i].name = kOpNames[i];
+        }
+        return t;
+    }();
     return table;
 }
 
-const OpInfo& op_named(std::string_view name) {
-    for (const OpInfo& op : op_table())
-        if (op.name == name) return op;
-    throw std::logic_error("no operation named " + std::string(name));
-}
+const OpInfo& info(Op op) { return op_table()[static_cast<std::size_t>(op)]; }
 
 const OpInfo& op_of(Kind kind) {
     for (const OpInfo& op : op_table())
@@ -310,19 +319,52 @@ const OpInfo& op_of(Kind kind) {
     throw std::logic_error("no operation of this kind");
 }
 
+namespace {
+
+// The spellings of the table, indexed once: every name and symbol people write.
+struct Spellings {
+    std::unordered_map<std::string_view, const OpInfo*> functions;
+    std::unordered_map<std::string_view, const OpInfo*> operators[3];  // Infix, Prefix, Postfix
+    Spellings() {
+        for (const OpInfo& op : op_table()) {
+            for (std::string_view s : op.call_names) functions.emplace(s, &op);
+            int slot = op.notation == Notation::Infix ? 0 : op.notation == Notation::Prefix ? 1
+                       : op.notation == Notation::Postfix ? 2 : -1;
+            if (slot >= 0)
+                for (std::string_view s : op.spellings) operators[slot].emplace(s, &op);
+        }
+    }
+};
+
+const Spellings& spellings() {
+    static const Spellings s;
+    return s;
+}
+
+}  // namespace
+
 const OpInfo* find_operator(std::string_view symbol, Notation notation) {
-    for (const OpInfo& op : op_table())
-        if (op.notation == notation)
-            for (std::string_view s : op.spellings)
-                if (s == symbol) return &op;
-    return nullptr;
+    int slot = notation == Notation::Infix ? 0 : notation == Notation::Prefix ? 1 : notation == Notation::Postfix ? 2 : -1;
+    if (slot < 0) return nullptr;
+    const auto& m = spellings().operators[slot];
+    auto it = m.find(symbol);
+    return it == m.end() ? nullptr : it->second;
 }
 
 const OpInfo* find_function(std::string_view name) {
+    const auto& m = spellings().functions;
+    auto it = m.find(name);
+    return it == m.end() ? nullptr : it->second;
+}
+
+std::vector<std::string_view> operator_spellings(Notation notation, int precedence) {
+    std::vector<std::string_view> out;
     for (const OpInfo& op : op_table())
-        for (std::string_view s : op.call_names)
-            if (s == name) return &op;
-    return nullptr;
+        if (op.notation == notation && (precedence == 0 || op.precedence == precedence))
+            for (std::string_view s : op.spellings) out.push_back(s);
+    // Longest first, so that a parser trying them in order reads "./" before "/".
+    std::stable_sort(out.begin(), out.end(), [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+    return out;
 }
 
 }  // namespace matcalc

@@ -104,8 +104,9 @@ private:
     Expr name(const ast::Expr& e) {
         if (const Symbol* s = m_.find(e.text)) return s->expr;
         if (Dim d = cx_.sizes().find(e.text)) return cx_.size(d);
-        if (e.text == "eye") return cx_.identity(cx_.sizes().fresh());
-        if (find_function(e.text))
+        const OpInfo* f = find_function(e.text);
+        if (f && f->id == Op::Eye) return cx_.identity(cx_.sizes().fresh());  // sized by context
+        if (f)
             throw InputError(fmt::format("'{}' is a function: write {}(...)", e.text, e.text), e.range);
         throw InputError(fmt::format("unknown name '{}'", e.text), e.range, did_you_mean(e.text, known_names()));
     }
@@ -141,24 +142,26 @@ private:
                                              hi == 1 ? "" : "s", n),
                                  e.range);
         };
-        if (f == "ones" || f == "zeros") {
-            arity(1, 2);
-            Dim r = size_argument(e.args[0]);
-            Dim c = n == 2 ? size_argument(e.args[1]) : 1;
-            return cx_.constant(f == "ones" ? 1.0 : 0.0, Shape{r, c});
-        }
-        if (f == "eye") {
-            arity(0, 1);
-            return cx_.identity(n ? size_argument(e.args[0]) : cx_.sizes().fresh());
-        }
-        if (f == "vector" || f == "matrix") {
+        const OpInfo* op = find_function(f);
+        if (op && op->id == Op::Constant) {
+            // The constant row's spellings: ones(n), zeros(m, n) with their sizes;
+            // vector(c), matrix(c) with a value, sized by context.
+            if (f == "ones" || f == "zeros") {
+                arity(1, 2);
+                Dim r = size_argument(e.args[0]);
+                Dim c = n == 2 ? size_argument(e.args[1]) : 1;
+                return cx_.constant(f == "ones" ? 1.0 : 0.0, Shape{r, c});
+            }
             arity(1, 1);
             double c = constant_argument(e.args[0], depth);
             Dim rows = cx_.sizes().fresh();
             Dim cols = f == "vector" ? 1 : cx_.sizes().fresh();
             return cx_.constant(c, Shape{rows, cols});
         }
-        const OpInfo* op = find_function(f);
+        if (op && op->id == Op::Eye) {
+            arity(0, 1);
+            return cx_.identity(n ? size_argument(e.args[0]) : cx_.sizes().fresh());
+        }
         if (!op) {
             std::vector<std::string> names;
             for (const OpInfo& o : op_table())
@@ -178,7 +181,7 @@ private:
                                          s->kind == Symbol::Kind::Declared ? "declared" : "defined", lc.line),
                              n.range);
         }
-        if (find_function(n.name) || n.name == "eye")
+        if (find_function(n.name))
             throw InputError(fmt::format("'{}' is the name of a function", n.name), n.range);
     }
 

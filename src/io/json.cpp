@@ -5,7 +5,7 @@
 // byte is looked at a bounded number of times: linear time.
 #include "matcalc/io/json.hpp"
 
-#include "utf8.hpp"
+#include "matcalc/io/utf8.hpp"
 
 #include <algorithm>
 #include <charconv>

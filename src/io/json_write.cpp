@@ -7,7 +7,7 @@
 #include <system_error>
 
 #include "matcalc/io/json.hpp"
-#include "utf8.hpp"
+#include "matcalc/io/utf8.hpp"
 
 namespace matcalc::json {
 

@@ -80,7 +80,11 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         case Kind::Size:
             s.buffer = Matrix::Constant(1, 1, static_cast<T>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
-        default:
+        case Kind::Identity: case Kind::Commutation: case Kind::Elementwise: case Kind::MatMul:
+        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
+        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
+        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
             break;  // computed values get their buffers in assign_storage()
         }
         slots_.push_back(std::move(s));
@@ -112,7 +116,11 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         switch (s.node->op->kind) {
         case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>(); break;
         case Kind::Identity: s.buffer = Matrix::Identity(s.rows, s.cols); break;
-        default: break;  // Kron, Diag: computed by step()
+        case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Elementwise: case Kind::MatMul:
+        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
+        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
+        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
         }
     }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
@@ -134,7 +142,7 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
     for (std::size_t r : root_slots_) ++uses[r];  // the caller reads the roots
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
-        if (s.node->op->name != "hadamard") continue;
+        if (s.node->op->id != Op::Hadamard) continue;
         for (int k = 0; k < 2; ++k) {
             const std::size_t scale = s.args[k], p = s.args[1 - k];
             Slot& P = slots_[p];
@@ -270,7 +278,11 @@ void BasicEvaluator<T>::run(const Env& env) {
         case Kind::Size:
         case Kind::Commutation:
             break;  // filled when compiled
-        default:
+        case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
+        case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
+        case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
+        case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
+        case Kind::Block:
             if (!s.implicit) step(s);
         }
     }
@@ -401,7 +413,7 @@ void BasicEvaluator<T>::step(Slot& s) {
         }
         break;
     }
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
         throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
     }
 }
@@ -460,7 +472,11 @@ void BasicEvaluator<T>::multiply(Slot& s) {
         else out.noalias() = M * v.asDiagonal();
         return;
     }
-    default:
+    case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
+    case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+    case Kind::Norm1: case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det:
+    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron:
+    case Kind::Vec: case Kind::Unvec: case Kind::Block:
         break;
     }
     if (factor.node->op->kind == Kind::Commutation) {

@@ -261,7 +261,10 @@ private:
             return kAtom;
         case Kind::Constant:
             return constant_precedence(e);
-        default:
+        case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
+        case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
+        case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp:
+        case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
             break;
         }
         if (op.superscript_outside_ascii && !ascii_) return kPostfix;
@@ -274,9 +277,10 @@ private:
         case Notation::Prefix:
         case Notation::Postfix:
             return level(op);
-        default:
+        case Notation::Leaf: case Notation::Call: case Notation::Special:
             return kAtom;
         }
+        unreachable();  // every value is a case above
     }
 
     int constant_precedence(Expr e) const {
@@ -362,7 +366,10 @@ private:
             return text(out, constant_text(e));
         case Kind::Stack:
             return stack(e, out);
-        default:
+        case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
+        case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
+        case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp:
+        case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
             break;
         }
         switch (op.notation) {
@@ -388,7 +395,7 @@ private:
             child(out, a, precedence(a) < (ascii_ ? kPostfix : kAtom));
             return text(out, std::string(spelling(op)));
         }
-        default:
+        case Notation::Leaf: case Notation::Call: case Notation::Special:
             if (op.superscript_outside_ascii && !ascii_) {
                 Expr a = e->args[0];
                 child(out, a, precedence(a) < kAtom);
@@ -570,10 +577,10 @@ private:
     const SizeTable& sizes_;
     const PrintOptions& o_;
     bool ascii_, latex_;
-    const OpInfo& add_ = op_named("add");
-    const OpInfo& hadamard_ = op_named("hadamard");
-    const OpInfo& div_ = op_named("div");
-    const OpInfo& pow_ = op_named("pow");
+    const OpInfo& add_ = info(Op::Add);
+    const OpInfo& hadamard_ = info(Op::Hadamard);
+    const OpInfo& div_ = info(Op::Div);
+    const OpInfo& pow_ = info(Op::Pow);
     const char juxtaposed_tag_ = 0;
     std::unordered_map<Expr, Lead> lead_memo_;
 };

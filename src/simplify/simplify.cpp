@@ -22,7 +22,7 @@ bool row(Context& cx, Expr e) { return cx.sizes().is_row(cx.shape(e)); }
 bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !scalar(cx, e); }
 // s ⊙ a with a scalar s: the scalar and the rest, else {nullptr, nullptr}.
 std::pair<Expr, Expr> scaled(Context& cx, Expr e) {
-    if (!is(e, "hadamard")) return {nullptr, nullptr};
+    if (!is(e, Op::Hadamard)) return {nullptr, nullptr};
     if (scalar(cx, arg(e, 0)) && !scalar(cx, arg(e, 1))) return {arg(e, 0), arg(e, 1)};
     if (scalar(cx, arg(e, 1)) && !scalar(cx, arg(e, 0))) return {arg(e, 1), arg(e, 0)};
     return {nullptr, nullptr};
@@ -50,7 +50,7 @@ Expr transpose_product(Context& cx, Expr e, const Atoms&) {
 Expr transpose_sum(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose)) return nullptr;
     Expr a = arg(e, 0);
-    if (!is(a, "add") && !is(a, "sub")) return nullptr;
+    if (!is(a, Op::Add) && !is(a, Op::Sub)) return nullptr;
     if (!is(arg(a, 0), Kind::Transpose) && !is(arg(a, 1), Kind::Transpose)) return nullptr;
     if (scalar(cx, arg(a, 0)) || scalar(cx, arg(a, 1))) return nullptr;  // a broadcast scalar
     return cx.apply(*a->op, std::vector<Expr>{cx.transpose(arg(a, 0)), cx.transpose(arg(a, 1))});
@@ -59,9 +59,9 @@ Expr transpose_sum(Context& cx, Expr e, const Atoms&) {
 Expr transpose_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose)) return nullptr;
     Expr a = arg(e, 0);
-    if (is(a, "neg")) return cx.neg(cx.transpose(arg(a, 0)));
+    if (is(a, Op::Neg)) return cx.neg(cx.transpose(arg(a, 0)));
     if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.transpose(rest));
-    if (is(a, "div") && scalar(cx, arg(a, 1))) return cx.div(cx.transpose(arg(a, 0)), arg(a, 1));
+    if (is(a, Op::Div) && scalar(cx, arg(a, 1))) return cx.div(cx.transpose(arg(a, 0)), arg(a, 1));
     return nullptr;
 }
 
@@ -79,12 +79,12 @@ Expr product_zero(Context& cx, Expr e, const Atoms&) {
 Expr product_scalar_out(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
     Expr a = arg(e, 0), b = arg(e, 1);
-    if (is(a, "neg")) return cx.neg(cx.matmul(arg(a, 0), b));
-    if (is(b, "neg")) return cx.neg(cx.matmul(a, arg(b, 0)));
+    if (is(a, Op::Neg)) return cx.neg(cx.matmul(arg(a, 0), b));
+    if (is(b, Op::Neg)) return cx.neg(cx.matmul(a, arg(b, 0)));
     if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.matmul(rest, b));
     if (auto [s, rest] = scaled(cx, b); s) return cx.mul(s, cx.matmul(a, rest));
-    if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(cx.matmul(arg(a, 0), b), arg(a, 1));
-    if (is(b, "div") && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
+    if (is(a, Op::Div) && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(cx.matmul(arg(a, 0), b), arg(a, 1));
+    if (is(b, Op::Div) && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
     return nullptr;
 }
 // (c 1ᵀ) A = c (1ᵀ A): a constant factor other than 0 and 1 becomes a scalar.
@@ -129,13 +129,13 @@ Expr diag_ones(Context& cx, Expr e, const Atoms&) {  // diag(v) 1 = v
 }
 // The lecture's last step of the sigmoid's derivative: e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z)).
 Expr sigmoid_derivative(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, "div") || !is(arg(e, 0), "exp") || !is(arg(arg(e, 0), 0), "neg")) return nullptr;
+    if (!is(e, Op::Div) || !is(arg(e, 0), Op::Exp) || !is(arg(arg(e, 0), 0), Op::Neg)) return nullptr;
     Expr d = arg(e, 1);
-    if (!is(d, "pow") || !cx.is_constant(arg(d, 1), 2.0) || !is(arg(d, 0), "add")) return nullptr;
+    if (!is(d, Op::Pow) || !cx.is_constant(arg(d, 1), 2.0) || !is(arg(d, 0), Op::Add)) return nullptr;
     Expr sum = arg(d, 0);
     Expr other = cx.is_one(arg(sum, 0)) ? arg(sum, 1) : cx.is_one(arg(sum, 1)) ? arg(sum, 0) : nullptr;
     if (other != arg(e, 0)) return nullptr;
-    Expr s = cx.apply("sigmoid", arg(arg(arg(e, 0), 0), 0));
+    Expr s = cx.apply(Op::Sigmoid, arg(arg(arg(e, 0), 0), 0));
     return cx.mul(s, cx.sub(cx.ones(cx.shape(s)), s));
 }
 // diag(a) diag(b) = diag(a ⊙ b), also at the junction of two chains: (M diag(a)) (diag(b) N).
@@ -173,9 +173,9 @@ Expr reduction_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
     Expr a = arg(e, 0);
     auto again = [&](Expr x) { return cx.apply(*e->op, std::span<const Expr>(&x, 1)); };
-    if (is(a, "neg")) return cx.neg(again(arg(a, 0)));
+    if (is(a, Op::Neg)) return cx.neg(again(arg(a, 0)));
     if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, again(rest));
-    if (is(a, "div") && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(again(arg(a, 0)), arg(a, 1));
+    if (is(a, Op::Div) && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(again(arg(a, 0)), arg(a, 1));
     return nullptr;
 }
 Expr reduction_constant(Context& cx, Expr e, const Atoms&) {  // sum(c 1) = c n
@@ -195,7 +195,7 @@ Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Dot)) return nullptr;
     for (std::size_t i = 0; i < 2; ++i) {
         Expr a = arg(e, i), b = arg(e, 1 - i);
-        if (is(a, "neg")) return cx.neg(cx.dot(arg(a, 0), b));
+        if (is(a, Op::Neg)) return cx.neg(cx.dot(arg(a, 0), b));
         if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.dot(rest, b));
     }
     return nullptr;
@@ -204,14 +204,14 @@ Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
 // ---- matrix functions -------------------------------------------------------------------
 // step(z)ᵏ = step(z) for k > 0: an indicator is 0 or 1 (ReLU Hessians square it).
 Expr indicator_power(Context&, Expr e, const Atoms&) {
-    if (!is(e, "pow") || !is(arg(e, 0), "step")) return nullptr;
+    if (!is(e, Op::Pow) || !is(arg(e, 0), Op::Step)) return nullptr;
     Expr k = arg(e, 1);
     return is(k, Kind::Constant) && k->value > 0 ? arg(e, 0) : nullptr;
 }
 
 // max(a, a) = min(a, a) = a: a tie everywhere (its derivative, ½ + ½, is a's).
 Expr extremum_of_equals(Context&, Expr e, const Atoms&) {
-    return (is(e, "max") || is(e, "min")) && e->args.size() == 2 && arg(e, 0) == arg(e, 1) ? arg(e, 0) : nullptr;
+    return (is(e, Op::Max) || is(e, Op::Min)) && e->args.size() == 2 && arg(e, 0) == arg(e, 1) ? arg(e, 0) : nullptr;
 }
 
 Expr inverse_inverse(Context&, Expr e, const Atoms&) {
@@ -221,10 +221,10 @@ Expr inverse_inverse(Context&, Expr e, const Atoms&) {
 // log(softmax(z)) = z − logsumexp(z): the canonical form of the log-softmax (of a vector:
 // a matrix's softmax is per column, its logsumexp over every entry).
 Expr log_softmax(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, "log") || !is(arg(e, 0), Kind::Softmax)) return nullptr;
+    if (!is(e, Op::Log) || !is(arg(e, 0), Kind::Softmax)) return nullptr;
     Expr z = arg(arg(e, 0), 0);
     if (cx.sizes().is_matrix(cx.shape(z))) return nullptr;
-    return cx.sub(z, cx.apply("logsumexp", z));
+    return cx.sub(z, cx.apply(Op::LogSumExp, z));
 }
 
 // ---- products of matrices, inverses and transposes ---------------------------------------
@@ -275,7 +275,7 @@ bool elements(Context& cx, Expr f, std::size_t origin, std::vector<Element>& out
 
 Expr build(Context& cx, const Element& x) {
     Expr r = x.base;
-    if (x.inverse) r = cx.apply("inv", r);
+    if (x.inverse) r = cx.apply(Op::Inverse, r);
     if (x.transposed) r = cx.transpose(r);
     return r;
 }
@@ -351,10 +351,10 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
     case Kind::Transpose:
         return symmetric(cx, arg(e, 0), atoms, depth + 1);
     case Kind::Elementwise: {
-        if (is(e, "add") || is(e, "sub")) {  // A + Aᵀ (and not A − Aᵀ)
+        if (is(e, Op::Add) || is(e, Op::Sub)) {  // A + Aᵀ (and not A − Aᵀ)
             Expr a = arg(e, 0), b = arg(e, 1);
             if ((is(b, Kind::Transpose) && arg(b, 0) == a) || (is(a, Kind::Transpose) && arg(a, 0) == b))
-                return is(e, "add");
+                return is(e, Op::Add);
         }
         for (Expr a : e->args)
             if (!symmetric(cx, a, atoms, depth + 1)) return false;
@@ -371,9 +371,13 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
         }
         return k % 2 == 0 || symmetric(cx, x[k / 2].base, atoms, depth + 1);
     }
-    default:
+    case Kind::Variable: case Kind::Size: case Kind::Commutation: case Kind::Dot: case Kind::Sum:
+    case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::DiagPart: case Kind::Stack:
+    case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::LogSumExp: case Kind::Softmax:
+    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
         return false;
     }
+    unreachable();  // every value is a case above
 }
 
 Expr transpose_symmetric_matrix(Context& cx, Expr e, const Atoms& atoms) {
@@ -477,7 +481,7 @@ bool trivial(Expr e) {
 
 // x², 3 x y, w ⊙ x: products and powers of variables and numbers.
 bool monomial_of_leaves(Expr e) {
-    if (!is(e, "hadamard") && !is(e, "div") && !is(e, "pow") && !is(e, "neg")) return false;
+    if (!is(e, Op::Hadamard) && !is(e, Op::Div) && !is(e, Op::Pow) && !is(e, Op::Neg)) return false;
     for (Expr a : e->args)
         if (!trivial(a) && !monomial_of_leaves(a)) return false;
     return true;

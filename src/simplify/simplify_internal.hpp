@@ -7,7 +7,7 @@
 namespace matcalc::rules {
 
 // What the rules ask of a node.
-inline bool is(Expr e, std::string_view name) { return e->op->name == name; }
+using matcalc::is;  // is(e, Op::Hadamard)
 inline bool is(Expr e, Kind kind) { return e->op->kind == kind; }
 inline Expr arg(Expr e, std::size_t i) { return e->args[i]; }
 inline bool column(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }  // n×1, n > 1

@@ -117,12 +117,12 @@ Expr stack_elementwise(Context& cx, Expr e, const Atoms& atoms) {
         Expr l = is(a, Kind::Stack) ? a->args[i] : a, r = is(b, Kind::Stack) ? b->args[i] : b;
         // The zeros and ones of a stack of unit vectors, folded at once.
         Shape block = cx.shape(layout->args[i]);
-        bool product = is(e, "hadamard");
-        if ((product && (cx.is_zero(l) || cx.is_zero(r))) || (is(e, "div") && cx.is_zero(l))) {
+        bool product = is(e, Op::Hadamard);
+        if ((product && (cx.is_zero(l) || cx.is_zero(r))) || (is(e, Op::Div) && cx.is_zero(l))) {
             blocks.push_back(cx.zeros(block));
-        } else if ((product && cx.is_one(l)) || (is(e, "add") && cx.is_zero(l))) {
+        } else if ((product && cx.is_one(l)) || (is(e, Op::Add) && cx.is_zero(l))) {
             blocks.push_back(r);
-        } else if (((product || is(e, "div")) && cx.is_one(r)) || ((is(e, "add") || is(e, "sub")) && cx.is_zero(r))) {
+        } else if (((product || is(e, Op::Div)) && cx.is_one(r)) || ((is(e, Op::Add) || is(e, Op::Sub)) && cx.is_zero(r))) {
             blocks.push_back(l);
         } else {
             Expr pair[2] = {l, r};
@@ -159,7 +159,7 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
     // Also at the head of a chain: diag(a) ((diag(b) − u vᵀ) M).
     Expr sum = arg(e, 1), rest = nullptr;
     if (is(sum, Kind::MatMul)) rest = arg(sum, 1), sum = arg(sum, 0);
-    if (atoms.count(sum) || (!is(sum, "add") && !is(sum, "sub"))) return nullptr;
+    if (atoms.count(sum) || (!is(sum, Op::Add) && !is(sum, Op::Sub))) return nullptr;
     for (Expr t : sum->args)
         if (!is(t, Kind::Diag) && !outer_product(cx, t)) return nullptr;
     Expr d = arg(e, 0);
@@ -173,10 +173,10 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
 Expr trace_linear(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Trace)) return nullptr;
     Expr a = arg(e, 0);
-    if (is(a, Kind::Transpose)) return cx.apply("tr", arg(a, 0));
-    if (is(a, "neg")) return cx.neg(cx.apply("tr", arg(a, 0)));
-    if (is(a, "hadamard") && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
-        return cx.mul(arg(a, 0), cx.apply("tr", arg(a, 1)));
+    if (is(a, Kind::Transpose)) return cx.apply(Op::Trace, arg(a, 0));
+    if (is(a, Op::Neg)) return cx.neg(cx.apply(Op::Trace, arg(a, 0)));
+    if (is(a, Op::Hadamard) && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
+        return cx.mul(arg(a, 0), cx.apply(Op::Trace, arg(a, 1)));
     return nullptr;
 }
 

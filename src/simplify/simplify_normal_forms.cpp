@@ -57,24 +57,24 @@ public:
             return;
         }
         if (!fits) return factor(e, power, m);
-        if (op.name == "neg" && is_integer(power)) {
+        if (op.id == Op::Neg && is_integer(power)) {
             if (std::fmod(std::abs(power), 2.0) == 1.0) m.numerator = -m.numerator;
             return add(e->args[0], power, m);
         }
-        if (op.name == "hadamard" && all_fit(e)) {
+        if (op.id == Op::Hadamard && all_fit(e)) {
             add(e->args[0], power, m);
             add(e->args[1], power, m);
             return;
         }
-        if (op.name == "div" && all_fit(e)) {
+        if (op.id == Op::Div && all_fit(e)) {
             add(e->args[0], power, m);
             add(e->args[1], -power, m);
             return;
         }
-        if (op.name == "pow" && e->args[1]->op->kind == Kind::Constant && cx_.is_scalar(e->args[1])) {
+        if (op.id == Op::Pow && e->args[1]->op->kind == Kind::Constant && cx_.is_scalar(e->args[1])) {
             double k = e->args[1]->value;
             Expr base = e->args[0];
-            bool product = base->op->name == "hadamard" || base->op->name == "div" || base->op->name == "neg";
+            bool product = base->op->id == Op::Hadamard || base->op->id == Op::Div || base->op->id == Op::Neg;
             // (a b)^k = a^k b^k elementwise only for integer k (√(ab) ≠ √a √b for a, b < 0).
             if (!product || is_integer(k)) return add(base, power * k, m);
         }
@@ -108,8 +108,13 @@ int rank(Expr e) {
     switch (e->op->kind) {
     case Kind::Size: return 0;
     case Kind::Variable: return 1;
-    default: return 2;
+    case Kind::Constant: case Kind::Identity: case Kind::Commutation: case Kind::Elementwise:
+    case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+    case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
+    case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
+    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: return 2;
     }
+    unreachable();  // every value is a case above
 }
 
 Expr power_of(Context& cx, Expr base, double p) { return p == 1 ? base : cx.pow(base, cx.constant(p)); }
@@ -121,7 +126,7 @@ Expr product(Context& cx, Expr acc, Expr f) { return acc ? cx.mul(acc, f) : f; }
 void sign_times_value(Context& cx, Monomial& m) {
     for (std::size_t i = 0; i < m.factors.size(); ++i) {
         Factor& s = m.factors[i];
-        if (s.base->op->name != "sign" || s.power != 1) continue;
+        if (s.base->op->id != Op::Sign || s.power != 1) continue;
         Expr u = s.base->args[0];
         auto it = m.index.find(u);
         if (it == m.index.end()) continue;
@@ -129,7 +134,7 @@ void sign_times_value(Context& cx, Monomial& m) {
         if (!is_integer(value.power) || value.power < 1) continue;
         s.power = 0;
         value.power -= 1;
-        Expr a = cx.apply("abs", u);
+        Expr a = cx.apply(Op::Abs, u);
         auto [at, fresh] = m.index.emplace(a, m.factors.size());
         if (fresh) m.factors.push_back({a, 1.0});  // may reallocate: s, value not used after
         else m.factors[at->second].power += 1;
@@ -139,9 +144,9 @@ void sign_times_value(Context& cx, Monomial& m) {
 }  // namespace
 
 Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
-    std::string_view name = e->op->name;
-    bool root = name == "hadamard" || name == "div" || name == "neg" ||
-                (name == "pow" && e->args[1]->op->kind == Kind::Constant);
+    const Op name = e->op->id;
+    bool root = name == Op::Hadamard || name == Op::Div || name == Op::Neg ||
+                (name == Op::Pow && e->args[1]->op->kind == Kind::Constant);
     if (!root) return nullptr;
     Shape target = cx.shape(e);
     Monomial m;
@@ -217,7 +222,7 @@ void add_term(std::vector<Term>& terms, double c, Expr core) {
 // Splits c ⊙ x, −x and numbers into coefficient and core.
 void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms, const Atoms& atoms,
                  int& budget, bool root = false) {
-    std::string_view name = e->op->name;
+    const Op name = e->op->id;
     // As for products: a bounded walk (the caller gives up when the budget runs out).
     if (--budget < 0) return;
     if (!root && atoms.count(e)) return add_term(terms, sign, e);
@@ -228,17 +233,17 @@ void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Ter
             if (!cx.is_scalar(a) && !cx.sizes().same(cx.shape(a), target)) return false;
         return true;
     };
-    if ((name == "add" || name == "sub") && args_fit()) {
+    if ((name == Op::Add || name == Op::Sub) && args_fit()) {
         flatten_sum(cx, e->args[0], sign, target, terms, atoms, budget);
-        flatten_sum(cx, e->args[1], name == "add" ? sign : -sign, target, terms, atoms, budget);
+        flatten_sum(cx, e->args[1], name == Op::Add ? sign : -sign, target, terms, atoms, budget);
         return;
     }
-    if (name == "neg" && fits) return flatten_sum(cx, e->args[0], -sign, target, terms, atoms, budget);
+    if (name == Op::Neg && fits) return flatten_sum(cx, e->args[0], -sign, target, terms, atoms, budget);
     if (e->op->kind == Kind::Constant && cx.is_scalar(e)) return add_term(terms, sign * e->value, nullptr);
-    if (name == "hadamard" && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
+    if (name == Op::Hadamard && e->args[0]->op->kind == Kind::Constant && cx.is_scalar(e->args[0]) && fits)
         return add_term(terms, sign * e->args[0]->value, e->args[1]);
     // (c s) ⊙ x, the product normal form's grouping: coefficient c, core s ⊙ x.
-    if (name == "hadamard" && fits && e->args[0]->op->name == "hadamard" && cx.is_scalar(e->args[0])) {
+    if (name == Op::Hadamard && fits && e->args[0]->op->id == Op::Hadamard && cx.is_scalar(e->args[0])) {
         Expr cs = e->args[0];
         if (cs->args[0]->op->kind == Kind::Constant && cx.is_scalar(cs->args[0]))
             return add_term(terms, sign * cs->args[0]->value, cx.mul(cs->args[1], e->args[1]));
@@ -393,8 +398,8 @@ Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms, const A
 }  // namespace
 
 Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
-    std::string_view name = e->op->name;
-    if (name != "add" && name != "sub") return nullptr;
+    const Op name = e->op->id;
+    if (name != Op::Add && name != Op::Sub) return nullptr;
     Shape target = cx.shape(e);
     std::vector<Term> terms;
     int budget = 64;
@@ -443,12 +448,12 @@ Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms) {
 }
 
 Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms) {
-    if (e->op->name != "hadamard") return nullptr;
+    if (e->op->id != Op::Hadamard) return nullptr;
     Shape target = cx.shape(e);
     for (std::size_t side = 0; side < 2; ++side) {
         Expr s = e->args[side], other = e->args[1 - side];
-        std::string_view name = s->op->name;
-        if ((name != "add" && name != "sub") || atoms.count(s)) continue;
+        const Op name = s->op->id;
+        if ((name != Op::Add && name != Op::Sub) || atoms.count(s)) continue;
         std::vector<Term> terms;
         int budget = 64;
         flatten_sum(cx, s, 1.0, cx.shape(s), terms, atoms, budget, true);

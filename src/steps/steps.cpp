@@ -67,10 +67,10 @@ std::string local_rule(const Context& cx, Expr definition, Expr wrt, Expr jac) {
     case Kind::Elementwise:
         if (wrt_scalar && !out_scalar) return "vector–scalar expansion";
         if (out_scalar) {
-            if (op.name == "add") return "sum rule";
-            if (op.name == "sub") return "difference rule";
-            if (op.name == "hadamard") return "product rule";
-            if (op.name == "div") return "quotient rule";
+            if (op.id == Op::Add) return "sum rule";
+            if (op.id == Op::Sub) return "difference rule";
+            if (op.id == Op::Hadamard) return "product rule";
+            if (op.id == Op::Div) return "quotient rule";
             if (op.max_args == 1 && op.rule == "unary elementwise function")
                 return fmt::format("derivative of {}", op.unicode);
             return std::string(op.rule);
@@ -80,8 +80,13 @@ std::string local_rule(const Context& cx, Expr definition, Expr wrt, Expr jac) {
         return contains_kind(cx, jac, Kind::Kron) ? "matrix product (Kronecker form)" : "matrix product";
     case Kind::Transpose:
         return contains_kind(cx, jac, Kind::Commutation) ? "transpose (commutation matrix)" : "transpose";
-    default: return std::string(op.rule);
+    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
+    case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag:
+    case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet:
+    case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec:
+    case Kind::Unvec: case Kind::Block: return std::string(op.rule);
     }
+    unreachable();  // every value is a case above
 }
 
 // P J for a local partial P and a Jacobian J: scaling when either is a scalar.

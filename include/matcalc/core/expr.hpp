@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "matcalc/core/op_list.hpp"
 #include "matcalc/core/shape.hpp"
 
 namespace matcalc {
@@ -71,25 +72,25 @@ public:
 
     // Operations (shape-checked; throw ShapeError).
     Expr apply(const OpInfo& op, std::span<const Expr> args);  // any table operation
-    Expr apply(std::string_view op_name, std::span<const Expr> args);
-    Expr apply(std::string_view op_name, Expr a) { return apply(op_name, std::span<const Expr>(&a, 1)); }
-    Expr apply(std::string_view op_name, Expr a, Expr b) {
+    Expr apply(Op op, std::span<const Expr> args);
+    Expr apply(Op op, Expr a) { return apply(op, std::span<const Expr>(&a, 1)); }
+    Expr apply(Op op, Expr a, Expr b) {
         Expr ab[2] = {a, b};
-        return apply(op_name, ab);
+        return apply(op, ab);
     }
-    Expr add(Expr a, Expr b) { return apply("add", a, b); }
-    Expr sub(Expr a, Expr b) { return apply("sub", a, b); }
-    Expr mul(Expr a, Expr b) { return apply("hadamard", a, b); }  // elementwise / scaling
-    Expr div(Expr a, Expr b) { return apply("div", a, b); }
-    Expr pow(Expr a, Expr p) { return apply("pow", a, p); }
-    Expr neg(Expr a) { return apply("neg", a); }
-    Expr matmul(Expr a, Expr b) { return apply("matmul", a, b); }
-    Expr transpose(Expr a) { return apply("transpose", a); }
-    Expr dot(Expr a, Expr b) { return apply("dot", a, b); }
-    Expr sum(Expr a) { return apply("sum", a); }
-    Expr diag(Expr v) { return apply("diag", v); }
-    Expr kron(Expr a, Expr b) { return apply("kron", a, b); }
-    Expr vec(Expr a) { return apply("vec", a); }  // a column: the columns of a stacked
+    Expr add(Expr a, Expr b) { return apply(Op::Add, a, b); }
+    Expr sub(Expr a, Expr b) { return apply(Op::Sub, a, b); }
+    Expr mul(Expr a, Expr b) { return apply(Op::Hadamard, a, b); }  // elementwise / scaling
+    Expr div(Expr a, Expr b) { return apply(Op::Div, a, b); }
+    Expr pow(Expr a, Expr p) { return apply(Op::Pow, a, p); }
+    Expr neg(Expr a) { return apply(Op::Neg, a); }
+    Expr matmul(Expr a, Expr b) { return apply(Op::MatMul, a, b); }
+    Expr transpose(Expr a) { return apply(Op::Transpose, a); }
+    Expr dot(Expr a, Expr b) { return apply(Op::Dot, a, b); }
+    Expr sum(Expr a) { return apply(Op::Sum, a); }
+    Expr diag(Expr v) { return apply(Op::Diag, v); }
+    Expr kron(Expr a, Expr b) { return apply(Op::Kron, a, b); }
+    Expr vec(Expr a) { return apply(Op::Vec, a); }  // a column: the columns of a stacked
     // vec⁻¹: the column v read as a matrix of shape s (numel(s) entries, column-major).
     Expr unvec(Expr v, Shape s);
     // The block of a of shape `s` whose top left entry is a(row, col), offsets from 0

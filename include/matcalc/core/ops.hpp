@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "matcalc/core/expr.hpp"
+#include "matcalc/core/op_list.hpp"
 
 namespace matcalc {
 
@@ -114,7 +115,8 @@ struct Kernel2 {
 };
 
 struct OpInfo {
-    std::string_view name;                    // canonical ASCII name, used by the text printer
+    Op id = Op::Variable;                     // its entry in op_list.hpp
+    std::string_view name;                    // canonical ASCII name (op_list.hpp), for messages
     std::vector<std::string_view> spellings;  // operator symbols in its notation ("+", "⊙", "ᵀ")
     std::vector<std::string_view> call_names; // names accepted as a function call ("exp", "σ")
     Kind kind = Kind::Elementwise;
@@ -159,15 +161,21 @@ struct OpInfo {
     } doc;
 };
 
-// Every row of the table, in a fixed order.
+// Every row of the table, in op_list.hpp's order.
 const std::vector<OpInfo>& op_table();
-// The row with this canonical name (a programming error if absent).
-const OpInfo& op_named(std::string_view name);
-// The row of a structural kind (MatMul, Transpose, ...).
+// The row of an operation.
+const OpInfo& info(Op op);
+// The first row of a structural kind (MatMul, Transpose, ...).
 const OpInfo& op_of(Kind kind);
 // The operation an operator symbol denotes in a notation (Infix, Prefix, Postfix), or nullptr.
 const OpInfo* find_operator(std::string_view symbol, Notation notation);
 // The operation a function name denotes (`exp`, `ln`, `σ`, `√`, `‖`), or nullptr.
 const OpInfo* find_function(std::string_view name);
+// Every spelling of the operators in `notation` with this precedence (0: any), longest
+// first: the grammar's operator tokens.
+std::vector<std::string_view> operator_spellings(Notation notation, int precedence = 0);
+
+// Whether e is the operation `op`.
+inline bool is(Expr e, Op op) { return e->op->id == op; }
 
 }  // namespace matcalc
