@@ -31,7 +31,9 @@ flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,addre
 # The newest header: any change to one rebuilds everything (simple and safe).
 newest_header=$(ls -t include/matcalc/*/*.hpp grammar/*.hpp src/*/*.hpp 2>/dev/null | head -1)
 
-sources=(grammar/parser.cpp)
+# The rewrite rules, embedded as CMake does (cmake/embed.cmake).
+cmake -DINPUT=src/simplify/rules.txt -DOUTPUT="$out/rules_text.cpp" -DNAME=kRulesText -P cmake/embed.cmake
+sources=(grammar/parser.cpp "$out/rules_text.cpp")
 for s in src/*/*.cpp; do
     [[ $(basename "$s") == main.cpp ]] && continue
     sources+=("$s")

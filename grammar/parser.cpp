@@ -149,4 +149,37 @@ ast::Program parse_program(const Source& source) {
     return program;
 }
 
+ast::Expr parse_expression(const Source& source, bool wildcards) {
+    using namespace grammar;
+    const std::string& text = source.text;
+    if (text.size() > kMaxInputBytes)
+        throw InputError("input too large: " + std::to_string(text.size()) + " bytes (the limit is " +
+                         std::to_string(kMaxInputBytes) + ")");
+    validate_text(text);
+    ParseState state;
+    state.text = &text;
+    state.begin = text.data();
+    state.wildcards = wildcards;
+    skipper_parser skipper;
+    skipper.state = &state;
+    const auto parser = x3::with<state_tag>(&state)[rules::expression];
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    grammar::Node node;
+    try {
+        if (!x3::phrase_parse(p, end, parser, skipper, node)) {
+            Found found = found_at(state, skip_blanks(p, end, false), end);
+            throw InputError("expected an expression, found " + found.description, found.range, std::move(found.notes));
+        }
+    } catch (const x3::expectation_failure<iterator_type>& failure) {
+        throw expectation_error(state, failure.where(), end, failure.which());
+    }
+    p = skip_blanks(p, end, false);
+    if (p != end) {
+        Found found = found_at(state, p, end);
+        throw InputError("unexpected " + found.description + " after the expression", found.range, std::move(found.notes));
+    }
+    return std::move(node.expr);
+}
+
 }  // namespace matcalc

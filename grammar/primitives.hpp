@@ -209,9 +209,10 @@ struct name_parser : x3::parser<name_parser> {
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
                Attribute& attr) const {
         x3::skip_over(first, last, context);
-        const char* p = scan_name(first, last);
-        if (p == first) return false;
         const ParseState& st = state_of(context);
+        const bool wildcard = st.wildcards && first != last && *first == '?';  // `?x` in a pattern
+        const char* p = scan_name(first + wildcard, last);
+        if (p == first + wildcard) return false;
         set_attribute(attr, Token{std::string(first, p), {st.offset(first), st.offset(p)}});
         first = p;
         return true;

@@ -18,75 +18,13 @@ using rules::arg;
 using rules::column;
 using rules::is;
 bool scalar(Context& cx, Expr e) { return cx.is_scalar(e); }
-bool row(Context& cx, Expr e) { return cx.sizes().is_row(cx.shape(e)); }
-bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !scalar(cx, e); }
-// s ⊙ a with a scalar s: the scalar and the rest, else {nullptr, nullptr}.
-std::pair<Expr, Expr> scaled(Context& cx, Expr e) {
-    if (!is(e, Op::Hadamard)) return {nullptr, nullptr};
-    if (scalar(cx, arg(e, 0)) && !scalar(cx, arg(e, 1))) return {arg(e, 0), arg(e, 1)};
-    if (scalar(cx, arg(e, 1)) && !scalar(cx, arg(e, 0))) return {arg(e, 1), arg(e, 0)};
-    return {nullptr, nullptr};
-}
 
-// ---- transpose -----------------------------------------------------------------------
-Expr transpose_transpose(Context&, Expr e, const Atoms&) {
-    return is(e, Kind::Transpose) && is(arg(e, 0), Kind::Transpose) ? arg(arg(e, 0), 0) : nullptr;
-}
-Expr transpose_symmetric(Context&, Expr e, const Atoms&) {
-    if (!is(e, Kind::Transpose)) return nullptr;
-    Expr a = arg(e, 0);
-    return is(a, Kind::Identity) || is(a, Kind::Diag) ? a : nullptr;
-}
+// ---- procedures: rules that are not one pattern (rules.txt names them) -----------
 Expr transpose_constant(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Constant)) return nullptr;
     return cx.constant(arg(e, 0)->value, cx.shape(e));
 }
-Expr transpose_product(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::MatMul)) return nullptr;
-    Expr p = arg(e, 0);
-    return cx.matmul(cx.transpose(arg(p, 1)), cx.transpose(arg(p, 0)));
-}
-// (Aᵀ + B)ᵀ = A + Bᵀ: distributed only when a transpose inside cancels, so (σ − y)ᵀ stays.
-Expr transpose_sum(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Transpose)) return nullptr;
-    Expr a = arg(e, 0);
-    if (!is(a, Op::Add) && !is(a, Op::Sub)) return nullptr;
-    if (!is(arg(a, 0), Kind::Transpose) && !is(arg(a, 1), Kind::Transpose)) return nullptr;
-    if (scalar(cx, arg(a, 0)) || scalar(cx, arg(a, 1))) return nullptr;  // a broadcast scalar
-    return cx.apply(*a->op, std::vector<Expr>{cx.transpose(arg(a, 0)), cx.transpose(arg(a, 1))});
-}
 
-Expr transpose_scaled(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Transpose)) return nullptr;
-    Expr a = arg(e, 0);
-    if (is(a, Op::Neg)) return cx.neg(cx.transpose(arg(a, 0)));
-    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.transpose(rest));
-    if (is(a, Op::Div) && scalar(cx, arg(a, 1))) return cx.div(cx.transpose(arg(a, 0)), arg(a, 1));
-    return nullptr;
-}
-
-// ---- products with identity, zero, ones, diagonals -----------------------------------
-Expr product_identity(Context&, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    if (is(arg(e, 0), Kind::Identity)) return arg(e, 1);
-    if (is(arg(e, 1), Kind::Identity)) return arg(e, 0);
-    return nullptr;
-}
-Expr product_zero(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    return cx.is_zero(arg(e, 0)) || cx.is_zero(arg(e, 1)) ? cx.zeros(cx.shape(e)) : nullptr;
-}
-Expr product_scalar_out(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    Expr a = arg(e, 0), b = arg(e, 1);
-    if (is(a, Op::Neg)) return cx.neg(cx.matmul(arg(a, 0), b));
-    if (is(b, Op::Neg)) return cx.neg(cx.matmul(a, arg(b, 0)));
-    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.matmul(rest, b));
-    if (auto [s, rest] = scaled(cx, b); s) return cx.mul(s, cx.matmul(a, rest));
-    if (is(a, Op::Div) && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(cx.matmul(arg(a, 0), b), arg(a, 1));
-    if (is(b, Op::Div) && scalar(cx, arg(b, 1)) && !scalar(cx, arg(b, 0))) return cx.div(cx.matmul(a, arg(b, 0)), arg(b, 1));
-    return nullptr;
-}
 // (c 1ᵀ) A = c (1ᵀ A): a constant factor other than 0 and 1 becomes a scalar.
 Expr product_constant(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
@@ -98,6 +36,7 @@ Expr product_constant(Context& cx, Expr e, const Atoms&) {
     }
     return nullptr;
 }
+
 // 1 1ᵀ = 1: an outer product of ones is the matrix of ones (the adjoint of column sums, 1ᵀ V,
 // in a model lifted to the batch: then 1 ⊙ A = A and no product is computed).
 Expr outer_ones(Context& cx, Expr e, const Atoms&) {
@@ -105,39 +44,14 @@ Expr outer_ones(Context& cx, Expr e, const Atoms&) {
     if (!cx.sizes().is_one(cx.shape(arg(e, 0)).cols)) return nullptr;  // inner size 1: an outer product
     return cx.constant(arg(e, 0)->value * arg(e, 1)->value, cx.shape(e));
 }
+
 Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::Diag) || !is(arg(e, 0), Kind::Constant)) return nullptr;
     Shape s = cx.shape(e);
     Expr eye = cx.identity(s.rows);
     return arg(e, 0)->value == 1.0 ? eye : cx.mul(cx.constant(arg(e, 0)->value), eye);
 }
-// 1ᵀ diag(v) = vᵀ, also at the head of a chain: 1ᵀ (diag(v) B) = vᵀ B.
-Expr ones_diag(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0))) return nullptr;
-    Expr r = arg(e, 1), rest = nullptr;
-    if (is(r, Kind::MatMul) && is(arg(r, 0), Kind::Diag)) rest = arg(r, 1), r = arg(r, 0);
-    if (!is(r, Kind::Diag)) return nullptr;
-    Expr v = arg(r, 0);
-    Expr vt = row(cx, v) ? v : cx.transpose(v);
-    return rest ? cx.matmul(vt, rest) : vt;
-}
-Expr diag_ones(Context& cx, Expr e, const Atoms&) {  // diag(v) 1 = v
-    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !ones(cx, arg(e, 1)) || !column(cx, arg(e, 1)))
-        return nullptr;
-    Expr v = arg(arg(e, 0), 0);
-    return column(cx, v) ? v : cx.transpose(v);
-}
-// The lecture's last step of the sigmoid's derivative: e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z)).
-Expr sigmoid_derivative(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Op::Div) || !is(arg(e, 0), Op::Exp) || !is(arg(arg(e, 0), 0), Op::Neg)) return nullptr;
-    Expr d = arg(e, 1);
-    if (!is(d, Op::Pow) || !cx.is_constant(arg(d, 1), 2.0) || !is(arg(d, 0), Op::Add)) return nullptr;
-    Expr sum = arg(d, 0);
-    Expr other = cx.is_one(arg(sum, 0)) ? arg(sum, 1) : cx.is_one(arg(sum, 1)) ? arg(sum, 0) : nullptr;
-    if (other != arg(e, 0)) return nullptr;
-    Expr s = cx.apply(Op::Sigmoid, arg(arg(arg(e, 0), 0), 0));
-    return cx.mul(s, cx.sub(cx.ones(cx.shape(s)), s));
-}
+
 // diag(a) diag(b) = diag(a ⊙ b), also at the junction of two chains: (M diag(a)) (diag(b) N).
 Expr diag_diag(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul)) return nullptr;
@@ -151,80 +65,13 @@ Expr diag_diag(Context& cx, Expr e, const Atoms&) {
     if (before) d = cx.matmul(before, d);
     return after ? cx.matmul(d, after) : d;
 }
-Expr diag_vector(Context& cx, Expr e, const Atoms&) {  // diag(a) v = a ⊙ v
-    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !column(cx, arg(e, 1))) return nullptr;
-    Expr a = arg(arg(e, 0), 0);
-    return cx.mul(column(cx, a) ? a : cx.transpose(a), arg(e, 1));
-}
-Expr row_diag(Context& cx, Expr e, const Atoms&) {  // rᵀ diag(a) = (r ⊙ a)ᵀ
-    if (!is(e, Kind::MatMul) || !row(cx, arg(e, 0)) || !is(arg(e, 1), Kind::Diag) || ones(cx, arg(e, 0)))
-        return nullptr;
-    Expr a = arg(arg(e, 1), 0);
-    return cx.transpose(cx.mul(cx.transpose(arg(e, 0)), column(cx, a) ? a : cx.transpose(a)));
-}
-Expr ones_vector(Context& cx, Expr e, const Atoms&) {  // 1ᵀ v = sum(v)
-    if (!is(e, Kind::MatMul) || !ones(cx, arg(e, 0)) || !row(cx, arg(e, 0)) || !column(cx, arg(e, 1)))
-        return nullptr;
-    return cx.sum(arg(e, 1));
-}
 
-// ---- reductions ------------------------------------------------------------------------
-Expr reduction_scaled(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
-    Expr a = arg(e, 0);
-    auto again = [&](Expr x) { return cx.apply(*e->op, std::span<const Expr>(&x, 1)); };
-    if (is(a, Op::Neg)) return cx.neg(again(arg(a, 0)));
-    if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, again(rest));
-    if (is(a, Op::Div) && scalar(cx, arg(a, 1)) && !scalar(cx, arg(a, 0))) return cx.div(again(arg(a, 0)), arg(a, 1));
-    return nullptr;
-}
 Expr reduction_constant(Context& cx, Expr e, const Atoms&) {  // sum(c 1) = c n
     if (!is(e, Kind::Sum) && !is(e, Kind::Mean)) return nullptr;
     Expr a = arg(e, 0);
     if (!is(a, Kind::Constant)) return nullptr;
     if (is(e, Kind::Mean)) return cx.constant(a->value);
     return cx.mul(cx.constant(a->value), cx.numel(cx.shape(a)));
-}
-Expr dot_ones(Context& cx, Expr e, const Atoms&) {  // 1·v = sum(v)
-    if (!is(e, Kind::Dot)) return nullptr;
-    if (ones(cx, arg(e, 0))) return cx.sum(arg(e, 1));
-    if (ones(cx, arg(e, 1))) return cx.sum(arg(e, 0));
-    return nullptr;
-}
-Expr dot_scaled(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Dot)) return nullptr;
-    for (std::size_t i = 0; i < 2; ++i) {
-        Expr a = arg(e, i), b = arg(e, 1 - i);
-        if (is(a, Op::Neg)) return cx.neg(cx.dot(arg(a, 0), b));
-        if (auto [s, rest] = scaled(cx, a); s) return cx.mul(s, cx.dot(rest, b));
-    }
-    return nullptr;
-}
-
-// ---- matrix functions -------------------------------------------------------------------
-// step(z)ᵏ = step(z) for k > 0: an indicator is 0 or 1 (ReLU Hessians square it).
-Expr indicator_power(Context&, Expr e, const Atoms&) {
-    if (!is(e, Op::Pow) || !is(arg(e, 0), Op::Step)) return nullptr;
-    Expr k = arg(e, 1);
-    return is(k, Kind::Constant) && k->value > 0 ? arg(e, 0) : nullptr;
-}
-
-// max(a, a) = min(a, a) = a: a tie everywhere (its derivative, ½ + ½, is a's).
-Expr extremum_of_equals(Context&, Expr e, const Atoms&) {
-    return (is(e, Op::Max) || is(e, Op::Min)) && e->args.size() == 2 && arg(e, 0) == arg(e, 1) ? arg(e, 0) : nullptr;
-}
-
-Expr inverse_inverse(Context&, Expr e, const Atoms&) {
-    return is(e, Kind::Inverse) && is(arg(e, 0), Kind::Inverse) ? arg(arg(e, 0), 0) : nullptr;
-}
-
-// log(softmax(z)) = z − logsumexp(z): the canonical form of the log-softmax (of a vector:
-// a matrix's softmax is per column, its logsumexp over every entry).
-Expr log_softmax(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Op::Log) || !is(arg(e, 0), Kind::Softmax)) return nullptr;
-    Expr z = arg(arg(e, 0), 0);
-    if (cx.sizes().is_matrix(cx.shape(z))) return nullptr;
-    return cx.sub(z, cx.apply(Op::LogSumExp, z));
 }
 
 // ---- products of matrices, inverses and transposes ---------------------------------------
@@ -338,7 +185,7 @@ Expr product_inverse(Context& cx, Expr e, const Atoms& atoms) {
 
 // Whether e equals its transpose by its structure: Aᵀ A, A Aᵀ, Aᵀ S A, A + Aᵀ, S⁻¹,
 // diag(v), I, and sums and elementwise functions of these.
-bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
+bool symmetric_structure(Context& cx, Expr e, const Atoms& atoms, int depth) {
     if (depth > 16) return false;
     if (scalar(cx, e)) return true;
     if (!square(cx, e)) return false;
@@ -349,7 +196,7 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
         return true;
     case Kind::Inverse:
     case Kind::Transpose:
-        return symmetric(cx, arg(e, 0), atoms, depth + 1);
+        return symmetric_structure(cx, arg(e, 0), atoms, depth + 1);
     case Kind::Elementwise: {
         if (is(e, Op::Add) || is(e, Op::Sub)) {  // A + Aᵀ (and not A − Aᵀ)
             Expr a = arg(e, 0), b = arg(e, 1);
@@ -357,7 +204,7 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
                 return is(e, Op::Add);
         }
         for (Expr a : e->args)
-            if (!symmetric(cx, a, atoms, depth + 1)) return false;
+            if (!symmetric_structure(cx, a, atoms, depth + 1)) return false;
         return true;
     }
     case Kind::MatMul: {
@@ -369,7 +216,7 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
             const Element &a = x[i], &b = x[k - 1 - i];
             if (a.base != b.base || a.inverse != b.inverse || a.transposed == b.transposed) return false;
         }
-        return k % 2 == 0 || symmetric(cx, x[k / 2].base, atoms, depth + 1);
+        return k % 2 == 0 || symmetric_structure(cx, x[k / 2].base, atoms, depth + 1);
     }
     case Kind::Variable: case Kind::Size: case Kind::Commutation: case Kind::Dot: case Kind::Sum:
     case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::DiagPart: case Kind::Stack:
@@ -380,56 +227,35 @@ bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0) {
     unreachable();  // every value is a case above
 }
 
-Expr transpose_symmetric_matrix(Context& cx, Expr e, const Atoms& atoms) {
-    if (!is(e, Kind::Transpose) || scalar(cx, arg(e, 0))) return nullptr;
-    return symmetric(cx, arg(e, 0), atoms) ? arg(e, 0) : nullptr;
-}
-
 }  // namespace
 
-const std::vector<Rule>& simplifier_rules() {
-    static const std::vector<Rule> table = [] {
-        std::vector<Rule> rows = {
-        {"collect factors", rules::collect_factors},
-        {"collect terms", rules::collect_terms},
-        {"(Aᵀ)ᵀ = A", transpose_transpose},
-        {"Iᵀ = I, diag(v)ᵀ = diag(v)", transpose_symmetric},
-        {"transpose of a constant", transpose_constant},
-        {"(A B)ᵀ = Bᵀ Aᵀ", transpose_product},
-        {"(s A)ᵀ = s Aᵀ", transpose_scaled},
-        {"(Aᵀ + B)ᵀ = A + Bᵀ", transpose_sum},
-        {"I A = A I = A", product_identity},
-        {"0 A = A 0 = 0", product_zero},
-        {"(s A) B = s (A B)", product_scalar_out},
-        {"(c 1ᵀ) A = c (1ᵀ A)", product_constant},
-        {"1 1ᵀ = 1 (the matrix of ones)", outer_ones},
-        {"diag(1) = I", diag_of_ones},
-        {"1ᵀ diag(v) = vᵀ", ones_diag},
-        {"diag(v) 1 = v", diag_ones},
-        {"diag(a) diag(b) = diag(a ⊙ b)", diag_diag},
-        {"diag(a) v = a ⊙ v", diag_vector},
-        {"rᵀ diag(a) = (r ⊙ a)ᵀ", row_diag},
-        {"1ᵀ v = sum(v)", ones_vector},
-        {"sum(s v) = s sum(v)", reduction_scaled},
-        {"sum(c 1) = c n", reduction_constant},
-        {"1·v = sum(v)", dot_ones},
-        {"(s a)·b = s (a·b)", dot_scaled},
-        {"(A⁻¹)⁻¹ = A", inverse_inverse},
-        {"step(z)ᵏ = step(z)", indicator_power},
-        {"max(a, a) = min(a, a) = a", extremum_of_equals},
-        {"e⁻ᶻ / (1 + e⁻ᶻ)² = σ(z) (1 − σ(z))", sigmoid_derivative},
-        {"A A⁻¹ = A⁻¹ A = I in a product, (A B)⁻¹ = B⁻¹ A⁻¹", product_inverse},
-        {"Sᵀ = S for symmetric S (Aᵀ A, A + Aᵀ, S⁻¹)", transpose_symmetric_matrix},
-        {"log(softmax(z)) = z − logsumexp(z)", log_softmax},
-        {"a·b = sum(a ⊙ b) when factors cancel", rules::dot_cancelling},
-        {"a ⊙ (b + c) = a ⊙ b + a ⊙ c when a factor cancels", rules::distribute_cancelling},
+namespace rules {
+
+bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth) { return symmetric_structure(cx, e, atoms, depth); }
+
+const std::vector<std::pair<std::string_view, Procedure>>& procedures() {
+    static const std::vector<std::pair<std::string_view, Procedure>> table = [] {
+        std::vector<std::pair<std::string_view, Procedure>> rows = {
+            {"collect-factors", collect_factors},
+            {"collect-terms", collect_terms},
+            {"transpose-constant", transpose_constant},
+            {"constant-factor", product_constant},
+            {"outer-ones", outer_ones},
+            {"diag-of-constant", diag_of_ones},
+            {"diag-diag", diag_diag},
+            {"sum-of-constant", reduction_constant},
+            {"product-inverse", product_inverse},
+            {"dot-cancelling", dot_cancelling},
+            {"distribute-cancelling", distribute_cancelling},
         };
-        const std::vector<Rule>& more = rules::matrix_rules();
+        const auto& more = matrix_procedures();
         rows.insert(rows.end(), more.begin(), more.end());
         return rows;
     }();
     return table;
 }
+
+}  // namespace rules
 
 void Simplifier::keep_whole(Expr e) {
     atoms_.insert(e);
@@ -444,18 +270,18 @@ Expr Simplifier::run(Expr e) {
     // rewrites costs no stack; a node that keeps changing is left after a bound.
     for (int round = 0; round < 1000 && budget_ > 0; ++round) {
         Expr next = nullptr;
-        std::string_view fired;
-        for (const Rule& rule : simplifier_rules()) {
-            next = rule.apply(cx_, current, atoms_);
+        const Rule* fired = nullptr;
+        for (const Rule* rule : rules_for(current->op->id)) {
+            next = rule->apply(cx_, current, atoms_);
             if (next && next != current) {
-                fired = rule.name;
+                fired = rule;
                 break;
             }
             next = nullptr;
         }
         if (!next) break;
         --budget_;
-        if (trace_) trace_->push_back({fired, current, next});
+        if (trace_) trace_->push_back({fired->name, current, next, fired->id});
         current = with_simplified_args(next);
     }
     memo_[e] = current;

@@ -11,6 +11,15 @@ using matcalc::is;  // is(e, Op::Hadamard)
 inline bool is(Expr e, Kind kind) { return e->op->kind == kind; }
 inline Expr arg(Expr e, std::size_t i) { return e->args[i]; }
 inline bool column(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }  // n×1, n > 1
+// The constant 1 in every entry of a vector or matrix (not the scalar 1).
+inline bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !cx.is_scalar(e); }
+// Whether e equals its transpose by its structure (simplify.cpp).
+bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0);
+
+using Procedure = Expr (*)(Context& cx, Expr e, const Atoms& atoms);
+// The rules written in C++, by their id in rules.txt (simplify.cpp, simplify_matrix.cpp).
+const std::vector<std::pair<std::string_view, Procedure>>& procedures();
+const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures();
 
 // Products and quotients of elementwise factors in normal form (simplify_normal_forms.cpp).
 Expr collect_factors(Context& cx, Expr e, const Atoms& atoms);
@@ -22,8 +31,5 @@ Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms);
 // a ⊙ (b + c) = a ⊙ b + a ⊙ c when a cancels in a term: p ⊙ (s − y ⊘ p) = s p − y.
 Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms);
 
-// Rules for Kronecker products, the commutation matrix, diagonals against outer products,
-// blocks of stacks and traces (simplify_matrix.cpp), tried after those of simplify.cpp.
-const std::vector<Rule>& matrix_rules();
 
 }  // namespace matcalc::rules

@@ -9,73 +9,11 @@ namespace matcalc::rules {
 
 namespace {
 
-// A ⊗ B and C ⊗ D whose products A C and B D are defined.
-bool mixable(Context& cx, Expr ab, Expr cd) {
-    if (!is(ab, Kind::Kron) || !is(cd, Kind::Kron)) return false;
-    SizeTable& z = cx.sizes();
-    return z.same(cx.shape(arg(ab, 0)).cols, cx.shape(arg(cd, 0)).rows) &&
-           z.same(cx.shape(arg(ab, 1)).cols, cx.shape(arg(cd, 1)).rows);
-}
-Expr mixed(Context& cx, Expr ab, Expr cd) {
-    return cx.kron(cx.matmul(arg(ab, 0), arg(cd, 0)), cx.matmul(arg(ab, 1), arg(cd, 1)));
-}
 
-// (A ⊗ B)(C ⊗ D) = A C ⊗ B D, also inside a longer chain: (A ⊗ B)((C ⊗ D) M).
-Expr mixed_product(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    Expr l = arg(e, 0), r = arg(e, 1);
-    if (mixable(cx, l, r)) return mixed(cx, l, r);
-    if (is(r, Kind::MatMul) && mixable(cx, l, arg(r, 0))) return cx.matmul(mixed(cx, l, arg(r, 0)), arg(r, 1));
-    if (is(l, Kind::MatMul) && mixable(cx, arg(l, 1), r)) return cx.matmul(arg(l, 0), mixed(cx, arg(l, 1), r));
-    return nullptr;
-}
 
-// I ⊗ I = I.
-Expr kron_identities(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Kron) || !is(arg(e, 0), Kind::Identity) || !is(arg(e, 1), Kind::Identity)) return nullptr;
-    return cx.identity(cx.shape(e).rows);
-}
 
-// (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ.
-Expr kron_transpose(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Kron)) return nullptr;
-    Expr k = arg(e, 0);
-    return cx.kron(cx.transpose(arg(k, 0)), cx.transpose(arg(k, 1)));
-}
 
-// A factor with one row (or column) passes a product through: M (a ⊗ B) = a ⊗ M B for a
-// row a, since M = 1 ⊗ M. So diag(d)(xᵀ ⊗ I) = xᵀ ⊗ diag(d), and a row vector gᵀ times
-// (xᵀ ⊗ I) is xᵀ ⊗ gᵀ, the vec of the matrix g xᵀ.
-Expr kron_absorb(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    Expr l = arg(e, 0), r = arg(e, 1);
-    SizeTable& z = cx.sizes();
-    if (is(r, Kind::Kron) && !is(l, Kind::Kron)) {
-        Expr a = arg(r, 0), b = arg(r, 1);
-        if (z.is_one(cx.shape(a).rows)) return cx.kron(a, cx.matmul(l, b));
-        if (z.is_one(cx.shape(b).rows)) return cx.kron(cx.matmul(l, a), b);
-    }
-    if (is(l, Kind::Kron) && !is(r, Kind::Kron)) {
-        Expr a = arg(l, 0), b = arg(l, 1);
-        if (z.is_one(cx.shape(a).cols)) return cx.kron(a, cx.matmul(b, r));
-        if (z.is_one(cx.shape(b).cols)) return cx.kron(cx.matmul(a, r), b);
-    }
-    return nullptr;
-}
 
-// K(n,m) K(m,n) = I: the commutation matrix is a permutation, undone by its transpose.
-Expr commutation_inverse(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul)) return nullptr;
-    Expr l = arg(e, 0), r = arg(e, 1);
-    SizeTable& z = cx.sizes();
-    auto inverse_pair = [&](Expr a, Expr b) {
-        return is(a, Kind::Commutation) && is(b, Kind::Commutation) && z.same(a->dim, b->dim2) &&
-               z.same(a->dim2, b->dim);
-    };
-    if (inverse_pair(l, r)) return cx.identity(cx.shape(e).rows);
-    if (is(r, Kind::MatMul) && inverse_pair(l, arg(r, 0))) return arg(r, 1);
-    return nullptr;
-}
 
 // A block of an elementwise function is the function of the blocks: cos([x; y])[1:2] =
 // cos(x) (the constructor then finds x inside the stack). Scalar arguments stay.
@@ -143,13 +81,6 @@ Expr block_transpose(Context& cx, Expr e, const Atoms&) {
 // ---- diagonal matrices -----------------------------------------------------------------
 bool outer_product(Context& cx, Expr e) { return is(e, Kind::MatMul) && column(cx, arg(e, 0)); }
 
-// diag(a) (u vᵀ) = (a ⊙ u) vᵀ: scaling the rows of an outer product scales its column.
-Expr diag_outer(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Diag) || !outer_product(cx, arg(e, 1))) return nullptr;
-    Expr a = arg(arg(e, 0), 0), u = arg(arg(e, 1), 0);
-    if (!cx.sizes().same(cx.shape(a), cx.shape(u))) a = cx.transpose(a);
-    return cx.matmul(cx.mul(a, u), arg(arg(e, 1), 1));
-}
 
 // diag(a) (diag(b) − u vᵀ) = diag(a ⊙ b) − (a ⊙ u) vᵀ: a diagonal distributed over a sum
 // of diagonals and outer products (the softmax's Jacobian), where its entries can meet
@@ -167,18 +98,6 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
     return rest ? cx.matmul(distributed, rest) : distributed;
 }
 
-// ---- traces ---------------------------------------------------------------------------
-// tr(s A) = s tr(A), tr(−A) = −tr(A), tr(Aᵀ) = tr(A): the trace is linear and sees no
-// transposes.
-Expr trace_linear(Context& cx, Expr e, const Atoms&) {
-    if (!is(e, Kind::Trace)) return nullptr;
-    Expr a = arg(e, 0);
-    if (is(a, Kind::Transpose)) return cx.apply(Op::Trace, arg(a, 0));
-    if (is(a, Op::Neg)) return cx.neg(cx.apply(Op::Trace, arg(a, 0)));
-    if (is(a, Op::Hadamard) && cx.is_scalar(arg(a, 0)) && !cx.is_scalar(arg(a, 1)))
-        return cx.mul(arg(a, 0), cx.apply(Op::Trace, arg(a, 1)));
-    return nullptr;
-}
 
 // The factors of a chain of matrix products, left to right (a bounded walk).
 void chain_factors(Expr e, std::vector<Expr>& out) {
@@ -214,20 +133,13 @@ Expr trace_cyclic(Context& cx, Expr e, const Atoms&) {
 
 }  // namespace
 
-const std::vector<Rule>& matrix_rules() {
-    static const std::vector<Rule> table = {
-        {"(A ⊗ B)(C ⊗ D) = A C ⊗ B D", mixed_product},
-        {"I ⊗ I = I", kron_identities},
-        {"(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ", kron_transpose},
-        {"M (aᵀ ⊗ B) = aᵀ ⊗ M B", kron_absorb},
-        {"K(n,m) K(m,n) = I", commutation_inverse},
-        {"f(A)[i, j] = f(A[i, j])", block_elementwise},
-        {"Aᵀ[i, j] = A[j, i]ᵀ", block_transpose},
-        {"s [a; b] = [s a; s b], [a; b] + [c; d] = [a + c; b + d]", stack_elementwise},
-        {"diag(a) (u vᵀ) = (a ⊙ u) vᵀ", diag_outer},
-        {"diag(a) (diag(b) − u vᵀ) = diag(a ⊙ b) − (a ⊙ u) vᵀ", diag_distribute},
-        {"tr(s Aᵀ) = s tr(A)", trace_linear},
-        {"tr(A x yᵀ) = yᵀ A x", trace_cyclic},
+const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
+    static const std::vector<std::pair<std::string_view, Procedure>> table = {
+        {"block-elementwise", block_elementwise},
+        {"block-transpose", block_transpose},
+        {"stack-elementwise", stack_elementwise},
+        {"diag-distribute", diag_distribute},
+        {"trace-cyclic", trace_cyclic},
     };
     return table;
 }

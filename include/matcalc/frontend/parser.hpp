@@ -18,4 +18,8 @@ inline constexpr std::size_t kMaxNesting = 200;          // (, [, ‖, f( nested
 // A program with no statements (empty, blank or comments only) parses to an empty Program.
 ast::Program parse_program(const Source& source);
 
+// Parses one expression (the whole text). With `wildcards`, a name may start with `?`
+// (`?x`): the patterns of rewrite rules and of the operation table's formulas.
+ast::Expr parse_expression(const Source& source, bool wildcards = false);
+
 }  // namespace matcalc

@@ -4,6 +4,7 @@
 // 1ᵀ diag(x) I; σ(z) − y, not (σ(z) − y) ⊘ (σ(z) ⊙ (1 − σ(z))) ⊙ σ(z) ⊙ (1 − σ(z)).
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,21 +20,41 @@ struct RewriteStep {
     std::string_view rule;  // the rule's name, e.g. "1ᵀ diag(v) = vᵀ"
     Expr before;
     Expr after;
+    std::string_view id;    // the rule's id in rules.txt, e.g. "ones-diag"
 };
 
 // Nodes the normal forms keep whole: a product or sum that is one of the model's
 // definitions stays one factor or term, so its name can still be printed.
 using Atoms = std::unordered_set<Expr>;
 
+struct PatternRule;  // rule_file.cpp
+
+// A rewrite rule: a line of src/simplify/rules.txt, a pattern and its replacement or the
+// name of a procedure in C++.
 struct Rule {
-    std::string_view name;
-    // The rewritten node, or nullptr when the rule does not apply. Children are already
-    // simplified.
-    Expr (*apply)(Context& cx, Expr e, const Atoms& atoms);
+    std::string id;    // "transpose-product": tests name rules by it
+    std::string name;  // "(A B)ᵀ = Bᵀ Aᵀ": what `derive --steps` says
+    // A procedure: the rewritten node, or nullptr when the rule does not apply. Children
+    // are already simplified.
+    Expr (*procedure)(Context& cx, Expr e, const Atoms& atoms) = nullptr;
+    std::shared_ptr<const PatternRule> pattern;  // or the pattern rule
+    int line = 0;                          // in rules.txt
+
+    // The rewritten node, or nullptr when the rule does not apply to e.
+    Expr apply(Context& cx, Expr e, const Atoms& atoms) const;
 };
 
-// Every rule, in the order they are tried.
+// Every rule, in the order they are tried (the order of rules.txt), read and checked once:
+// both sides parse, the wildcards of the replacement and the guards are bound by the
+// pattern, the guards and procedures exist, and the two sides have the same shape.
 const std::vector<Rule>& simplifier_rules();
+// The rules that can apply to a node of operation `op`, in order.
+const std::vector<const Rule*>& rules_for(Op op);
+
+// Reads a rules file (rules.txt's format) against `procedures` (id → C++ rule). Throws
+// InputError naming the line for anything malformed. Exposed for the tests.
+std::vector<Rule> read_rules(std::string_view text,
+                             const std::vector<std::pair<std::string_view, Expr (*)(Context&, Expr, const Atoms&)>>& procedures);
 
 // A simplifier whose memo lasts across calls (simplifying a model's definitions and
 // then its derivatives costs each shared node once).
