@@ -33,7 +33,8 @@ newest_header=$(ls -t include/matcalc/*/*.hpp grammar/*.hpp src/*/*.hpp 2>/dev/n
 
 # The rewrite rules, embedded as CMake does (cmake/embed.cmake).
 cmake -DINPUT=src/simplify/rules.txt -DOUTPUT="$out/rules_text.cpp" -DNAME=kRulesText -P cmake/embed.cmake
-sources=(grammar/parser.cpp "$out/rules_text.cpp")
+cmake -DINPUT=src/frontend/prelude.txt -DOUTPUT="$out/prelude_text.cpp" -DNAME=kPreludeText -P cmake/embed.cmake
+sources=(grammar/parser.cpp "$out/rules_text.cpp" "$out/prelude_text.cpp")
 for s in src/*/*.cpp; do
     [[ $(basename "$s") == main.cpp ]] && continue
     sources+=("$s")

@@ -10,6 +10,8 @@
 #include <fmt/format.h>
 
 #include "matcalc/core/ops.hpp"
+#include "matcalc/core/pattern.hpp"
+#include "matcalc/frontend/pattern.hpp"
 
 namespace matcalc {
 
@@ -53,10 +55,43 @@ Expr reduce_to(Context& cx, Expr g, Shape target) {
 }
 
 // The partial derivative of an elementwise node with respect to argument i.
+// The operation table's partial derivatives as patterns of a, b and out, read once.
+struct Partials {
+    Pattern of[2], ties[2];
+    bool has[2] = {false, false}, has_ties = false;
+};
+
+const std::vector<Partials>& table_partials() {
+    static const std::vector<Partials> table = [] {
+        std::vector<Partials> out(kOpCount);
+        for (const OpInfo& op : op_table())
+            for (std::size_t i = 0; i < 2; ++i) {
+                Partials& p = out[static_cast<std::size_t>(op.id)];
+                std::vector<std::string> names{"a", "b", "out"};
+                auto read = [&](std::string_view text) {
+                    return parse_pattern(fmt::format("the partial derivative of {}", op.name), text, names, true);
+                };
+                if (!op.partials[i].empty()) p.of[i] = read(op.partials[i]), p.has[i] = true;
+                if (!op.tie_partials[i].empty()) p.ties[i] = read(op.tie_partials[i]), p.has_ties = true;
+                if (names.size() != 3) throw std::logic_error("a partial derivative of " + std::string(op.name) + " names " + names.back());
+                std::vector<int> used;
+                if (p.has[i]) wildcards_of(p.of[i], used);
+                if (op.max_args < 2 && std::count(used.begin(), used.end(), 1))
+                    throw std::logic_error("a partial derivative of " + std::string(op.name) + " names b, which it has not");
+            }
+        return out;
+    }();
+    return table;
+}
+
 Expr elementwise_partial(Context& cx, Expr y, std::size_t i) {
     const OpInfo& op = *y->op;
-    if (!op.partial[i]) throw UnsupportedDerivative(fmt::format("{} has no derivative rule", op.name));
-    return op.partial[i](cx, y->args, y);
+    const Partials& p = table_partials()[static_cast<std::size_t>(op.id)];
+    if (!p.has[i]) throw UnsupportedDerivative(fmt::format("{} has no derivative rule", op.name));
+    const Expr bindings[3] = {y->args[0], y->args.size() > 1 ? y->args[1] : nullptr, y};
+    // max and min: where both arguments vary, a tie splits evenly (docs/language.md).
+    bool both_vary = y->args.size() == 2 && y->args[0]->has_variable && y->args[1]->has_variable;
+    return instantiate(cx, both_vary && p.has_ties ? p.ties[i] : p.of[i], bindings);
 }
 
 // ∂vec(A ⊗ B)/∂vec(args[i]). For two column vectors (or two rows) a ⊗ b = vec(b aᵀ): the

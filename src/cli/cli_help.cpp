@@ -7,6 +7,7 @@
 #include "cli_options.hpp"
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/frontend/model.hpp"
+#include "matcalc/frontend/prelude.hpp"
 #include "matcalc/core/ops.hpp"
 #include "matcalc/print/print.hpp"
 #include "matcalc/simplify/simplify.hpp"
@@ -102,13 +103,35 @@ std::string function_reference(bool markdown) {
                                arity_of(op), op.doc.shape, examples);
         }
     }
+    // The prelude's functions: defined by a formula, derived through it.
+    std::string defined;
+    for (const PreludeFunction& pf : prelude()) {
+        std::string params;
+        for (const std::string& p : pf.parameters) params += (params.empty() ? "" : ", ") + p;
+        std::string declarations;
+        for (const std::string& p : pf.parameters) declarations += p + " : scalar; ";
+        Example ex = derive_example(declarations + "f = " + pf.name + "(" + params + ")");
+        std::string ds;
+        for (const std::string& d : ex.derivatives) ds += (ds.empty() ? "" : "; ") + d;
+        const std::string definition = fmt::format("{}({}) = {}", pf.name, params, pf.body);
+        if (markdown)
+            defined += fmt::format("| {} | {} | {} | {} |\n", escape_markdown(code(definition)), escape_markdown(pf.summary),
+                                   escape_markdown(code(ex.formula)), escape_markdown(code(ds)));
+        else
+            defined += fmt::format("{}\n    {}\n    {}  ⇒  {}\n", definition, pf.summary, ex.formula, ds);
+    }
     if (markdown) {
         const char* head = "| spelling | arguments | meaning | shape | example | its derivative |\n"
                            "|---|---|---|---|---|---|\n";
-        return fmt::format("#### Operators\n\n{}{}\n#### Functions\n\n{}{}", head, operators, head, functions);
+        return fmt::format("#### Operators\n\n{}{}\n#### Functions\n\n{}{}\n#### Functions defined by formulas\n\n"
+                           "Each is replaced by its formula where it is called (src/frontend/prelude.txt), and "
+                           "differentiated through it.\n\n"
+                           "| definition | meaning | example | its derivative |\n|---|---|---|---|\n{}",
+                           head, operators, head, functions, defined);
     }
     return "Operators (an example of each, with its derivatives as matcalc derives them)\n\n" + operators +
-           "\nFunctions\n\n" + functions;
+           "\nFunctions\n\n" + functions + "\nFunctions defined by formulas (replaced by the formula where called)\n\n" +
+           defined;
 }
 
 }  // namespace matcalc::cli

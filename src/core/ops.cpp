@@ -20,19 +20,6 @@ namespace matcalc {
 
 namespace {
 
-Expr num(Context& cx, double v) { return cx.constant(v); }
-Expr one_minus(Context& cx, Expr e) { return cx.sub(num(cx, 1), e); }
-Expr square(Context& cx, Expr e) { return cx.pow(e, num(cx, 2)); }
-Expr step_of(Context& cx, Expr e) { return cx.apply(Op::Step, e); }
-// ∂max(a, b)/∂a where a − b = d (min: b − a = d). With a constant argument this is the
-// lecture's step(d), 0 at the kink (max(0, z)' = step(z)). With two arguments that both
-// depend on variables a tie is split evenly, heaviside(0) = ½ (docs/language.md, Derivatives, as PyTorch's
-// maximum): the two partials add up to 1, so max(x, x) has derivative 1 and a clipped
-// objective keeps its gradient where the clip is inactive.
-Expr winner_indicator(Context& cx, std::span<const Expr> args, Expr d) {
-    bool both_vary = args[0]->has_variable && args[1]->has_variable;
-    return cx.apply(both_vary ? Op::Heaviside : Op::Step, d);
-}
 
 // Kernels are generic lambdas: in float on float arrays (Kernel1, Kernel2 in ops.hpp).
 constexpr auto indicator = [](auto x) { return x > 0 ? 1.0 : 0.0; };  // step(0) = 0: the kink value of §2
@@ -64,30 +51,24 @@ std::vector<OpInfo> make_table() {
     t.push_back({.id = Op::Add, .spellings = {"+"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "+", .unicode = "+", .latex = "+",
                  .precedence = 1, .kernel2 = [](auto a, auto b) { return a + b; },
-                 .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
-                             [](Context& cx, auto, Expr) { return num(cx, 1); }},
+                 .partials = {"1", "1"},
                  .rule = kElementwiseBinary, .cpp = "a + b", .numpy = "a + b", .doc = {"elementwise sum; a scalar broadcasts, a row 1×n over the rows of k×n, a column over the columns", "", "the broadcast shape", "x, y : vector(n); f = x + y\nx : vector(n); s : scalar; f = x + s"}});
     t.push_back({.id = Op::Sub, .spellings = {"-", "−"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "-", .unicode = "−", .latex = "-",
                  .precedence = 1, .kernel2 = [](auto a, auto b) { return a - b; },
-                 .partial = {[](Context& cx, auto, Expr) { return num(cx, 1); },
-                             [](Context& cx, auto, Expr) { return num(cx, -1); }},
+                 .partials = {"1", "-1"},
                  .rule = kElementwiseBinary, .cpp = "a - b", .numpy = "a - b", .doc = {"elementwise difference, broadcasting as +", "", "the broadcast shape", "x, y : vector(n); f = x - y"}});
     t.push_back({.id = Op::Hadamard, .spellings = {".*", "⊙", "∘", "⊗"}, .min_args = 2,
                  .max_args = 2, .notation = Notation::Infix, .ascii = ".*", .unicode = "⊙",
                  .latex = "\\odot", .precedence = 2,
                  .kernel2 = [](auto a, auto b) { return a * b; },
-                 .partial = {[](Context&, auto args, Expr) { return args[1]; },
-                             [](Context&, auto args, Expr) { return args[0]; }},
+                 .partials = {"b", "a"},
                  .rule = kElementwiseBinary, .cpp = "a * b", .numpy = "a * b", .doc = {"elementwise (Hadamard) product, broadcasting as +; ⊗ is the lecture's symbol for it (the Kronecker product is kron)", "", "the broadcast shape", "x, y : vector(n); f = x ⊙ y"}});
     t.push_back({.id = Op::Div, .spellings = {"/", "./", "⊘"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "./", .unicode = "⊘",
                  .latex = "\\oslash", .precedence = 2,
                  .kernel2 = [](auto a, auto b) { return a / b; },
-                 .partial = {[](Context& cx, auto args, Expr) { return cx.div(num(cx, 1), args[1]); },
-                             [](Context& cx, auto args, Expr out) {
-                                 return cx.neg(cx.div(out, args[1]));
-                             }},
+                 .partials = {"1 / b", "-(out / b)"},
                  .rule = kElementwiseBinary, .cpp = "a / b", .numpy = "a / b", .doc = {"elementwise division, broadcasting as +", "", "the broadcast shape", "x, y : vector(n); f = x / y"}});
     t.push_back({.id = Op::Pow, .spellings = {"^", ".^"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "^", .unicode = "^", .latex = "^",
@@ -98,17 +79,12 @@ std::vector<OpInfo> make_table() {
                      if (p == 1) return a;
                      return std::pow(a, p);
                  },
-                 .partial = {[](Context& cx, auto args, Expr) {
-                                 return cx.mul(args[1], cx.pow(args[0], cx.sub(args[1], num(cx, 1))));
-                             },
-                             [](Context& cx, auto args, Expr out) {
-                                 return cx.mul(out, cx.apply(Op::Log, args[0]));
-                             }},
+                 .partials = {"b ⊙ a ^ (b - 1)", "out ⊙ log(a)"},
                  .rule = "power rule", .cpp = "std::pow(a, b)", .numpy = "np.power(a, b)", .doc = {"elementwise power with a scalar exponent; right-associative, tighter than unary minus (-x^2 is -(x^2))", "", "the base's shape", "x : vector(n); f = x^3\nx, p : scalar; f = x^p"}});
     t.push_back({.id = Op::Neg, .spellings = {"-", "−"}, .notation = Notation::Prefix,
                  .ascii = "-", .unicode = "−", .latex = "-", .precedence = 3,
                  .kernel1 = [](auto a) { return -a; },
-                 .partial = {[](Context& cx, auto, Expr) { return num(cx, -1); }},
+                 .partials = {"-1"},
                  .rule = "negation", .cpp = "-a", .numpy = "-a", .doc = {"negation", "", "the argument's shape", "x : vector(n); f = -x"}});
 
     // ---- elementwise functions -----------------------------------------------------------
@@ -117,103 +93,89 @@ std::vector<OpInfo> make_table() {
     static std::deque<std::string> examples;  // the rows' Doc::examples point here
     auto fn = [&](Op id, std::vector<std::string_view> names, std::string_view summary,
                   std::string_view unicode, std::string_view latex, Kernel1 kernel,
-                  std::string_view cpp, std::string_view numpy, Partial partial,
+                  std::string_view cpp, std::string_view numpy, std::string_view partial,
                   double (*kink)(double, double) = nullptr) {
         const std::string_view name = op_name(id);
         const std::string& example = examples.emplace_back("x : scalar; f = " + std::string(name) + "(x)");
         t.push_back({.id = id, .call_names = std::move(names), .ascii = name,
                      .unicode = unicode, .latex = latex, .kernel1 = kernel,
-                     .partial = {partial, nullptr}, .kink_distance = kink,
+                     .partials = {partial, {}}, .kink_distance = kink,
                      .rule = kElementwiseFunction, .cpp = cpp, .numpy = numpy,
                      .doc = {summary, "", "the argument's shape", example}});
     };
     auto at_zero = [](double a, double) { return std::abs(a); };
     fn(Op::Exp, {"exp"}, "eˣ, entry by entry", "exp", "\\exp", [](auto x) { return std::exp(x); }, "std::exp(a)", "np.exp(a)",
-       [](Context&, auto, Expr out) { return out; });
+       "out");
     fn(Op::Log, {"log", "ln"}, "natural logarithm, entry by entry", "ln", "\\ln", [](auto x) { return std::log(x); }, "std::log(a)", "np.log(a)",
-       [](Context& cx, auto a, Expr) { return cx.div(num(cx, 1), a[0]); });
+       "1 / a");
     fn(Op::Sin, {"sin"}, "sine, entry by entry", "sin", "\\sin", [](auto x) { return std::sin(x); }, "std::sin(a)", "np.sin(a)",
-       [](Context& cx, auto a, Expr) { return cx.apply(Op::Cos, a[0]); });
+       "cos(a)");
     fn(Op::Cos, {"cos"}, "cosine, entry by entry", "cos", "\\cos", [](auto x) { return std::cos(x); }, "std::cos(a)", "np.cos(a)",
-       [](Context& cx, auto a, Expr) { return cx.neg(cx.apply(Op::Sin, a[0])); });
+       "-sin(a)");
     fn(Op::Tan, {"tan"}, "tangent, entry by entry", "tan", "\\tan", [](auto x) { return std::tan(x); }, "std::tan(a)", "np.tan(a)",
-       [](Context& cx, auto, Expr out) { return cx.add(num(cx, 1), square(cx, out)); });
+       "1 + out ^ 2");
     fn(Op::Asin, {"asin", "arcsin"}, "inverse sine, entry by entry", "arcsin", "\\arcsin", [](auto x) { return std::asin(x); }, "std::asin(a)",
        "np.arcsin(a)",
-       [](Context& cx, auto a, Expr) {
-           return cx.div(num(cx, 1), cx.apply(Op::Sqrt, one_minus(cx, square(cx, a[0]))));
-       });
+       "1 / sqrt(1 - a ^ 2)");
     fn(Op::Acos, {"acos", "arccos"}, "inverse cosine, entry by entry", "arccos", "\\arccos", [](auto x) { return std::acos(x); }, "std::acos(a)",
        "np.arccos(a)",
-       [](Context& cx, auto a, Expr) {
-           return cx.neg(cx.div(num(cx, 1), cx.apply(Op::Sqrt, one_minus(cx, square(cx, a[0])))));
-       });
+       "-(1 / sqrt(1 - a ^ 2))");
     fn(Op::Atan, {"atan", "arctan"}, "inverse tangent, entry by entry", "arctan", "\\arctan", [](auto x) { return std::atan(x); }, "std::atan(a)",
        "np.arctan(a)",
-       [](Context& cx, auto a, Expr) {
-           return cx.div(num(cx, 1), cx.add(num(cx, 1), square(cx, a[0])));
-       });
+       "1 / (1 + a ^ 2)");
     fn(Op::Tanh, {"tanh"}, "hyperbolic tangent, entry by entry", "tanh", "\\tanh", [](auto x) { return std::tanh(x); }, "std::tanh(a)", "np.tanh(a)",
-       [](Context& cx, auto, Expr out) { return one_minus(cx, square(cx, out)); });
+       "1 - out ^ 2");
     fn(Op::Sigmoid, {"sigmoid", "σ"}, "the logistic function 1 / (1 + e⁻ˣ), entry by entry", "σ", "\\sigma",
        [](auto x) { return x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x)); },
        "(a >= 0 ? 1 / (1 + std::exp(-a)) : std::exp(a) / (1 + std::exp(a)))",
        // e^−|a| is e^−a where a ≥ 0 and e^a elsewhere: the kernel's two branches, neither overflowing
        "np.where(a >= 0, 1.0, np.exp(-np.abs(a))) / (1 + np.exp(-np.abs(a)))",
-       [](Context& cx, auto, Expr out) { return cx.mul(out, one_minus(cx, out)); });
+       "out ⊙ (1 - out)");
     fn(Op::Softplus, {"softplus"}, "log(1 + eˣ), entry by entry, without overflow", "softplus", "\\operatorname{softplus}",
        [](auto x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); },
        "(a > 0 ? a + std::log1p(std::exp(-a)) : std::log1p(std::exp(a)))",
        "np.where(a > 0, a, 0.0) + np.log1p(np.exp(-np.abs(a)))",
-       [](Context& cx, auto a, Expr) { return cx.apply(Op::Sigmoid, a[0]); });
+       "σ(a)");
     fn(Op::Sqrt, {"sqrt", "√"}, "square root, entry by entry; √a and √(a) too", "√", "\\sqrt", [](auto x) { return std::sqrt(x); }, "std::sqrt(a)", "np.sqrt(a)",
-       [](Context& cx, auto, Expr out) { return cx.div(num(cx, 1), cx.mul(num(cx, 2), out)); });
+       "1 / (2 ⊙ out)");
     fn(Op::Abs, {"abs"}, "absolute value, entry by entry; derivative sign(x), 0 at 0", "abs", "\\operatorname{abs}", [](auto x) { return std::abs(x); }, "std::abs(a)", "np.abs(a)",
-       [](Context& cx, auto a, Expr) { return cx.apply(Op::Sign, a[0]); }, at_zero);
+       "sign(a)", at_zero);
     fn(Op::Relu, {"relu"}, "max(0, x), entry by entry; derivative step(x), 0 at the kink", "relu", "\\operatorname{relu}", [](auto x) { return x > 0 ? x : 0.0; }, "(a > 0 ? a : 0.0)",
        "np.where(a > 0, a, 0.0)",
-       [](Context& cx, auto a, Expr) { return step_of(cx, a[0]); }, at_zero);
+       "step(a)", at_zero);
     fn(Op::Step, {"step"}, "1 where x > 0, else 0 (Heaviside with step(0) = 0); derivative 0", "step", "\\operatorname{step}", indicator, "(a > 0 ? 1.0 : 0.0)",
        "np.where(a > 0, 1.0, 0.0)",
-       [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
+       "0", at_zero);
     // An exact 0 is no kink for check: heaviside comes from ties of max and min, where the
     // function's own max or min node decides (OpInfo::split_ties).
     fn(Op::Heaviside, {"heaviside"}, "1 where x > 0, ½ at 0, 0 below: the derivative of max and min where both arguments vary (a tie splits evenly); derivative 0", "heaviside", "\\operatorname{heaviside}", half_maximum,
        "(a > 0 ? 1.0 : (a < 0 ? 0.0 : (a == 0 ? 0.5 : a)))", "np.heaviside(a, 0.5)",
-       [](Context& cx, auto, Expr) { return num(cx, 0); },
+       "0",
        [](double a, double) { return a == 0 ? INFINITY : std::abs(a); });
     fn(Op::Sign, {"sign"}, "−1, 0 or 1, entry by entry; derivative 0", "sign", "\\operatorname{sign}", signum, "(a > 0 ? 1.0 : (a < 0 ? -1.0 : 0.0))",
        "np.where(a > 0, 1.0, np.where(a < 0, -1.0, 0.0))",
-       [](Context& cx, auto, Expr) { return num(cx, 0); }, at_zero);
+       "0", at_zero);
 
     // ---- elementwise functions of two arguments -----------------------------------------
     t.push_back({.id = Op::Max, .call_names = {"max"}, .min_args = 2, .max_args = 2,
                  .ascii = "max", .unicode = "max", .latex = "\\max",
                  .kernel2 = [](auto a, auto b) { return a > b ? a : b; },
-                 .partial = {[](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[0], a[1])); },
-                             [](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[1], a[0])); }},
+                 .partials = {"step(a - b)", "step(b - a)"},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
-                 .split_ties = true, .rule = "piecewise function (max)",
+                 .split_ties = true, .tie_partials = {"heaviside(a - b)", "heaviside(b - a)"}, .rule = "piecewise function (max)",
                  .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)", .doc = {"the larger of two arguments, elementwise and broadcasting: max(0, z) is ReLU. At a tie the derivative is 0 where one argument is constant (step), and splits evenly where both vary (heaviside)", "", "the broadcast shape", "z : scalar; f = max(0, z)\nx, y : vector(n); f = max(x, y)"}});
     t.push_back({.id = Op::Min, .call_names = {"min"}, .min_args = 2, .max_args = 2,
                  .ascii = "min", .unicode = "min", .latex = "\\min",
                  .kernel2 = [](auto a, auto b) { return a < b ? a : b; },
-                 .partial = {[](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[1], a[0])); },
-                             [](Context& cx, auto a, Expr) { return winner_indicator(cx, a, cx.sub(a[0], a[1])); }},
+                 .partials = {"step(b - a)", "step(a - b)"},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
-                 .split_ties = true, .rule = "piecewise function (min)",
+                 .split_ties = true, .tie_partials = {"heaviside(b - a)", "heaviside(a - b)"}, .rule = "piecewise function (min)",
                  .cpp = "(a < b ? a : b)", .numpy = "np.where(a < b, a, b)", .doc = {"the smaller of two arguments, elementwise and broadcasting; ties as max", "", "the broadcast shape", "z : scalar; f = min(z, 1)\nx, y : vector(n); f = min(x, y)"}});
     t.push_back({.id = Op::LeakyRelu, .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
                  .ascii = "leaky_relu", .unicode = "leaky_relu",
                  .latex = "\\operatorname{leaky\\_relu}",
                  .kernel2 = [](auto z, auto alpha) { return z > 0 ? z : alpha * z; },
-                 .partial = {[](Context& cx, auto a, Expr) {
-                                 Expr s = step_of(cx, a[0]);
-                                 return cx.add(a[1], cx.mul(one_minus(cx, a[1]), s));
-                             },
-                             [](Context& cx, auto a, Expr) {
-                                 return cx.mul(one_minus(cx, step_of(cx, a[0])), a[0]);
-                             }},
+                 .partials = {"b + (1 - b) ⊙ step(a)", "(1 - step(a)) ⊙ a"},
                  .kink_distance = [](double z, double) { return std::abs(z); },
                  .default_second = 0.01, .rule = "piecewise function (leaky ReLU)",
                  .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)", .doc = {"z where z > 0, else α z; α = 0.01 unless given", "", "the shape of z", "z : scalar; f = leaky_relu(z)\nz, a : scalar; f = leaky_relu(z, a)"}});
@@ -227,12 +189,7 @@ std::vector<OpInfo> make_table() {
                      using T = decltype(p);
                      return T(0) - (y * std::log(y == 0 ? T(1) : p) + (1 - y) * std::log(y == 1 ? T(1) : 1 - p));
                  },
-                 .partial = {[](Context& cx, auto a, Expr) {
-                                 return cx.div(cx.sub(a[0], a[1]), cx.mul(a[0], one_minus(cx, a[0])));
-                             },
-                             [](Context& cx, auto a, Expr) {
-                                 return cx.sub(cx.apply(Op::Log, one_minus(cx, a[0])), cx.apply(Op::Log, a[0]));
-                             }},
+                 .partials = {"(a - b) / (a ⊙ (1 - a))", "log(1 - a) - log(a)"},
                  .rule = "binary cross-entropy",
                  .cpp = "0.0 - (b * std::log(b == 0 ? 1.0 : a) + (1 - b) * std::log(b == 1 ? 1.0 : 1 - a))",
                  .numpy = "0.0 - (b * np.log(np.where(b == 0, 1.0, a)) + (1 - b) * np.log(np.where(b == 1, 1.0, 1 - a)))", .doc = {"binary cross-entropy −(y log p + (1 − y) log(1 − p)), elementwise, with 0 log 0 = 0", "2 (p, y)", "the broadcast shape", "p, y : scalar; f = bce(p, y)\nz, y : scalar; f = bce(σ(z), y)"}});

@@ -9,6 +9,8 @@
 
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/core/ops.hpp"
+#include "matcalc/core/pattern.hpp"
+#include "matcalc/frontend/prelude.hpp"
 #include "matcalc/frontend/parser.hpp"
 
 namespace matcalc {
@@ -163,9 +165,17 @@ private:
             return cx_.identity(n ? size_argument(e.args[0]) : cx_.sizes().fresh());
         }
         if (!op) {
+            if (const PreludeFunction* pf = find_prelude_function(f)) {
+                // A function of the prelude: its body with the parameters bound to the arguments.
+                arity(pf->parameters.size(), pf->parameters.size());
+                std::vector<Expr> args;
+                for (const auto& a : e.args) args.push_back(expr(a, depth + 1));
+                return guarded(e, [&] { return instantiate(cx_, pf->pattern, args); }, e.range);
+            }
             std::vector<std::string> names;
             for (const OpInfo& o : op_table())
                 for (std::string_view s : o.call_names) names.emplace_back(s);
+            for (const PreludeFunction& pf : prelude()) names.push_back(pf.name);
             throw InputError(fmt::format("unknown function '{}'", f), e.op_range, did_you_mean(f, names));
         }
         arity(static_cast<std::size_t>(std::max(op->min_args, 1)), static_cast<std::size_t>(op->max_args));
@@ -181,7 +191,7 @@ private:
                                          s->kind == Symbol::Kind::Declared ? "declared" : "defined", lc.line),
                              n.range);
         }
-        if (find_function(n.name))
+        if (find_function(n.name) || find_prelude_function(n.name))
             throw InputError(fmt::format("'{}' is the name of a function", n.name), n.range);
     }
 

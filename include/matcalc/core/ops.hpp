@@ -44,10 +44,6 @@ enum class Notation : std::uint8_t {
     Special,  // [a; b], ‖a‖
 };
 
-// ∂ out / ∂ args[i] for an elementwise operation, as an expression of the arguments and
-// of the operation's own value `out` (tanh' = 1 - out^2). Elementwise: the result has
-// the broadcast shape of the arguments and is one diagonal entry per element.
-using Partial = Expr (*)(Context& cx, std::span<const Expr> args, Expr out);
 
 // An elementwise kernel over arrays: out[i] = f(a[i·sa], b[i·sb]) for i < n, a stride 0
 // repeating one entry (a broadcast scalar); one-argument kernels ignore b.
@@ -134,7 +130,10 @@ struct OpInfo {
     // Elementwise only.
     Kernel1 kernel1;
     Kernel2 kernel2;
-    Partial partial[2] = {nullptr, nullptr};
+    // ∂out/∂a and ∂out/∂b of an elementwise operation: formulas in matcalc's syntax of its
+    // arguments a, b and its own value out ("1 - out ^ 2" for tanh), parsed once by the
+    // calculus (derive.cpp). Elementwise: one diagonal entry per element.
+    std::string_view partials[2] = {};
     // Piecewise functions: the distance of the arguments from a kink (check redraws
     // points closer than a threshold). nullptr for smooth functions.
     double (*kink_distance)(double, double) = nullptr;
@@ -142,6 +141,9 @@ struct OpInfo {
     // derivative evenly (heaviside) and is no kink for check: central differences there
     // average the two sides, as the split does (docs/language.md, Derivatives).
     bool split_ties = false;
+    // max and min: the partials where both arguments depend on variables (a tie splits
+    // evenly: heaviside(0) = ½); `partials` where one is constant (step(0) = 0).
+    std::string_view tie_partials[2] = {};
     double default_second = 0.0;  // value of an omitted optional second argument
     std::string_view rule;        // how the lecture names its derivative rule
     // Elementwise only: one entry of the result as a C++ expression of the arguments' entries
