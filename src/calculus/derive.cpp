@@ -224,7 +224,7 @@ private:
             "the Jacobian through {} of a matrix that depends on the variable is not supported yet", y->op->name));
     }
 
-    // J(a) carried to the shape of y, where a is broadcast over y (§1): a scalar reaches
+    // J(a) carried to the shape of y, where a is broadcast over y (docs/language.md, "Shapes"): a scalar reaches
     // every entry, a row vector every row, a column every column.
     Expr spread(Expr a, Expr ja, Shape sy) {
         Shape sa = shape(a);
@@ -461,7 +461,7 @@ Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool m
     if (matrix_variable) return g;
     if (z.is_vector(sx)) return layout == Layout::Numerator ? cx.transpose(g) : g;
     if (z.is_row(sx)) return layout == Layout::Numerator ? g : cx.transpose(g);
-    return g;  // scalar x, or a matrix: the gradient has the shape of x (§2)
+    return g;  // scalar x, or a matrix: the gradient has the shape of x (docs/language.md, "Derivatives")
 }
 
 Expr derivative(Context& cx, Expr f, Expr x, Layout layout, bool matrix_variable) {

@@ -1,6 +1,6 @@
-// Interning and the smart constructors: shape rules per kind (§1 broadcasting, matrix
-// product, reductions, stacking) and cheap local canonicalisation (constant folding of
-// scalar arithmetic, `*` as scaling or matrix product).
+// Interning and the smart constructors: each node built through the shape rules of its
+// operation (shape_rules.cpp: broadcasting, matrix product, reductions, stacking, and the
+// cheap local canonicalisation of constant folding), `*` as scaling or matrix product.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +10,7 @@
 
 #include "matcalc/core/expr.hpp"
 #include "matcalc/core/ops.hpp"
+#include "shape_rules.hpp"
 
 namespace matcalc {
 
@@ -38,14 +39,6 @@ bool same_node(const Node& a, const Node& b) {
            std::signbit(a.value) == std::signbit(b.value);
 }
 
-// A number whose shortest decimal form is short: folding 1/4 to 0.25 reads well,
-// folding 1/3 to 0.3333333333333333 does not.
-bool prints_short(double v) {
-    if (!std::isfinite(v)) return false;
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.8g", v);
-    return std::strtod(buf, nullptr) == v;
-}
 
 }  // namespace
 
@@ -262,40 +255,6 @@ Expr Context::times(Expr a, Expr b) {
     return matmul(a, b);
 }
 
-namespace {
-
-// The shape of an elementwise operation on a and b (§1): a scalar broadcasts, a row
-// vector broadcasts over the rows of a matrix, a column over its columns.
-Shape broadcast(SizeTable& sizes, Shape a, Shape b, const OpInfo& op) {
-    if (sizes.is_scalar(a)) return b;
-    if (sizes.is_scalar(b)) return a;
-    auto fail = [&]() -> Shape {
-        std::string verb = op.id == Op::Add ? "add" : op.id == Op::Sub ? "subtract" : "combine";
-        throw ShapeError(fmt::format("cannot {} {} and {} elementwise ({}): sizes disagree",
-                                     verb, sizes.describe(a), sizes.describe(b), op.unicode.empty() ? op.name : op.unicode));
-    };
-    bool a_row = sizes.is_one(a.rows), b_row = sizes.is_one(b.rows);
-    bool a_col = sizes.is_one(a.cols), b_col = sizes.is_one(b.cols);
-    if (a_row && !b_row && !b_col) return sizes.unify(a.cols, b.cols) ? b : fail();
-    if (b_row && !a_row && !a_col) return sizes.unify(a.cols, b.cols) ? a : fail();
-    if (a_col && !b_col && !b_row) return sizes.unify(a.rows, b.rows) ? b : fail();
-    if (b_col && !a_col && !a_row) return sizes.unify(a.rows, b.rows) ? a : fail();
-    if (!sizes.unify(a.rows, b.rows) || !sizes.unify(a.cols, b.cols)) return fail();
-    return a;
-}
-
-// Elementwise operations of constants are folded when the result prints as a short
-// number: 1/4 is 0.25, step(0) is 0, heaviside(0) is 0.5, exp(0) is 1; exp(1) stays.
-bool foldable(const OpInfo& op) { return op.kernel1 || op.kernel2; }
-
-// Folding that is exact whatever the number: negation, and multiplying by one.
-bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {
-    if (op.id == Op::Neg) return true;
-    return op.id == Op::Hadamard && (args[0]->value == 1.0 || args[1]->value == 1.0);
-}
-
-}  // namespace
-
 Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
     std::vector<Expr> args(args_in.begin(), args_in.end());
     int n = static_cast<int>(args.size());
@@ -306,113 +265,12 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
                                      op.max_args == 1 ? "" : "s", n));
     if (op.kind == Kind::Elementwise && n == 1 && op.kernel2) args.push_back(constant(op.default_second));
 
+    ShapeRule rule = apply_shape_rule(*this, op, args);
+    if (rule.instead) return rule.instead;
     Node node;
     node.op = &op;
-    node.args = args;
-    switch (op.kind) {
-    case Kind::Elementwise: {
-        Shape s = shape(args[0]);
-        for (std::size_t i = 1; i < args.size(); ++i) s = broadcast(sizes_, s, shape(args[i]), op);
-        node.shape = sizes_.resolve(s);
-        bool all_const = true;
-        for (Expr a : args) all_const = all_const && a->op->kind == Kind::Constant;
-        if (all_const && foldable(op)) {
-            double v = args.size() == 1 ? op.kernel1(args[0]->value) : op.kernel2(args[0]->value, args[1]->value);
-            if (prints_short(v) || (std::isfinite(v) && folds_exactly(op, args))) return constant(v, node.shape);
-        }
-        break;
-    }
-    case Kind::MatMul: {
-        Shape a = shape(args[0]), b = shape(args[1]);
-        if (sizes_.is_scalar(a) || sizes_.is_scalar(b)) return mul(args[0], args[1]);
-        if (!sizes_.unify(a.cols, b.rows))
-            throw ShapeError(fmt::format("cannot multiply {} by {}: {} columns against {} rows",
-                                         sizes_.describe(a), sizes_.describe(b), sizes_.name(a.cols),
-                                         sizes_.name(b.rows)));
-        node.shape = sizes_.resolve(Shape{a.rows, b.cols});
-        break;
-    }
-    case Kind::Transpose: {
-        Shape a = shape(args[0]);
-        if (sizes_.is_scalar(a)) return args[0];
-        node.shape = {a.cols, a.rows};
-        break;
-    }
-    case Kind::Dot: {
-        Shape a = shape(args[0]), b = shape(args[1]);
-        auto length = [&](Shape s) -> Dim {
-            if (sizes_.is_scalar(s)) return 1;
-            if (sizes_.is_one(s.cols)) return s.rows;
-            if (sizes_.is_one(s.rows)) return s.cols;
-            return 0;
-        };
-        Dim la = length(a), lb = length(b);
-        if (!la || !lb || !sizes_.unify(la, lb))
-            throw ShapeError(fmt::format("the inner product needs two vectors of equal length, not {} and {}",
-                                         sizes_.describe(a), sizes_.describe(b)));
-        node.shape = kScalarShape;
-        break;
-    }
-    case Kind::Sum:
-    case Kind::Mean:
-    case Kind::Norm:
-    case Kind::Norm1:
-        node.shape = kScalarShape;
-        break;
-    case Kind::Diag: {
-        Shape a = shape(args[0]);
-        if (sizes_.is_scalar(a)) return args[0];
-        if (sizes_.is_matrix(a)) return apply(op_of(Kind::DiagPart), args);
-        Dim d = sizes_.is_one(a.cols) ? a.rows : a.cols;
-        node.shape = {d, d};
-        break;
-    }
-    case Kind::DiagPart: {
-        Shape a = shape(args[0]);
-        if (!sizes_.unify(a.rows, a.cols))
-            throw ShapeError(fmt::format("diag of a {} needs a square matrix", sizes_.describe(a)));
-        node.shape = {a.rows, 1};
-        break;
-    }
-    case Kind::Trace:
-    case Kind::Det:
-    case Kind::LogDet:
-    case Kind::Inverse: {
-        Shape a = shape(args[0]);
-        if (!sizes_.unify(a.rows, a.cols))
-            throw ShapeError(fmt::format("{} needs a square matrix, not a {}", op.name, sizes_.describe(a)));
-        node.shape = op.kind == Kind::Inverse ? sizes_.resolve(a) : kScalarShape;
-        break;
-    }
-    case Kind::LogSumExp:
-        node.shape = kScalarShape;
-        break;
-    case Kind::Softmax:  // of a vector; of a matrix column by column (samples as columns)
-        node.shape = shape(args[0]);
-        break;
-    case Kind::Kron: {
-        // kron(s, B) = s B: a scalar factor is a scaling.
-        if (is_scalar(args[0]) || is_scalar(args[1])) return mul(args[0], args[1]);
-        Shape a = shape(args[0]), b = shape(args[1]);
-        node.shape = {sizes_.product(a.rows, b.rows), sizes_.product(a.cols, b.cols)};
-        break;
-    }
-    case Kind::Block:
-        throw std::logic_error("a block needs its offsets: Context::block");
-    case Kind::Unvec:
-        throw std::logic_error("vec⁻¹ needs its shape: Context::unvec");
-    case Kind::Vec: {
-        Shape a = shape(args[0]);
-        if (sizes_.is_one(a.cols)) return args[0];
-        if (sizes_.is_one(a.rows)) return transpose(args[0]);
-        node.shape = {sizes_.product(a.rows, a.cols), 1};
-        break;
-    }
-    case Kind::Stack:
-        return stack(args, 1);
-    case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
-        throw std::logic_error("apply() on a leaf");
-    }
+    node.args = std::move(args);
+    node.shape = rule.shape;
     return intern(std::move(node));
 }
 

@@ -22,7 +22,7 @@ namespace {
 
 
 // Kernels are generic lambdas: in float on float arrays (Kernel1, Kernel2 in ops.hpp).
-constexpr auto indicator = [](auto x) { return x > 0 ? 1.0 : 0.0; };  // step(0) = 0: the kink value of §2
+constexpr auto indicator = [](auto x) { return x > 0 ? 1.0 : 0.0; };  // step(0) = 0: the kink value (docs/language.md, "Derivatives")
 // heaviside(0) = ½ (ties split), NaN stays NaN (as NumPy's heaviside(x, 0.5)).
 constexpr auto half_maximum = [](auto x) { return x > 0 ? 1.0 : x < 0 ? 0.0 : x == 0 ? 0.5 : static_cast<double>(x); };
 constexpr auto signum = [](auto x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); };
@@ -47,7 +47,7 @@ std::vector<OpInfo> make_table() {
     t.push_back({.id = Op::Size, .kind = Kind::Size, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .rule = "constant"});
 
-    // ---- elementwise arithmetic (broadcasting as §1 says) ------------------------------
+    // ---- elementwise arithmetic (broadcasting: docs/language.md, "Shapes") ------------------------------
     t.push_back({.id = Op::Add, .spellings = {"+"}, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "+", .unicode = "+", .latex = "+",
                  .precedence = 1, .kernel2 = [](auto a, auto b) { return a + b; },

@@ -45,8 +45,10 @@ MatrixXd commutation_matrix(Index m, Index n) {
 
 }  // namespace
 
+// Pass 1: a slot per node the roots need, in topological order, with its concrete shape;
+// constants and sizes filled once.
 template <class T>
-BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
+void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> roots, const Env& env) {
     std::vector<Expr> order = reachable(cx, roots);
     std::vector<std::size_t> slot_of(cx.node_count(), 0);
     slots_.reserve(order.size());
@@ -89,10 +91,15 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
         }
         slots_.push_back(std::move(s));
     }
+    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
+}
+
+// Pass 2: which factors are applied, never formed.
+template <class T>
+void BasicEvaluator<T>::leave_factors_implicit() {
     // A Kronecker product, commutation matrix, identity or diagonal matrix that only ever
     // multiplies is applied by the product instead of being formed (it may be n²×n²
     // where its uses are n×n²).
-    for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
     std::vector<char> dense(slots_.size(), 0);
     for (std::size_t r : root_slots_) dense[r] = 1;
     for (const Slot& s : slots_) {
@@ -134,6 +141,11 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
                 other.implicit = false;
         }
     }
+}
+
+// Pass 3: scaled products computed as one GEMM.
+template <class T>
+void BasicEvaluator<T>::fuse_scaled_products() {
     // s ⊙ (A B) with a scalar s and a product used nowhere else: one scaled product (the
     // 1/B of a gradient averaged over the batch costs no pass of its own).
     std::vector<std::size_t> uses(slots_.size(), 0);
@@ -158,8 +170,11 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
             break;
         }
     }
-    assign_storage();
-    // Elementwise arguments must broadcast to the result as the shape rules promise.
+}
+
+// Pass 5 (a check): elementwise arguments broadcast to the result as the shape rules promise.
+template <class T>
+void BasicEvaluator<T>::check_broadcasts() const {
     for (const Slot& s : slots_) {
         if (s.node->op->kind != Kind::Elementwise) continue;
         for (std::size_t a : s.args) {
@@ -172,6 +187,16 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
                                                    describe_dims(s.rows, s.cols)));
         }
     }
+}
+
+
+template <class T>
+BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
+    make_slots(cx, roots, env);
+    leave_factors_implicit();
+    fuse_scaled_products();
+    assign_storage();  // pass 4: output buffers, shared where values are dead
+    check_broadcasts();
 }
 
 namespace {

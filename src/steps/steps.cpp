@@ -117,139 +117,171 @@ std::vector<Rewritten> replay(Context& cx, Expr start, const std::vector<Rewrite
 
 }  // namespace
 
+namespace {
+
+// derive_steps in its phases, as the lecture derives: the intermediate variables, the
+// local partials and the chain rule, then the intermediates substituted back.
+class StepsBuilder {
+public:
+    StepsBuilder(Model& model, const Symbol& function, const Symbol& variable, Derivation& d)
+        : model_(model), cx_(model.cx()), function_(function), x_(variable.expr), d_(d) {}
+
+    // One intermediate variable per operation between the variable and the function, in
+    // evaluation order; the model's names where it has them, w·x rephrased as sum(w ⊙ x).
+    void introduce_intermediates() {
+        Expr f = function_.expr;
+        // The model's names of its definitions (the first name of a node wins; the
+        // function keeps its own).
+        std::unordered_map<Expr, std::string> model_name;
+        for (const Symbol& s : model_.symbols())
+            if (s.kind == Symbol::Kind::Defined) model_name.emplace(s.expr, s.name);
+        model_name[f] = function_.name;
+
+        std::vector<Expr> path;
+        for (Expr e : reachable(cx_, std::span<const Expr>(&f, 1)))
+            if (e != x_ && !e->args.empty() && depends_on(e, x_)) path.push_back(e);
+        // The forward chain writes every Jacobian whole: the steps of a long chain cost the
+        // square of its length in time and text. Derivations to be read have a few dozen steps.
+        if (path.size() > kMaxIntermediates)
+            throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
+                                         "step by step is written for",
+                                         function_.name, d_.variable->name, path.size(), kMaxIntermediates),
+                             std::nullopt, {"without --steps the derivative prints compactly"});
+        all_scalar_ = cx_.is_scalar(x_) && std::all_of(path.begin(), path.end(), [&](Expr e) { return cx_.is_scalar(e); });
+        FreshNames fresh(model_, all_scalar_);
+        auto add = [&](Expr node, Expr definition, Expr rephrased, const std::string* name) {
+            Intermediate in;
+            in.fresh = !name;
+            in.name = name ? *name : fresh.next(cx_.is_scalar(node));
+            in.node = node;
+            in.definition = definition;
+            in.rephrased = rephrased;
+            in.symbol = cx_.variable(in.name, node->shape);
+            symbol_of_[node] = in.symbol;
+            index_of_[in.symbol] = d_.intermediates.size();
+            d_.intermediates.push_back(std::move(in));
+        };
+        for (Expr e : path) {
+            auto named = model_name.find(e);
+            const std::string* name = named == model_name.end() ? nullptr : &named->second;
+            std::vector<Expr> args;
+            for (Expr a : e->args) args.push_back(as_symbol(a));
+            SizeTable& z = cx_.sizes();
+            if (e->op->kind == Kind::Dot && z.is_vector(cx_.shape(e->args[0])) && z.is_vector(cx_.shape(e->args[1]))) {
+                // The lecture's rephrasing: w·x = sum(w ⊙ x), an elementwise product and a sum.
+                Expr product = cx_.mul(e->args[0], e->args[1]);
+                add(product, cx_.mul(args[0], args[1]), e, nullptr);
+                d_.intermediates.back().rephrased_as = cx_.sum(product);
+                add(e, cx_.sum(d_.intermediates.back().symbol), nullptr, name);
+                continue;
+            }
+            add(e, cx_.with_args(e, std::move(args)), nullptr, name);
+        }
+        // Intermediate nodes written inside a local partial are written as their symbols:
+        // ∂ŷ/∂z = ŷ(1 − ŷ), not σ(z)(1 − σ(z)), so that factors cancel in the chain.
+        for (const Intermediate& in : d_.intermediates) {
+            to_symbols_[in.node] = in.symbol;
+            to_symbols_[in.definition] = in.symbol;  // σ(z) of the symbol z is ŷ too
+            to_nodes_[in.symbol] = in.node;
+        }
+    }
+
+    // Each intermediate's local partials with their rules, and the chain rule forward from
+    // the variable, each product simplified one named rewrite at a time.
+    void apply_chain_rule() {
+        Simplifier local(cx_);
+        std::vector<Expr> chain_of(d_.intermediates.size(), nullptr);  // ∂intermediate/∂x
+        for (std::size_t i = 0; i < d_.intermediates.size(); ++i) {
+            const Intermediate& in = d_.intermediates[i];
+            std::vector<Expr> wrts;
+            for (Expr a : in.definition->args)
+                if ((a == x_ || index_of_.count(a)) && std::find(wrts.begin(), wrts.end(), a) == wrts.end())
+                    wrts.push_back(a);
+            ChainStep step;
+            step.of = i;
+            bool through_intermediate = false;
+            std::vector<Expr> terms;
+            for (Expr a : wrts) {
+                LocalPartial p;
+                p.of = i;
+                p.wrt = a;
+                Expr raw = jacobian(cx_, in.definition, a);
+                p.jacobian = local(cx_.substitute(local(raw), to_symbols_));
+                p.rule = local_rule(cx_, in.definition, a, p.jacobian);
+                step.terms.push_back(d_.partials.size());
+                if (a == x_) {
+                    terms.push_back(p.jacobian);
+                } else {
+                    through_intermediate = true;
+                    terms.push_back(chain_product(cx_, p.jacobian, chain_of[index_of_.at(a)]));
+                }
+                d_.partials.push_back(std::move(p));
+            }
+            Expr product = terms.at(0);
+            for (std::size_t t = 1; t < terms.size(); ++t) product = cx_.add(product, terms[t]);
+            if (!through_intermediate && terms.size() == 1) {
+                chain_of[i] = product;  // ∂v/∂x is the local partial itself
+                continue;
+            }
+            step.rule = terms.size() > 1 ? "total derivative"
+                        : all_scalar_    ? "single-variable chain rule"
+                                         : "vector chain rule";
+            step.product = product;
+            std::vector<RewriteStep> trace;
+            local.set_trace(&trace);
+            step.result = local(product);
+            local.set_trace(nullptr);
+            step.simplified = replay(cx_, product, trace, step.result);
+            chain_of[i] = step.result;
+            d_.chain.push_back(std::move(step));
+        }
+        d_.chain_result = d_.intermediates.empty() ? nullptr : chain_of.back();
+    }
+
+    // Back to the model's variables, simplified as `derive` simplifies (definitions the
+    // model names print by name again).
+    void substitute_back(bool keep_names) {
+        d_.substituted = cx_.substitute(d_.chain_result, to_nodes_);
+        // A simplifier of its own (prepared like derive's), so that every rule that fires is
+        // recorded: derive's has simplified this expression already and remembers it.
+        Simplifier back(cx_);
+        if (keep_names) name_definitions(back, model_.definitions(&function_));
+        std::vector<RewriteStep> trace;
+        back.set_trace(&trace);
+        Expr simplified = back(d_.substituted);
+        d_.back_simplified = replay(cx_, d_.substituted, trace, simplified);
+    }
+
+private:
+    Expr as_symbol(Expr a) const {
+        auto it = symbol_of_.find(a);
+        return it == symbol_of_.end() ? a : it->second;
+    }
+
+    Model& model_;
+    Context& cx_;
+    const Symbol& function_;
+    Expr x_;
+    Derivation& d_;
+    bool all_scalar_ = false;
+    std::unordered_map<Expr, Expr> symbol_of_;       // node → the symbol standing for it
+    std::unordered_map<Expr, std::size_t> index_of_;  // symbol → intermediate
+    std::unordered_map<Expr, Expr> to_symbols_, to_nodes_;
+};
+
+}  // namespace
+
 Derivation derive_steps(Model& model, const Symbol& function, const Symbol& variable, Expr result,
                         std::string result_note, bool keep_names) {
-    Context& cx = model.cx();
     Derivation d;
     d.function = &function;
     d.variable = &variable;
     d.result = result;
     d.result_note = std::move(result_note);
-    Expr f = function.expr, x = variable.expr;
-
-    // The model's names of its definitions (the first name of a node wins; the function
-    // keeps its own).
-    std::unordered_map<Expr, std::string> model_name;
-    for (const Symbol& s : model.symbols())
-        if (s.kind == Symbol::Kind::Defined) model_name.emplace(s.expr, s.name);
-    model_name[f] = function.name;
-
-    std::vector<Expr> path;
-    for (Expr e : reachable(cx, std::span<const Expr>(&f, 1)))
-        if (e != x && !e->args.empty() && depends_on(e, x)) path.push_back(e);
-    // The forward chain writes every Jacobian whole: the steps of a long chain cost the
-    // square of its length in time and text. Derivations to be read have a few dozen steps.
-    if (path.size() > kMaxIntermediates)
-        throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
-                                     "step by step is written for",
-                                     function.name, variable.name, path.size(), kMaxIntermediates),
-                         std::nullopt, {"without --steps the derivative prints compactly"});
-    bool all_scalar = cx.is_scalar(x) && std::all_of(path.begin(), path.end(), [&](Expr e) { return cx.is_scalar(e); });
-    FreshNames fresh(model, all_scalar);
-
-    std::unordered_map<Expr, Expr> symbol_of;  // node → the symbol standing for it
-    std::unordered_map<Expr, std::size_t> index_of;  // symbol → intermediate
-    auto as_symbol = [&](Expr a) {
-        auto it = symbol_of.find(a);
-        return it == symbol_of.end() ? a : it->second;
-    };
-    auto add = [&](Expr node, Expr definition, Expr rephrased, const std::string* name) {
-        Intermediate in;
-        in.fresh = !name;
-        in.name = name ? *name : fresh.next(cx.is_scalar(node));
-        in.node = node;
-        in.definition = definition;
-        in.rephrased = rephrased;
-        in.symbol = cx.variable(in.name, node->shape);
-        symbol_of[node] = in.symbol;
-        index_of[in.symbol] = d.intermediates.size();
-        d.intermediates.push_back(std::move(in));
-    };
-    for (Expr e : path) {
-        auto named = model_name.find(e);
-        const std::string* name = named == model_name.end() ? nullptr : &named->second;
-        std::vector<Expr> args;
-        for (Expr a : e->args) args.push_back(as_symbol(a));
-        SizeTable& z = cx.sizes();
-        if (e->op->kind == Kind::Dot && z.is_vector(cx.shape(e->args[0])) && z.is_vector(cx.shape(e->args[1]))) {
-            // The lecture's rephrasing: w·x = sum(w ⊙ x), an elementwise product and a sum.
-            Expr product = cx.mul(e->args[0], e->args[1]);
-            add(product, cx.mul(args[0], args[1]), e, nullptr);
-            d.intermediates.back().rephrased_as = cx.sum(product);
-            add(e, cx.sum(d.intermediates.back().symbol), nullptr, name);
-            continue;
-        }
-        add(e, cx.with_args(e, std::move(args)), nullptr, name);
-    }
-
-    // Intermediate nodes written inside a local partial are written as their symbols:
-    // ∂ŷ/∂z = ŷ(1 − ŷ), not σ(z)(1 − σ(z)), so that factors cancel in the chain.
-    std::unordered_map<Expr, Expr> to_symbols, to_nodes;
-    for (const Intermediate& in : d.intermediates) {
-        to_symbols[in.node] = in.symbol;
-        to_symbols[in.definition] = in.symbol;  // σ(z) of the symbol z is ŷ too
-        to_nodes[in.symbol] = in.node;
-    }
-    Simplifier local(cx);
-
-    std::vector<Expr> chain_of(d.intermediates.size(), nullptr);  // ∂intermediate/∂x
-    for (std::size_t i = 0; i < d.intermediates.size(); ++i) {
-        const Intermediate& in = d.intermediates[i];
-        std::vector<Expr> wrts;
-        for (Expr a : in.definition->args)
-            if ((a == x || index_of.count(a)) && std::find(wrts.begin(), wrts.end(), a) == wrts.end()) wrts.push_back(a);
-        ChainStep step;
-        step.of = i;
-        bool through_intermediate = false;
-        std::vector<Expr> terms;
-        for (Expr a : wrts) {
-            LocalPartial p;
-            p.of = i;
-            p.wrt = a;
-            Expr raw = jacobian(cx, in.definition, a);
-            p.jacobian = local(cx.substitute(local(raw), to_symbols));
-            p.rule = local_rule(cx, in.definition, a, p.jacobian);
-            step.terms.push_back(d.partials.size());
-            if (a == x) {
-                terms.push_back(p.jacobian);
-            } else {
-                through_intermediate = true;
-                terms.push_back(chain_product(cx, p.jacobian, chain_of[index_of.at(a)]));
-            }
-            d.partials.push_back(std::move(p));
-        }
-        Expr product = terms.at(0);
-        for (std::size_t t = 1; t < terms.size(); ++t) product = cx.add(product, terms[t]);
-        if (!through_intermediate && terms.size() == 1) {
-            chain_of[i] = product;  // ∂v/∂x is the local partial itself
-            continue;
-        }
-        step.rule = terms.size() > 1 ? "total derivative"
-                    : all_scalar     ? "single-variable chain rule"
-                                     : "vector chain rule";
-        step.product = product;
-        std::vector<RewriteStep> trace;
-        local.set_trace(&trace);
-        step.result = local(product);
-        local.set_trace(nullptr);
-        step.simplified = replay(cx, product, trace, step.result);
-        chain_of[i] = step.result;
-        d.chain.push_back(std::move(step));
-    }
-    d.chain_result = d.intermediates.empty() ? nullptr : chain_of.back();
-    if (!d.chain_result) return d;
-
-    // Back to the model's variables, simplified as `derive` simplifies (definitions the
-    // model names print by name again).
-    d.substituted = cx.substitute(d.chain_result, to_nodes);
-    // A simplifier of its own (prepared like derive's), so that every rule that fires is
-    // recorded: derive's has simplified this expression already and remembers it.
-    Simplifier back(cx);
-    if (keep_names) name_definitions(back, model.definitions(&function));
-    std::vector<RewriteStep> trace;
-    back.set_trace(&trace);
-    Expr simplified = back(d.substituted);
-    d.back_simplified = replay(cx, d.substituted, trace, simplified);
+    StepsBuilder steps(model, function, variable, d);
+    steps.introduce_intermediates();
+    steps.apply_chain_rule();
+    if (d.chain_result) steps.substitute_back(keep_names);
     return d;
 }
 

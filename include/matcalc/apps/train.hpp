@@ -1,4 +1,4 @@
-// Training a model from its derived expressions (issue 5; docs/language.md roles, §3 `train`).
+// Training a model from its derived expressions (docs/language.md, roles; README, `matcalc train`).
 //
 // The model declares `param`, `input` and `target` symbols and defines a loss. Two kinds:
 //   - a per-sample model, as the lecture writes it (x : vector(d), y : scalar): trained on

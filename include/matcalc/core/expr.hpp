@@ -36,7 +36,7 @@ struct Node {
     std::uint32_t id = 0; // creation order: a topological order of the DAG
     std::size_t hash = 0;
     // Some variable is reachable from this node (set by Context::intern): a rule may ask
-    // whether an argument is constant (max(0, z) keeps step(0) = 0 at its kink, §2).
+    // whether an argument is constant (max(0, z) keeps step(0) = 0 at its kink: docs/language.md, "Derivatives").
     bool has_variable = false;
 };
 

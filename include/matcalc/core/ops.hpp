@@ -22,7 +22,7 @@ namespace matcalc {
 enum class Kind : std::uint8_t {
     // Leaves.
     Variable, Constant, Identity, Size, Commutation,
-    // Table-driven elementwise functions of one or two arguments, broadcasting (§1).
+    // Table-driven elementwise functions of one or two arguments, broadcasting (docs/language.md, "Shapes").
     Elementwise,
     // Structural operations with hand-written rules.
     MatMul, Transpose, Dot, Sum, Mean, Norm, Norm1, Diag, DiagPart, Stack,

@@ -111,6 +111,11 @@ private:
         // factor read as a matrix, and the two products applied to it (preallocated).
         Matrix kron_x, kron_t, kron_y;
     };
+    // The compilation's passes, in order (evaluator.cpp).
+    void make_slots(const Context& cx, std::span<const Expr> roots, const Env& env);
+    void leave_factors_implicit();
+    void fuse_scaled_products();
+    void check_broadcasts() const;
     void multiply(Slot& s);
     // out = scale · (the product p), its factors read transposed where they are implicit
     // transposes, a product with a vector of ones summed instead.
