@@ -44,7 +44,7 @@ const char* const kCorpus[] = {
     "ones(n)' * (diag(x') * S)", "ones(n)' * diag(x')", "diag(x') * ones(n)", "diag(x') * w", "w' * diag(x')",
     "sum(x / z)", "mean(-x)", "mean(x / z)", "ones(n)·x", "exp(-z) / (exp(-z) + 1)^2", "S * kron(S, x')",
     "kron(x, S) * S", "kron(S, x) * S", "(kron(x, x) + kron(w, w))' * kron(S, S) * kron(S, S)", "tanh(S)''",
-    "diag(x') * (w * x')", "(x' + w')'", "dot(w, x .* z)", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
+    "diag(x') * (w * x')", "(x' + w')'", "dot(w, x .* z)", "sum(log(exp(x)) ⊙ w)", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
