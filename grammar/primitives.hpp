@@ -16,6 +16,7 @@
 
 #include "config.hpp"
 #include "matcalc/core/ops.hpp"
+#include "matcalc/io/number_text.hpp"
 #include "syntax.hpp"
 
 namespace matcalc::grammar {
@@ -256,7 +257,7 @@ struct number_parser : x3::parser<number_parser> {
         const ParseState& st = state_of(context);
         const SourceRange range{st.offset(first), st.offset(first + length)};
         double value = 0.0;
-        const auto [end, ec] = std::from_chars(first, first + length, value);
+        const auto [end, ec] = read_double(first, first + length, value);
         if (ec == std::errc::result_out_of_range) {
             // Underflow is zero (or subnormal); overflow is an error.
             const std::string copy(first, length);

@@ -1,13 +1,18 @@
 // Tests of the JSON reader and writer (include/matcalc/io/json.hpp).
 #include "matcalc/io/json.hpp"
+#include "matcalc/io/number_text.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <random>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 using namespace matcalc;
 namespace json = matcalc::json;
@@ -388,4 +393,46 @@ TEST_CASE("json: dump() and parse() round-trip", "[json]") {
     json::Writer w;
     w.begin_array().value(v.find("W1")->items()[0]).end_array();
     CHECK(w.str() == "[[0.1]]");
+}
+
+// ---------------------------------------------------------------- number text
+
+TEST_CASE("number text: the portable reading and writing of doubles give the standard library's results", "[json][numbers]") {
+    // The WebAssembly build's standard library lacks charconv for double: its stand-ins
+    // must read and write exactly as std::from_chars and std::to_chars do here.
+    std::mt19937_64 rng(7);
+    auto check = [](double v) {
+        INFO(fmt::format("{:a}", v));
+        std::string want = matcalc::shortest_double(v), got = matcalc::detail::shortest_portable(v);
+        REQUIRE(got == want);
+        double a = 0, b = 0;
+        auto ra = matcalc::read_double(want.data(), want.data() + want.size(), a);
+        auto rb = matcalc::detail::read_double_portable(want.data(), want.data() + want.size(), b);
+        REQUIRE(ra.ec == rb.ec);
+        REQUIRE(ra.end == rb.end);
+        if (!std::isnan(v)) REQUIRE(std::memcmp(&a, &b, sizeof a) == 0);
+    };
+    for (double v : {0.0, -0.0, 1.0, 0.1, 1e15, 1e16, 1e-5, 1e-7, 123456.0, 1e21, 5e-324, 1.7976931348623157e308,
+                     2.5, 100.0, 0.001, 1234567890123456789.0, -3.25e-10, std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity(), std::nan("")})
+        check(v);
+    for (int i = 0; i < 200000; ++i) {
+        std::uint64_t bits = rng();
+        double v;
+        std::memcpy(&v, &bits, sizeof v);
+        check(v);
+        check(static_cast<double>(static_cast<std::int64_t>(rng() >> 40)) / 1024.0);  // short decimals
+    }
+    // Texts that are not numbers, and the edges from_chars treats specially.
+    for (const char* t : {"", "-", ".", "e5", "1e", "1e+", "+1", "0x10", "1.5e999", "1e-999", "-1e-999", "inf", "-Infinity",
+                          "nan", "nan(123)", "nan(", "12abc", "1.", ".5", "00012", "1e0005", " 1"}) {
+        INFO(t);
+        std::string s(t);
+        double a = 1.5, b = 1.5;
+        auto ra = matcalc::read_double(s.data(), s.data() + s.size(), a);
+        auto rb = matcalc::detail::read_double_portable(s.data(), s.data() + s.size(), b);
+        CHECK(ra.ec == rb.ec);
+        CHECK(ra.end == rb.end);
+        if (ra.ec == std::errc() && !std::isnan(a)) CHECK(std::memcmp(&a, &b, sizeof a) == 0);
+    }
 }

@@ -1,6 +1,7 @@
 // Reading training data from CSV (include/matcalc/apps/data.hpp): fields, numbers, the
 // header, and the target column as numbers or one-hot classes.
 #include "matcalc/apps/data.hpp"
+#include "matcalc/io/number_text.hpp"
 #include "data_internal.hpp"
 
 #include <algorithm>
@@ -46,7 +47,7 @@ std::string_view content(const std::string& text, const Field& f, std::string& s
     return trim_view(scratch);
 }
 
-// What a cell holds. std::from_chars does not depend on the locale.
+// What a cell holds. read_double (std::from_chars's grammar) does not depend on the locale.
 struct Number {
     enum Kind { Finite, Text, Bad } kind = Text;  // Bad: "inf", "nan", "1e999"
     double value = 0;
@@ -58,7 +59,7 @@ Number parse_number(std::string_view s) {
         if (s.starts_with('-') || s.starts_with('+')) return {};
     }
     double v = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    const auto [end, ec] = read_double(s.data(), s.data() + s.size(), v);
     if (end != s.data() + s.size()) return {};
     if (ec != std::errc() || !std::isfinite(v)) return {Number::Bad, 0};
     return {Number::Finite, v};
@@ -211,7 +212,7 @@ void build_target(Dataset& d, const std::string& text, const TargetCells& cells,
             d, cells, [&](std::size_t i) { return cells.value[i] + 0.0; },
             [](double v) { return fmt::format("{}", static_cast<long long>(v)); });
     };
-    const auto non_integer = std::ranges::find_if(cells.value, [](double v) { return !is_integer(v); });
+    const auto non_integer = std::find_if(cells.value.begin(), cells.value.end(), [](double v) { return !is_integer(v); });
     if (targets == Targets::Classes && non_integer != cells.value.end())
         throw InputError(fmt::format("the target column '{}' has a number that is not an integer, so it cannot "
                                      "be a class label",
@@ -252,7 +253,7 @@ Dataset read_csv(const Source& csv, std::optional<std::string> target_column, Ta
     if (names.size() < 2)
         throw InputError("the file has one column; it needs at least one feature column and the target column",
                          SourceRange{0, 0});
-    const auto named = target_column ? std::ranges::find(names, *target_column) : names.end() - 1;
+    const auto named = target_column ? std::find(names.begin(), names.end(), *target_column) : names.end() - 1;
     if (named == names.end()) {
         InputError e(fmt::format("the file has no column named '{}'", *target_column), std::nullopt,
                      did_you_mean(*target_column, names));
@@ -268,7 +269,7 @@ Dataset read_csv(const Source& csv, std::optional<std::string> target_column, Ta
     // X is written in place: the lines bound the rows, and more than kMaxCells / columns
     // rows are an error anyway.
     const std::size_t columns = names.size();
-    const std::size_t lines = static_cast<std::size_t>(std::ranges::count(text, '\n')) + (text.ends_with('\n') ? 0 : 1);
+    const std::size_t lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + (text.ends_with('\n') ? 0 : 1);
     const auto bound = static_cast<Eigen::Index>(std::min(lines - 1, kMaxCells / columns + 1));
     d.X.resize(bound, static_cast<Eigen::Index>(columns - 1));
     TargetCells cells;

@@ -16,7 +16,7 @@ const std::vector<std::string>& generator_names() {
     static const std::vector<std::string> names{"xor", "moons", "circles", "spirals"};
     return names;
 }
-bool is_generator_name(std::string_view name) { return std::ranges::count(generator_names(), name) > 0; }
+bool is_generator_name(std::string_view name) { return std::count(generator_names().begin(), generator_names().end(), name) > 0; }
 
 namespace {
 

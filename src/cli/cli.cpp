@@ -444,13 +444,14 @@ int check(const Options& o, Session& s, std::ostream& out) {
 // `matcalc help [COMMAND | functions [--markdown] | --all]`, `matcalc --help`.
 int help(const std::vector<std::string>& args, std::ostream& out) {
     std::vector<std::string> rest(args.begin() + 1, args.end());
+    const std::vector<std::string_view> commands = cli::command_names();
     if (rest.empty()) {
         out << cli::overview_help();
     } else if (rest[0] == "functions" && rest.size() <= 2 && (rest.size() == 1 || rest[1] == "--markdown")) {
         out << cli::function_reference(rest.size() == 2);
     } else if (rest.size() == 1 && rest[0] == "--all") {
         out << cli::full_help();
-    } else if (rest.size() == 1 && std::ranges::count(cli::command_names(), std::string_view(rest[0]))) {
+    } else if (rest.size() == 1 && std::count(commands.begin(), commands.end(), std::string_view(rest[0]))) {
         out << cli::command_help(rest[0]);
     } else {
         std::vector<std::string> topics{"functions"};

@@ -5,6 +5,7 @@
 // byte is looked at a bounded number of times: linear time.
 #include "matcalc/io/json.hpp"
 
+#include "matcalc/io/number_text.hpp"
 #include "matcalc/io/utf8.hpp"
 
 #include <algorithm>
@@ -460,14 +461,14 @@ Value Parser::number() {
     pos_ = p;
     const SourceRange r{b, p};
     double value = 0;
-    const auto res = std::from_chars(text_.data() + b, text_.data() + p, value);
+    const auto res = read_double(text_.data() + b, text_.data() + p, value);
     if (res.ec == std::errc::result_out_of_range) {
         if (nonzero_seen && lead_exponent + exponent >= 0)
             fail("number '" + std::string(text_.substr(b, p - b)) +
                      "' is too large for a double",
                  b, p);
         value = text_[b] == '-' ? -0.0 : 0.0;  // underflow: the nearest double is zero
-    } else if (res.ec != std::errc() || res.ptr != text_.data() + p) {
+    } else if (res.ec != std::errc() || res.end != text_.data() + p) {
         fail("cannot read number '" + std::string(text_.substr(b, p - b)) + "'", b, p);
     }
     return Value::make_number(value, r);

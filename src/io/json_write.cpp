@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "matcalc/io/json.hpp"
+#include "matcalc/io/number_text.hpp"
 #include "matcalc/io/utf8.hpp"
 
 namespace matcalc::json {
@@ -64,7 +65,7 @@ std::string number(double value) {
         for (int i = 0; i < n; ++i)
             if (buf[i] == ',') buf[i] = '.';  // a locale with a decimal comma
         double back = 0;
-        const auto res = std::from_chars(buf, buf + n, back);
+        const auto res = read_double(buf, buf + n, back);
         if (precision == 17 || (res.ec == std::errc() && back == value)) return std::string(buf, n);
     }
     return "null";  // not reached

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "matcalc/io/number_text.hpp"
 #include "matcalc/print/print.hpp"
 
 namespace matcalc {
@@ -68,10 +69,7 @@ std::string latex_base(std::string_view base, bool bold) {
 
 std::string format_number(double value) {
     if (value == 0) return "0";
-    char buf[64];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-    if (ec != std::errc{}) return std::to_string(value);
-    std::string t(buf, end);
+    std::string t = shortest_double(value);
     // 1e-05 → 1e-5, 1e+20 → 1e20
     if (std::size_t p = t.find('e'); p != std::string::npos) {
         std::size_t q = p + 1;
