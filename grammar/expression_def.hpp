@@ -299,7 +299,7 @@ auto const role_def = (keyword("param") | keyword("input") | keyword("target")) 
 auto const role_declaration_def = role > role_body;
 auto const role_body_def = ((name_list > colon) > type) >> -init_part;
 auto const declaration_def = ((name_list >> colon) > type) >> -init_part;
-auto const definition_def = identifier >> x3::omit[assign_op] > expression;
+auto const definition_def = (identifier >> x3::omit[assign_op]) > expression;
 
 auto const statement_def = role_declaration[act::from_role_declaration] |
                            declaration[act::from_declaration] | definition[act::from_definition];

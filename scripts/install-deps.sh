@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages matcalc needs to build, test, benchmark and fuzz.
+# Installs the Debian packages matcalc needs to build, test, benchmark and fuzz, and to
+# build and test the workbench.
 # Run as root on Debian 12; does nothing when everything is present already.
 set -euo pipefail
 packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchmark-dev clang libclang-rt-14-dev
           help2man   # the manual page, made from matcalc help --all
           nodejs katex   # nodejs + katex: the test that renders every LaTeX output
-          python3 python3-numpy)  # the test that runs the code of codegen --lang numpy
+          python3 python3-numpy  # the test that runs the code of codegen --lang numpy
+          emscripten libjs-katex fonts-katex    # the workbench (scripts/build-web.sh)
+          chromium chromium-driver python3-selenium)  # its browser test
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

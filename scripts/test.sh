@@ -5,3 +5,6 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+# The workbench: the WebAssembly build, compared with the native one, and the page in
+# headless Chromium.
+scripts/test-web.sh

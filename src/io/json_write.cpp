@@ -59,6 +59,10 @@ std::string quote(std::string_view s) {
 
 std::string number(double value) {
     if (!std::isfinite(value)) return "null";  // NaN, ±inf
+    // A zero is 0, never -0: the sign of a zero product depends on the order in which a
+    // sum was formed (SIMD or not), it means nothing to a reader, and it would make the
+    // same derivative print differently in the browser and in a terminal.
+    if (value == 0) return "0";
     char buf[40];
     for (int precision = 15; precision <= 17; ++precision) {
         const int n = std::snprintf(buf, sizeof buf, "%.*g", precision, value);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds the workbench, a static site in build-web/site/: the page (web/), the engine
+# compiled to WebAssembly by Debian's emscripten (every src/ stage below the command
+# line's main(), with web/engine.cpp as the entry point), the lecture's examples, and
+# KaTeX from Debian's package. Nothing in the site calls a server; nothing is fetched.
+# Objects are kept in build-web/obj and rebuilt only when their source, or any header, is
+# newer. JOBS=N compiles N files at once (default: the number of cores).
+#
+#   scripts/build-web.sh            # build
+#   CLEAN=1 scripts/build-web.sh    # rebuild everything
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-$(nproc)}
+out=build-web
+obj=$out/obj
+site=$out/site
+[[ ${CLEAN:-0} == 1 ]] && rm -rf "$out"
+mkdir -p "$obj" "$site"
+
+# Debian's em++ looks for acorn through NODE_PATH when node is not Debian's own.
+export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
+command -v em++ >/dev/null || { echo "build-web: em++ not found (Debian package emscripten)" >&2; exit 1; }
+
+# The version header CMake configures, made here from the project() line.
+mkdir -p "$out/include/matcalc"
+version=$(sed -n 's/^project(matcalc VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+sed "s/@PROJECT_VERSION@/$version/" include/matcalc/version.hpp.in > "$out/include/matcalc/version.hpp.new"
+cmp -s "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp" ||
+    mv "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp"
+rm -f "$out/include/matcalc/version.hpp.new"
+
+# Boost and fmt from a folder of their own: /usr/include on the include path would hide
+# emscripten's C library headers.
+mkdir -p "$out/system"
+ln -sfn /usr/include/boost "$out/system/boost"
+ln -sfn /usr/include/fmt "$out/system/fmt"
+
+flags=(-std=c++20 -O2 -fwasm-exceptions
+       -DFMT_HEADER_ONLY                        # no libfmt.so in the browser
+       -DEIGEN_STACK_ALLOCATION_LIMIT=1048576   # as CMakeLists.txt: one value everywhere
+       -Iinclude -I"$out/include" -Igrammar -Isrc/cli -I"$out/system" -I/usr/include/eigen3)
+
+newest_header=$(ls -t include/matcalc/*/*.hpp include/matcalc/*.hpp.in grammar/*.hpp src/*/*.hpp 2>/dev/null | head -1)
+
+# The simplifier's rules and the prelude, embedded as CMake does (cmake/embed.cmake).
+cmake -DINPUT=src/simplify/rules.txt -DOUTPUT="$out/rules_text.cpp" -DNAME=kRulesText -P cmake/embed.cmake
+cmake -DINPUT=src/frontend/prelude.txt -DOUTPUT="$out/prelude_text.cpp" -DNAME=kPreludeText -P cmake/embed.cmake
+sources=(grammar/parser.cpp "$out/rules_text.cpp" "$out/prelude_text.cpp" web/engine.cpp)
+for s in src/*/*.cpp; do
+    [[ $s == src/cli/main.cpp ]] && continue
+    sources+=("$s")
+done
+
+pids=()
+objects=()
+for s in "${sources[@]}"; do
+    o=$obj/$(echo "${s%.cpp}" | tr / _).o
+    objects+=("$o")
+    if [[ ! -f $o || $s -nt $o || $newest_header -nt $o ]]; then
+        echo "em++ $s"
+        em++ "${flags[@]}" -c "$s" -o "$o" &
+        pids+=($!)
+        if (( ${#pids[@]} >= JOBS )); then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
+    fi
+done
+for p in "${pids[@]}"; do wait "$p"; done
+
+# The module: MODULARIZE gives a factory (createMatcalc) instead of a global; the stack is
+# large because the passes over the DAG recurse once per nesting level (the native
+# executable runs on a thread with a large stack for the same reason).
+link=(-O2 -fwasm-exceptions --bind
+      -sMODULARIZE=1 -sEXPORT_NAME=createMatcalc -sENVIRONMENT=web,worker,node
+      -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB -sTOTAL_STACK=16MB
+      -sFILESYSTEM=1 -sEXIT_RUNTIME=0)
+newest_object=$(ls -t "${objects[@]}" | head -1)
+if [[ ! -f $site/matcalc.wasm || $newest_object -nt $site/matcalc.wasm || $0 -nt $site/matcalc.wasm ]]; then
+    echo "link $site/matcalc.js"
+    em++ "${link[@]}" "${objects[@]}" -o "$site/matcalc.js"
+fi
+
+# The page, the examples and KaTeX (its CSS and the woff2 fonts, which every current
+# browser reads; the CSS lists woff and ttf after them, never reached).
+cp web/index.html web/app.js web/worker.js web/style.css "$site/"
+node web/make_examples.js > "$site/examples.js.new"
+cmp -s "$site/examples.js.new" "$site/examples.js" 2>/dev/null || mv "$site/examples.js.new" "$site/examples.js"
+rm -f "$site/examples.js.new"
+katex=/usr/share/javascript/katex
+mkdir -p "$site/katex/fonts"
+cp "$katex/katex.min.js" "$katex/katex.min.css" "$site/katex/"
+cp -L "$katex"/fonts/*.woff2 "$site/katex/fonts/"
+
+wasm=$(stat -c %s "$site/matcalc.wasm")
+gz=$(gzip -9 -c "$site/matcalc.wasm" | wc -c)
+total=$(du -sb "$site" | cut -f1)
+echo "build-web: $site: matcalc.wasm $((wasm / 1024)) KiB ($((gz / 1024)) KiB gzipped), site $((total / 1024)) KiB"

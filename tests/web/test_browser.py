@@ -1,0 +1,292 @@
+#!/usr/bin/python3
+"""The workbench in headless Chromium, against the built site served by a plain static
+server (Python's http.server): what design.md's page elements promise, read back from the
+page as a user would see it.
+
+  /usr/bin/python3 tests/web/test_browser.py [SITE] [--screenshot PNG] [--timings FILE]
+
+Needs Debian's chromium, chromium-driver and python3-selenium. Exit 0 when every check
+passes; prints each check and the measured times.
+"""
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import os
+import socketserver
+import sys
+import threading
+import time
+import urllib.parse
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail and not ok else ""))
+    if not ok:
+        failures.append(name)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".js": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder):
+    handler = functools.partial(QuietHandler, directory=folder)
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+        finally:
+            httpd.shutdown()
+
+
+def browser(dark=False, width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    # As root Chromium needs --no-sandbox; the networking flags keep it from waiting for
+    # Google's servers on a machine without a network (docs/README.md).
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    if dark:
+        options.add_argument("--force-dark-mode")
+        options.add_argument("--blink-settings=preferredColorScheme=0")
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def tex_of(element):
+    """The TeX KaTeX rendered into element, from its annotation."""
+    notes = element.find_elements(By.CSS_SELECTOR, 'annotation[encoding="application/x-tex"]')
+    return notes[0].get_attribute("textContent") if notes else None
+
+
+def derivatives(driver):
+    return {d.get_attribute("data-wrt"): tex_of(d) for d in driver.find_elements(By.CSS_SELECTOR, "#result .derivative")}
+
+
+def wait_for(driver, predicate, timeout=10):
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: predicate(d))
+    except TimeoutException:
+        return None
+
+
+def set_text(driver, element_id, text):
+    """Types as a user would (the input events the page listens to), after clearing."""
+    element = driver.find_element(By.ID, element_id)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(Keys.DELETE)
+    # send_keys types character by character; long texts go in through the value and
+    # one input event, as a paste does.
+    driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));",
+        element, text)
+
+
+def updates(driver):
+    return driver.execute_script("return window.matcalcTimings.updates")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("site", nargs="?", default=os.path.join(ROOT, "build-web", "site"))
+    parser.add_argument("--screenshot", default=None)
+    parser.add_argument("--timings", default=None)
+    args = parser.parse_args()
+
+    relu = "w, x : vector(n)\nb : scalar\nf = max(0, w·x + b)"
+    relu_tex = r"\operatorname{step}\left(\mathbf{w} \cdot \mathbf{x} + b\right) \mathbf{x}^\top"
+    measured = {}
+    with serve(args.site) as url:
+        driver = browser()
+        try:
+            # First load: the default model derived, timed from navigation start.
+            driver.get(url)
+            got = wait_for(driver, lambda d: d.execute_script("return window.matcalcTimings && window.matcalcTimings.firstResultMs"))
+            check("first derivative shown", got is not None)
+            measured["first_derivative_ms"] = round(got, 1) if got else None
+            check("first derivative within 1 s of opening", got is not None and got < 1000, f"{got} ms")
+            check("#error empty for a good model", driver.find_element(By.ID, "error").text == "")
+
+            # The acceptance case: max(0, w·x + b) with respect to w.
+            set_text(driver, "model", relu)
+            set_text(driver, "wrt", "w")
+            driver.find_element(By.ID, "derive").click()
+            got = wait_for(driver, lambda d: derivatives(d) == {"w": relu_tex} and derivatives(d))
+            check("∂f/∂w = step(w·x + b) xᵀ in #result", got == {"w": relu_tex}, str(derivatives(driver)))
+
+            # Empty #wrt: every variable the function depends on.
+            set_text(driver, "wrt", "")
+            got = wait_for(driver, lambda d: list(derivatives(d)) == ["w", "x", "b"])
+            check("empty #wrt derives w, x, b", got is not None, str(list(derivatives(driver))))
+            check("∂f/∂b", derivatives(driver).get("b") == r"\operatorname{step}\left(\mathbf{w} \cdot \mathbf{x} + b\right)",
+                  str(derivatives(driver).get("b")))
+
+            # Live: typing re-derives without the button, and is timed.
+            # Each model new (so each derivative is derived and rendered afresh).
+            times = []
+            activations = ["max(0, {})", "σ({})", "tanh({})"]
+            for k in range(12):
+                before = updates(driver)
+                model = f"w, x : vector(n)\nb : scalar\nf = {activations[k % 3].format(f'w·x + b + {k + 1}')}"
+                set_text(driver, "model", model)
+                wait_for(driver, lambda d: updates(d) > before)
+                times.append(driver.execute_script("return window.matcalcTimings.lastUpdateMs"))
+            check("typing re-derives", "tanh" in (derivatives(driver).get("w") or "") and "12" in (derivatives(driver).get("w") or ""), str(derivatives(driver)))
+            times.sort()
+            measured["rederive_median_ms"] = round(times[len(times) // 2], 2)
+            measured["rederive_max_ms"] = round(times[-1], 2)
+            check("re-derivation within 50 ms", times[len(times) // 2] < 50, f"{times}")
+
+            # A malformed model: its line and column in #error, the place marked.
+            set_text(driver, "model", "w, x : vector(n)\nb : scalar\nf = max(0, w*x + b)")
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "error").text)
+            check("a malformed model's line and column in #error", got is not None and got.startswith("model:3:13: error:"), repr(got))
+            check("the hint is shown", got is not None and "did you mean" in got, repr(got))
+            mark = driver.find_elements(By.CSS_SELECTOR, "#model-backdrop mark")
+            check("the error's place is marked", len(mark) == 1 and mark[0].get_attribute("textContent") == "*",
+                  mark[0].get_attribute("textContent") if mark else "no mark")
+            set_text(driver, "model", "w, x : vector(n)\nb : scalar\nf = max(0, w·x +")
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "error").text.startswith("model:3:"))
+            check("a syntax error's position", got is not None, driver.find_element(By.ID, "error").text)
+            set_text(driver, "model", relu)
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "error").text == "" and derivatives(d).get("w") == relu_tex)
+            check("the error goes when the model is fixed", got is not None)
+
+            # Steps, Hessian, numbers, check, code.
+            set_text(driver, "model", open(os.path.join(ROOT, "examples/lecture/mlp_1231.mc"), encoding="utf-8").read())
+            set_text(driver, "wrt", "W2")
+            wait_for(driver, lambda d: "W2" in derivatives(d))
+            driver.find_element(By.CSS_SELECTOR, "#steps-panel summary").click()
+            got = wait_for(driver, lambda d: [tex_of(b) for b in d.find_elements(By.CSS_SELECTOR, "#steps .steps-block")])
+            steps = (got or [""])[0] or ""
+            check("steps rendered", r"\textbf{Intermediate variables}" in steps and r"\textbf{Result}" in steps, steps[:200])
+
+            set_text(driver, "model", "X : matrix(N, d); w : vector(d); y : vector(N); p = σ(X*w); L = sum(bce(p, y))/N")
+            set_text(driver, "wrt", "w")
+            driver.find_element(By.CSS_SELECTOR, "#hessian-panel summary").click()
+            got = wait_for(driver, lambda d: [tex_of(h) for h in d.find_elements(By.CSS_SELECTOR, "#hessian .hessian")])
+            check("Hessian rendered", bool(got) and r"X^\top \operatorname{diag}" in got[0], str(got))
+
+            set_text(driver, "model", relu)
+            set_text(driver, "wrt", "w, b")
+            driver.find_element(By.CSS_SELECTOR, "#values-panel summary").click()
+            set_text(driver, "values", '{"w": [1, 2], "x": [3, 4], "b": 0.5}')
+            got = wait_for(driver, lambda d: [tex_of(r) for r in d.find_elements(By.CSS_SELECTOR, "#numbers .number-row")])
+            check("numbers at typed values", got is not None and got[0] == "f = 11.5" and "3 \\\\ 4" in got[1], str(got))
+            driver.find_element(By.ID, "run-check").click()
+            got = wait_for(driver, lambda d: "ok" in d.find_element(By.ID, "check").get_attribute("class").split())
+            check("check against finite differences passes", got is not None, driver.find_element(By.ID, "check").text)
+
+            driver.find_element(By.CSS_SELECTOR, "#code-panel summary").click()
+            got = wait_for(driver, lambda d: "step" in d.find_element(By.ID, "code").text and d.find_element(By.ID, "code").text)
+            check("C++ code", got is not None and "#include <Eigen" in got, (got or "")[:200])
+            driver.execute_script("const s = document.getElementById('code-lang'); s.value = 'numpy'; s.dispatchEvent(new Event('change'));")
+            got = wait_for(driver, lambda d: "import numpy" in d.find_element(By.ID, "code").text and d.find_element(By.ID, "code").text)
+            check("NumPy code", got is not None, driver.find_element(By.ID, "code").text[:200])
+
+            # The link reproduces the page in a fresh browser.
+            set_text(driver, "model", relu)
+            set_text(driver, "wrt", "w")
+            wait_for(driver, lambda d: derivatives(d) == {"w": relu_tex})
+            link = driver.current_url
+            fragment = urllib.parse.parse_qs(urllib.parse.urlparse(link).fragment)
+            check("the fragment holds the model", fragment.get("model") == [relu] and fragment.get("wrt") == ["w"], link)
+            other = browser()
+            try:
+                other.get(link)
+                got = wait_for(other, lambda d: derivatives(d) == {"w": relu_tex})
+                check("the link reproduces the page", got is not None, str(derivatives(other)))
+                check("the link restores the inputs", other.find_element(By.ID, "model").get_attribute("value") == relu)
+            finally:
+                other.quit()
+
+            # An example from the menu.
+            driver.execute_script("const s = document.getElementById('examples');"
+                                  "s.value = [...s.options].find(o => o.textContent.includes('bce sigmoid')).value;"
+                                  "s.dispatchEvent(new Event('change'));")
+            got = wait_for(driver, lambda d: derivatives(d).get("z"))
+            check("an example from the menu", got == r"\hat{y} - y", str(got))
+
+            # Hostile input: the page answers and keeps working.
+            deep = "x : scalar; a0 = x; " + "; ".join(f"a{i + 1} = sin(a{i})" for i in range(4000))
+            set_text(driver, "wrt", "x")
+            set_text(driver, "model", deep)
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "error").text or (derivatives(d).get("x") and "a_{3999}" in derivatives(d)["x"]), 30)
+            check("a very deep model: an answer, no hang", got is not None)
+            set_text(driver, "model", relu)
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "error").text == "" and derivatives(d).get("x"))
+            check("the page works after a very deep model", got is not None)
+
+            # The keyboard alone: every control reachable with Tab, each with a label.
+            labelled = driver.execute_script(
+                "return [...document.querySelectorAll('input, select, textarea')].filter(e => e.type !== 'hidden')"
+                ".map(e => [e.id, !!document.querySelector(`label[for='${e.id}']`)])")
+            check("every field has a label", all(ok for _, ok in labelled), str(labelled))
+            driver.refresh()
+            wait_for(driver, lambda d: derivatives(d))
+            seen = []
+            for _ in range(6):
+                ActionChains(driver).send_keys(Keys.TAB).perform()
+                seen.append(driver.switch_to.active_element.get_attribute("id"))
+            check("Tab order: examples, model, wrt, of, layout, derive", seen[:6] == ["examples", "model", "wrt", "of", "layout", "derive"], str(seen))
+            driver.find_element(By.ID, "model").send_keys(Keys.CONTROL, Keys.ENTER)
+
+            if args.screenshot:
+                # The 1-2-3-1 network without its comments, two gradients and the steps.
+                mlp = open(os.path.join(ROOT, "examples/lecture/mlp_1231.mc"), encoding="utf-8").read()
+                set_text(driver, "model", "\n".join(l for l in mlp.splitlines() if l.strip() and not l.startswith("#")))
+                set_text(driver, "wrt", "W2, b1")
+                wait_for(driver, lambda d: "b1" in derivatives(d))
+                for panel in ("values-panel", "code-panel", "hessian-panel"):
+                    driver.execute_script(f"document.getElementById('{panel}').open = false")
+                driver.execute_script("window.scrollTo(0, 0)")
+                time.sleep(0.3)
+                driver.save_screenshot(args.screenshot)
+        finally:
+            driver.quit()
+
+        # A narrow window in the dark scheme: one column, nothing wider than the window.
+        driver = browser(dark=True, width=420, height=900)
+        try:
+            driver.get(url + "#" + urllib.parse.urlencode({"model": relu, "wrt": "w"}))
+            wait_for(driver, lambda d: derivatives(d).get("w"))
+            dark = driver.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
+            background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+            check("dark scheme followed", dark and background == "rgb(22, 24, 28)", f"{dark} {background}")
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            check("narrow window: no horizontal scrolling", overflow <= 0, f"{overflow} px too wide")
+        finally:
+            driver.quit()
+
+    print("timings:", json.dumps(measured))
+    if args.timings:
+        with open(args.timings, "w", encoding="utf-8") as f:
+            json.dump(measured, f, indent=1)
+    if failures:
+        print(f"{len(failures)} check(s) failed: {', '.join(failures)}")
+        return 1
+    print("all browser checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
