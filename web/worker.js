@@ -1,19 +1,42 @@
 // The engine in a worker, so that the page stays responsive however long a derivation
 // takes, and a runaway one can be stopped (app.js terminates the worker and starts
-// another). Messages: {id, fn: 'run' | 'variables' | 'example_values', args} in,
+// another). Messages: {id, fn: 'run' | 'variables' | 'example_values' | 'derive', args} in,
 // {id, reply: {status, out, err}} out.
 'use strict';
 importScripts('matcalc.js');
 
 let engine = createMatcalc();
 
+// What the page needs for one update, in one message: the variables (when none are
+// typed), then the derivatives as JSON and as LaTeX lines (for the `∂f/∂w =` labels).
+const page = {
+  derive(m, model, of, typed, extra) {
+    let names = typed;
+    if (!names.length) {
+      const v = m.variables(model, of);
+      if (v.status !== 0) return { status: v.status, out: '', err: v.err };
+      names = JSON.parse(v.out);
+    }
+    const args = ['-e', model, ...(of ? ['--of', of] : []), ...names.flatMap((n) => ['--wrt', n]), ...extra];
+    if (!names.length) return { status: 0, out: '', err: '', names, args };
+    const json = m.run(['derive', ...args, '--format', 'json']);
+    if (json.status !== 0) return { status: json.status, out: '', err: json.err, names, args };
+    const latex = m.run(['derive', ...args, '--format', 'latex']);
+    return { status: 0, out: json.out, err: '', latex: latex.out, names, args };
+  },
+};
+
 onmessage = async (event) => {
   const { id, fn, args } = event.data;
   let reply;
   try {
     const m = await engine;
-    reply = m[fn](...args);
-    reply = { status: reply.status, out: reply.out, err: reply.err };
+    if (page[fn]) {
+      reply = page[fn](m, ...args);
+    } else {
+      reply = m[fn](...args);
+      reply = { status: reply.status, out: reply.out, err: reply.err };
+    }
   } catch (e) {
     // A trap (the browser's call stack exhausted by a very deep model, memory exhausted)
     // leaves the module's state undefined: start a fresh instance for the next request.

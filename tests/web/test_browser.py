@@ -141,20 +141,36 @@ def main():
                   str(derivatives(driver).get("b")))
 
             # Live: typing re-derives without the button, and is timed.
-            # Each model new (so each derivative is derived and rendered afresh).
-            times = []
+            # Each model new (so each derivative is derived and rendered afresh), timed
+            # inside the page from the input event to the next frame after the result is
+            # shown: the polling of a WebDriver wait would itself take the page's time.
             activations = ["max(0, {})", "σ({})", "tanh({})"]
-            for k in range(12):
-                before = updates(driver)
-                model = f"w, x : vector(n)\nb : scalar\nf = {activations[k % 3].format(f'w·x + b + {k + 1}')}"
-                set_text(driver, "model", model)
-                wait_for(driver, lambda d: updates(d) > before)
-                times.append(driver.execute_script("return window.matcalcTimings.lastUpdateMs"))
+            models = [f"w, x : vector(n)\nb : scalar\nf = {activations[k % 3].format(f'w·x + b + {k + 1}')}" for k in range(12)]
+            times = driver.execute_async_script("""
+                const [models, done] = arguments;
+                const model = document.getElementById('model');
+                (async () => {
+                  const times = [];
+                  for (const m of models) {
+                    const t0 = performance.now();
+                    await new Promise((shown) => {
+                      window.matcalcAfterUpdate = shown;
+                      model.value = m;
+                      model.dispatchEvent(new Event('input', {bubbles: true}));
+                    });
+                    const shown = performance.now() - t0;
+                    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+                    times.push([shown, performance.now() - t0]);
+                  }
+                  done(times);
+                })();""", models)
             check("typing re-derives", "tanh" in (derivatives(driver).get("w") or "") and "12" in (derivatives(driver).get("w") or ""), str(derivatives(driver)))
-            times.sort()
-            measured["rederive_median_ms"] = round(times[len(times) // 2], 2)
-            measured["rederive_max_ms"] = round(times[-1], 2)
-            check("re-derivation within 50 ms", times[len(times) // 2] < 50, f"{times}")
+            shown = sorted(t[0] for t in times)
+            painted = sorted(t[1] for t in times)
+            measured["rederive_median_ms"] = round(shown[len(shown) // 2], 2)
+            measured["rederive_max_ms"] = round(shown[-1], 2)
+            measured["rederive_to_next_frame_median_ms"] = round(painted[len(painted) // 2], 2)
+            check("re-derivation within 50 ms (input event to the result in the page)", shown[len(shown) // 2] < 50, f"{times}")
 
             # A malformed model: its line and column in #error, the place marked.
             set_text(driver, "model", "w, x : vector(n)\nb : scalar\nf = max(0, w*x + b)")
