@@ -16,36 +16,22 @@ obj=$out/obj
 [[ ${CLEAN:-0} == 1 ]] && rm -rf "$out"
 mkdir -p "$obj"
 
-# The version header CMake configures, made here from the project() line.
-mkdir -p "$out/include/matcalc"
-version=$(sed -n 's/^project(matcalc VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
-sed "s/@PROJECT_VERSION@/$version/" include/matcalc/version.hpp.in > "$out/include/matcalc/version.hpp.new"
-cmp -s "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp" ||
-    mv "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp"
-rm -f "$out/include/matcalc/version.hpp.new"
+# What CMake would generate, and the engine's sources (shared with scripts/build-web.sh).
+source scripts/engine-sources.sh
+prepare_engine_sources "$out"
 
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
        -DEIGEN_STACK_ALLOCATION_LIMIT=1048576  # as CMakeLists.txt: one value everywhere
        -Iinclude -I"$out/include" -Igrammar -Isrc/cli -I/usr/include/eigen3)
 
-# The newest header: any change to one rebuilds everything (simple and safe).
-newest_header=$(ls -t include/matcalc/*/*.hpp grammar/*.hpp src/*/*.hpp 2>/dev/null | head -1)
-
-# The rewrite rules, embedded as CMake does (cmake/embed.cmake).
-cmake -DINPUT=src/simplify/rules.txt -DOUTPUT="$out/rules_text.cpp" -DNAME=kRulesText -P cmake/embed.cmake
-cmake -DINPUT=src/frontend/prelude.txt -DOUTPUT="$out/prelude_text.cpp" -DNAME=kPreludeText -P cmake/embed.cmake
-sources=(grammar/parser.cpp "$out/rules_text.cpp" "$out/prelude_text.cpp")
-for s in src/*/*.cpp; do
-    [[ $(basename "$s") == main.cpp ]] && continue
-    sources+=("$s")
-done
+sources=("${engine_sources[@]}")
 
 pids=()
 objects=()
 for s in "${sources[@]}" fuzz/fuzz_pipeline.cpp fuzz/fuzz_options.cpp; do
     o=$obj/$(echo "${s%.cpp}" | tr / _).o
     objects+=("$o")
-    if [[ ! -f $o || $s -nt $o || $newest_header -nt $o ]]; then
+    if [[ ! -f $o || $s -nt $o || $engine_newest_header -nt $o ]]; then
         echo "compile $s"
         "$CXX" "${flags[@]}" -c "$s" -o "$o" &
         pids+=($!)

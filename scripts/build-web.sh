@@ -21,13 +21,9 @@ mkdir -p "$obj" "$site"
 export NODE_PATH=${NODE_PATH:-/usr/share/nodejs}
 command -v em++ >/dev/null || { echo "build-web: em++ not found (Debian package emscripten)" >&2; exit 1; }
 
-# The version header CMake configures, made here from the project() line.
-mkdir -p "$out/include/matcalc"
-version=$(sed -n 's/^project(matcalc VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
-sed "s/@PROJECT_VERSION@/$version/" include/matcalc/version.hpp.in > "$out/include/matcalc/version.hpp.new"
-cmp -s "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp" ||
-    mv "$out/include/matcalc/version.hpp.new" "$out/include/matcalc/version.hpp"
-rm -f "$out/include/matcalc/version.hpp.new"
+# What CMake would generate, and the engine's sources (shared with fuzz/build.sh).
+source scripts/engine-sources.sh
+prepare_engine_sources "$out"
 
 # Boost and fmt from a folder of their own: /usr/include on the include path would hide
 # emscripten's C library headers.
@@ -40,23 +36,14 @@ flags=(-std=c++20 -O2 -fwasm-exceptions
        -DEIGEN_STACK_ALLOCATION_LIMIT=1048576   # as CMakeLists.txt: one value everywhere
        -Iinclude -I"$out/include" -Igrammar -Isrc/cli -I"$out/system" -I/usr/include/eigen3)
 
-newest_header=$(ls -t include/matcalc/*/*.hpp include/matcalc/*.hpp.in grammar/*.hpp src/*/*.hpp 2>/dev/null | head -1)
-
-# The simplifier's rules and the prelude, embedded as CMake does (cmake/embed.cmake).
-cmake -DINPUT=src/simplify/rules.txt -DOUTPUT="$out/rules_text.cpp" -DNAME=kRulesText -P cmake/embed.cmake
-cmake -DINPUT=src/frontend/prelude.txt -DOUTPUT="$out/prelude_text.cpp" -DNAME=kPreludeText -P cmake/embed.cmake
-sources=(grammar/parser.cpp "$out/rules_text.cpp" "$out/prelude_text.cpp" web/engine.cpp)
-for s in src/*/*.cpp; do
-    [[ $s == src/cli/main.cpp ]] && continue
-    sources+=("$s")
-done
+sources=("${engine_sources[@]}" web/engine.cpp)
 
 pids=()
 objects=()
 for s in "${sources[@]}"; do
     o=$obj/$(echo "${s%.cpp}" | tr / _).o
     objects+=("$o")
-    if [[ ! -f $o || $s -nt $o || $newest_header -nt $o ]]; then
+    if [[ ! -f $o || $s -nt $o || $engine_newest_header -nt $o ]]; then
         echo "em++ $s"
         em++ "${flags[@]}" -c "$s" -o "$o" &
         pids+=($!)

@@ -94,10 +94,6 @@ function katexInto(node, tex, display = true) {
 // with -e); on the page it is the model.
 const forPage = (text) => text.replace(/^-e(?=:)/gm, 'model');
 
-function shapeText(shape) {
-  return shape.join(' × ');
-}
-
 async function copyText(text, button) {
   try {
     await navigator.clipboard.writeText(text);
@@ -225,32 +221,54 @@ function loadFragment() {
 
 let current = null;  // what the last successful derivation was of: {wrt, names, json}
 
+// One row of a result: the label (∂f/∂w =), the formula rendered by KaTeX in an element of
+// class `kind` with data-wrt (what tests and users read back), its shape, and buttons that
+// copy its LaTeX and its text.
+function resultRow({ label, kind, wrt, latex, unicode, shape, what }) {
+  const row = document.createElement('div');
+  row.className = 'result-row';
+  const lhs = document.createElement('div');
+  lhs.className = 'lhs';
+  katexInto(lhs, label);
+  const value = document.createElement('div');
+  value.className = kind;
+  value.dataset.wrt = wrt;
+  katexInto(value, latex);
+  const meta = document.createElement('div');
+  meta.className = 'meta';
+  const size = document.createElement('span');
+  size.className = 'shape';
+  size.textContent = shape.join(' × ');
+  size.title = `the shape of ${what}`;
+  meta.append(size,
+    button('LaTeX', `copy ${what} as LaTeX`, (e) => copyText(latex, e.target)),
+    button('Text', `copy ${what} as text`, (e) => copyText(unicode, e.target)));
+  row.append(lhs, value, meta);
+  return row;
+}
+
+// The derivatives' labels by variable, as last rendered: the Hessian's label is made from
+// them, so that names read the same (W_{2}, \\mathbf{b}_{1}, \\hat{y}).
+const labels = new Map();
+
+// ∂²f/∂x² from the label ∂f/∂x (names as matcalc writes them in LaTeX).
+function hessianLabel(wrt, of) {
+  const m = (labels.get(wrt) || '').match(/^\\frac\{\\partial (.*)\}\{\\partial (.*)\} =$/);
+  return m ? `\\frac{\\partial^2 ${m[1]}}{\\partial ${m[2]}^2} =` : `\\frac{\\partial^2 \\mathrm{${of}}}{\\partial \\mathrm{${wrt}}^2} =`;
+}
+
 function renderResult(json, latexLines) {
   el.result.textContent = '';
   el.result.classList.remove('stale');
+  labels.clear();
   json.derivatives.forEach((d, i) => {
-    const row = document.createElement('div');
-    row.className = 'result-row';
-    const lhs = document.createElement('div');
-    lhs.className = 'lhs';
+    // The label as the command line's LaTeX writes it (`\frac{\partial L}{\partial W_{2}} =`).
     const line = latexLines[i] || '';
     const suffix = ` = ${d.latex}`;
-    katexInto(lhs, line.endsWith(suffix) ? `${line.slice(0, -suffix.length)} =` : `\\frac{\\partial ${json.of}}{\\partial ${d.wrt}} =`);
-    const value = document.createElement('div');
-    value.className = 'derivative';
-    value.dataset.wrt = d.wrt;
-    katexInto(value, d.latex);
-    const meta = document.createElement('div');
-    meta.className = 'meta';
-    const shape = document.createElement('span');
-    shape.className = 'shape';
-    shape.textContent = shapeText(d.shape);
-    shape.title = 'the shape of the derivative';
-    meta.append(shape,
-      button('LaTeX', `copy ∂${json.of}/∂${d.wrt} as LaTeX`, (e) => copyText(d.latex, e.target)),
-      button('Text', `copy ∂${json.of}/∂${d.wrt} as text`, (e) => copyText(d.unicode, e.target)));
-    row.append(lhs, value, meta);
-    el.result.append(row);
+    const label = line.endsWith(suffix) ? `${line.slice(0, -suffix.length)} =` : `\\frac{\\partial ${json.of}}{\\partial ${d.wrt}} =`;
+    labels.set(d.wrt, label);
+    el.result.append(resultRow({ label, kind: 'derivative', wrt: d.wrt, latex: d.latex, unicode: d.unicode,
+                                 shape: d.shape, what: `∂${json.of}/∂${d.wrt}` }));
   });
   if (!json.derivatives.length) {
     const p = document.createElement('p');
@@ -328,26 +346,10 @@ async function updateHessian() {
   el.hessian.textContent = '';
   if (reply.status !== 0) { el.hessian.textContent = forPage(reply.err); return; }
   const json = JSON.parse(reply.out);
-  for (const d of json.derivatives) {
-    const row = document.createElement('div');
-    row.className = 'result-row';
-    const lhs = document.createElement('div');
-    lhs.className = 'lhs';
-    lhs.textContent = `∂²${json.of}/∂${d.wrt}² =`;
-    const value = document.createElement('div');
-    value.className = 'hessian';
-    value.dataset.wrt = d.wrt;
-    katexInto(value, d.hessian_latex);
-    const meta = document.createElement('div');
-    meta.className = 'meta';
-    const shape = document.createElement('span');
-    shape.className = 'shape';
-    shape.textContent = shapeText(d.hessian_shape);
-    meta.append(shape, button('LaTeX', 'copy as LaTeX', (e) => copyText(d.hessian_latex, e.target)),
-      button('Text', 'copy as text', (e) => copyText(d.hessian_unicode, e.target)));
-    row.append(lhs, value, meta);
-    el.hessian.append(row);
-  }
+  for (const d of json.derivatives)
+    el.hessian.append(resultRow({ label: hessianLabel(d.wrt, json.of), kind: 'hessian', wrt: d.wrt,
+                                  latex: d.hessian_latex, unicode: d.hessian_unicode, shape: d.hessian_shape,
+                                  what: `∂²${json.of}/∂${d.wrt}²` }));
 }
 
 async function fillRandomValues(seed) {
