@@ -10,16 +10,13 @@
 
 #include "matcalc/io/number_text.hpp"
 #include "matcalc/print/print.hpp"
+#include "print_internal.hpp"
 
 namespace matcalc {
 
 namespace {
 
 // ---- names in LaTeX -------------------------------------------------------------------
-
-struct Greek {
-    std::string_view ascii, unicode, command;
-};
 
 constexpr Greek kGreek[] = {
     {"alpha", "α", "\\alpha"},     {"beta", "β", "\\beta"},       {"gamma", "γ", "\\gamma"},
@@ -35,12 +32,6 @@ constexpr Greek kGreek[] = {
     {"Sigma", "Σ", "\\Sigma"},     {"Upsilon", "Υ", "\\Upsilon"}, {"Phi", "Φ", "\\Phi"},
     {"Psi", "Ψ", "\\Psi"},         {"Omega", "Ω", "\\Omega"},
 };
-
-const Greek* greek(std::string_view name) {
-    for (const Greek& g : kGreek)
-        if (name == g.ascii || name == g.unicode) return &g;
-    return nullptr;
-}
 
 bool ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -66,6 +57,12 @@ std::string latex_base(std::string_view base, bool bold) {
 }
 
 }  // namespace
+
+const Greek* greek(std::string_view name) {
+    for (const Greek& g : kGreek)
+        if (name == g.ascii || name == g.unicode) return &g;
+    return nullptr;
+}
 
 std::string format_number(double value) {
     if (value == 0) return "0";

@@ -9,6 +9,7 @@
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/io/diagnostics.hpp"
 #include "matcalc/frontend/model.hpp"
+#include "matcalc/print/math_text.hpp"
 #include "matcalc/steps/steps.hpp"
 
 namespace matcalc {
@@ -26,78 +27,6 @@ std::size_t width(std::string_view s) {
     std::size_t n = 0;
     for (unsigned char c : s) n += (c & 0xC0) != 0x80;
     return n;
-}
-
-// A rule's name or a remark inside \text{}: LaTeX's special characters escaped and the
-// Unicode mathematics of rule names ("1ᵀ diag(v) = vᵀ") as inline math, so that KaTeX in
-// strict mode renders it (text fonts have no ⊙).
-std::string latex_text(std::string_view note) {
-    static const std::pair<std::string_view, std::string_view> symbols[] = {
-        {"ᵀ", "^\\top"},  {"⊙", "\\odot"},  {"⊗", "\\otimes"}, {"⊘", "\\oslash"}, {"·", "\\cdot"},
-        {"∂", "\\partial"}, {"∇", "\\nabla"}, {"⁻¹", "^{-1}"}, {"⁻ᵀ", "^{-\\top}"}, {"²", "^2"},
-        {"³", "^3"},      {"ᵏ", "^k"},      {"−", "-"},        {"≤", "\\le"},     {"≥", "\\ge"},
-        {"×", "\\times"}, {"→", "\\to"},    {"‖", "\\|"},      {"√", "\\surd"},   {"…", "\\dots"},
-        {"–", "\\text{--}"}, {"γ", "\\gamma"}, {"δ", "\\delta"}, {"ε", "\\epsilon"}, {"κ", "\\kappa"},
-        {"λ", "\\lambda"}, {"μ", "\\mu"}, {"ρ", "\\rho"}, {"τ", "\\tau"}, {"φ", "\\phi"},
-        {"ψ", "\\psi"},   {"ω", "\\omega"}, {"σ", "\\sigma"},  {"Σ", "\\Sigma"},  {"ŷ", "\\hat{y}"},
-        {"₁", "_1"},      {"₂", "_2"},      {"ⁿ", "^n"},       {"⁰", "^0"},       {"ᶻ", "^z"},
-    };
-    std::string out = "\\text{";
-    for (std::size_t i = 0; i < note.size();) {
-        bool matched = false;
-        for (const auto& [from, to] : symbols)
-            if (note.substr(i, from.size()) == from) {
-                out += fmt::format("${}$", to);
-                i += from.size();
-                matched = true;
-                break;
-            }
-        if (matched) continue;
-        unsigned char c = static_cast<unsigned char>(note[i]);
-        if (c >= 0x80) {  // anything else outside ASCII: skipped with its continuation bytes
-            ++i;
-            while (i < note.size() && (static_cast<unsigned char>(note[i]) & 0xC0) == 0x80) ++i;
-            out += "?";
-            continue;
-        }
-        switch (c) {
-        case '\\': out += "\\textbackslash{}"; break;
-        case '{': case '}': case '#': case '%': case '&': case '_': case '$':
-            out += '\\';
-            out += static_cast<char>(c);
-            break;
-        case '^': out += "\\textasciicircum{}"; break;
-        case '~': out += "\\textasciitilde{}"; break;
-        default: out += static_cast<char>(c);
-        }
-        ++i;
-    }
-    return out + "}";
-}
-
-// A rule's name in ASCII, for `--format text` (whose formulas are the ASCII language).
-std::string ascii_text(std::string_view note) {
-    static const std::pair<std::string_view, std::string_view> symbols[] = {
-        {"ᵀ", "'"},    {"⊙", ".*"},   {"⊗", "(x)"},  {"⊘", "./"},   {"·", "."},    {"∂", "d"},
-        {"∇", "grad "}, {"⁻¹", "^-1"}, {"⁻ᵀ", "^-T"}, {"²", "^2"},   {"³", "^3"},   {"ᵏ", "^k"},
-        {"−", "-"},    {"≤", "<="},   {"≥", ">="},   {"×", "x"},    {"→", "->"},   {"‖", "||"},
-        {"√", "sqrt"}, {"…", "..."},  {"–", "-"},    {"σ", "sigma"}, {"Σ", "sum"}, {"ŷ", "yhat"},
-        {"⁻ᶻ", "^-z"}, {"γ", "gamma"}, {"δ", "delta"}, {"ε", "epsilon"}, {"κ", "kappa"},
-        {"λ", "lambda"}, {"μ", "mu"}, {"ρ", "rho"}, {"τ", "tau"}, {"φ", "phi"}, {"ψ", "psi"}, {"ω", "omega"},
-    };
-    std::string out;
-    for (std::size_t i = 0; i < note.size();) {
-        bool matched = false;
-        for (const auto& [from, to] : symbols)
-            if (note.substr(i, from.size()) == from) {
-                out += to;
-                i += from.size();
-                matched = true;
-                break;
-            }
-        if (!matched) out += note[i++];
-    }
-    return out;
 }
 
 class Writer {
@@ -146,7 +75,7 @@ public:
         if (d_.substituted) {
             std::vector<std::string> names;
             for (const Intermediate& in : d_.intermediates)
-                if (in.fresh) names.push_back(in.name);  // a note: latex_text writes γ as \gamma
+                if (in.fresh) names.push_back(in.name);  // a note: math_text writes γ as \gamma
             std::string lhs = partial(d_.intermediates.back().symbol, x);
             // Shown when the result does not read as the chain's product already.
             if (print(d_.chain_result) != print(d_.result, o_.print)) {
@@ -266,7 +195,7 @@ std::string format_text(const std::vector<StepLine>& lines, const std::string& t
         }
         std::string eq = std::string(lhs_width - width(l.lhs), ' ') + l.lhs + " = " + l.rhs;
         out << "  " << eq;
-        std::string note = l.note.empty() ? l.math_note : ascii ? ascii_text(l.note) : l.note;
+        std::string note = l.note.empty() ? l.math_note : ascii ? math_text(l.note, Style::Ascii) : l.note;
         if (!note.empty()) out << std::string(eq_width > width(eq) ? eq_width - width(eq) : 0, ' ') << "    " << note;
         out << "\n";
     }
@@ -276,7 +205,7 @@ std::string format_text(const std::vector<StepLine>& lines, const std::string& t
 // One align row: `lhs &= rhs && \text{note}`.
 std::string align_row(const StepLine& l) {
     std::string row = l.lhs + " &= " + l.rhs;
-    if (!l.note.empty()) row += " && " + latex_text(l.note);
+    if (!l.note.empty()) row += " && " + math_text(l.note, Style::Latex);
     else if (!l.math_note.empty()) row += " && " + l.math_note;
     return row;
 }
