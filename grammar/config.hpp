@@ -26,6 +26,7 @@ struct ParseState {
     std::size_t depth = 0;          // open (, [, ‖, f(, √ — limited by kMaxNesting
     std::size_t bracket_depth = 0;  // open (, [, ‖, f( — inside them a newline is a blank
     std::size_t last_open = 0;      // where the bracket that closed last was opened
+    std::size_t open_norms = 0;     // open ‖: inside one, ‖ closes it and starts no product
     bool wildcards = false;         // patterns (rules, the table's formulas): `?x` is a name
 
     std::size_t offset(const char* p) const { return static_cast<std::size_t>(p - begin); }

@@ -21,6 +21,8 @@ x3::rule<class power_class, Node> const power = "an expression";
 x3::rule<class power_parts_class, PowerParts> const power_parts = "an expression";
 x3::rule<class power_step_class, PowerStep> const power_step = "'^'";
 x3::rule<class exponent_class, SignedOperand> const exponent = "an exponent";
+x3::rule<class juxtaposed_class, Node> const juxtaposed = "an operand";
+x3::rule<class braced_exponent_class, Node> const braced_exponent = "an exponent in braces";
 x3::rule<class postfix_class, Node> const postfix = "an expression";
 x3::rule<class primary_class, Node> const primary = "an operand";
 x3::rule<class number_class, Node> const number = "a number";
@@ -30,6 +32,7 @@ x3::rule<class group_class, Node> const group = "a parenthesised expression";
 x3::rule<class matrix_class, Node> const matrix = "a matrix literal";
 x3::rule<class norm_class, Node> const norm = "a norm";
 x3::rule<class root_class, Node> const root = "a square root";
+x3::rule<class top_name_class, Node> const top_name = "a transpose";
 
 // Tokens.
 x3::rule<class identifier_class, Token> const identifier = "a name";
@@ -38,6 +41,8 @@ x3::rule<class mul_op_class, Token> const mul_op = "a product operator";
 x3::rule<class pow_op_class, Token> const pow_op = "'^'";
 x3::rule<class sign_class, Token> const sign = "'-' or '+'";
 x3::rule<class tick_class, Token> const tick = "a transpose";
+x3::rule<class superscript_class, Token> const superscript = "a superscript";
+x3::rule<class top_class, Token> const top = "a transpose";
 x3::rule<class assign_op_class, Token> const assign_op = "'='";
 x3::rule<class tilde_op_class, Token> const tilde_op = "'~'";
 x3::rule<class colon_class> const colon = "':'";

@@ -51,6 +51,40 @@ inline auto const fold_transpose = [](auto& ctx) {
     _val(ctx) = make_transpose(std::move(_attr(ctx)), std::move(_val(ctx)));
 };
 
+// `wᵀx`, `W x`, `2 x`: a product written by putting operands side by side, read as `*`
+// (the binder tells a scaling from a matrix product by the shapes). Two numbers side by
+// side are refused: `[1 2]` is MATLAB's row, which this language writes [1, 2].
+inline auto const fold_juxtaposed = [](auto& ctx) {
+    Node& rhs = _attr(ctx);
+    Node& lhs = _val(ctx);
+    if (lhs.expr.kind == ast::ExprKind::Number && rhs.expr.kind == ast::ExprKind::Number) {
+        const ParseState& st = state_of(ctx);
+        const SourceRange l = lhs.expr.range, r = rhs.expr.range;
+        if (l.end == r.begin)  // `1.2.3`: one malformed number, not two
+            throw InputError("malformed number '" + st.text->substr(l.begin, r.end - l.begin) + "'",
+                             SourceRange{l.begin, r.end});
+        std::vector<std::string> notes{"write " + lhs.expr.text + "*" + rhs.expr.text + " for a product, or [" +
+                                       lhs.expr.text + ", " + rhs.expr.text +
+                                       "] for a row (',' separates the columns of a matrix)"};
+        throw InputError("two numbers side by side", r, std::move(notes));
+    }
+    const std::size_t at = rhs.expr.range.begin;
+    Node product = make_binary(Token{"*", {at, at}}, std::move(lhs), std::move(rhs));
+    _val(ctx) = std::move(product);
+};
+
+// x², X⁻¹: a power with the superscript's value; X⁻ᵀ: the transpose of X⁻¹.
+inline auto const fold_superscript = [](auto& ctx) {
+    Token& t = _attr(ctx);
+    const bool transposed = t.text.size() >= 3 && t.text.compare(t.text.size() - 3, 3, "ᵀ") == 0;
+    Node exponent = make_leaf(ast::ExprKind::Number, t.text, t.range);
+    exponent.expr.number = transposed ? -1.0 : superscript_value(t.text);
+    Node power = make_binary(Token{"^", t.range}, std::move(_val(ctx)), std::move(exponent));
+    power.expr.superscript = true;
+    if (transposed) power = make_transpose(Token{"ᵀ", t.range}, std::move(power));
+    _val(ctx) = std::move(power);
+};
+
 inline auto const to_signed = [](auto& ctx) { _val(ctx) = build_signed(std::move(_attr(ctx))); };
 inline auto const to_power = [](auto& ctx) { _val(ctx) = build_power(std::move(_attr(ctx))); };
 
@@ -217,6 +251,8 @@ inline constexpr name_parser name_token{};
 inline constexpr number_parser number_token{};
 inline constexpr size_parser size_token{};
 inline constexpr adjacent_parser adjacent{};
+inline constexpr juxtaposable_parser juxtaposable{};
+inline constexpr superscript_parser superscript_token{};
 
 auto const identifier_def = name_token;
 // Operators are the operation table's spellings by notation and precedence level
@@ -227,6 +263,9 @@ auto const mul_op_def = table_operator(Notation::Infix, 2);
 auto const pow_op_def = table_operator(Notation::Infix, 4);
 auto const sign_def = table_operator(Notation::Prefix) | tok("+");
 auto const tick_def = table_operator(Notation::Postfix);
+auto const superscript_def = superscript_token;
+// ⊤ (U+22A4) in an exponent, `x^⊤`: a name the binder reads as the transpose.
+auto const top_def = tok("⊤");
 auto const assign_op_def = tok("=");
 auto const tilde_op_def = tok("~");
 auto const colon_def = tok(":");
@@ -237,7 +276,10 @@ auto const semicolon_def = tok(";");
 
 // Binary operators associate to the left; the tree is folded as it is read.
 auto const expression_def = term[act::assign] >> *((add_op > term)[act::fold_binary]);
-auto const term_def = factor[act::assign] >> *((mul_op > factor)[act::fold_binary]);
+// Juxtaposition binds like `*`: `x'A x` is (x' A) x, `a/b c` is (a/b) c.
+auto const term_def = factor[act::assign] >>
+                      *((mul_op > factor)[act::fold_binary] | (juxtaposable >> juxtaposed[act::fold_juxtaposed]));
+auto const juxtaposed_def = implicit_product | power;
 
 // Unary signs (at most kMaxNesting in a row), then an implicit product or a power.
 inline const std::string sign_limit_note =
@@ -258,11 +300,16 @@ auto const power_def = power_parts[act::to_power];
 auto const power_parts_def =
     postfix >> x3::repeat(std::size_t{0}, kMaxExpressionDepth)[power_step] >> too_many_powers;
 auto const power_step_def = pow_op > exponent;
-auto const exponent_def = x3::repeat(std::size_t{0}, kMaxNesting)[sign] >> too_many_signs >> postfix;
+auto const exponent_def =
+    x3::repeat(std::size_t{0}, kMaxNesting)[sign] >> too_many_signs >> (braced_exponent | postfix);
+// `e^{-x}`, `x^{T}`, `x^{2}`: braces group an exponent, as in LaTeX.
+auto const braced_exponent_def = enclosed("{", "}", "an exponent")[expression][act::to_group];
 
-auto const postfix_def = primary[act::assign] >> *(tick[act::fold_transpose]);
+auto const postfix_def =
+    primary[act::assign] >> *(tick[act::fold_transpose] | superscript[act::fold_superscript]);
 
-auto const primary_def = number | call | name | group | matrix | norm | root;
+auto const primary_def = number | call | name | group | matrix | norm | root | top_name;
+auto const top_name_def = top[act::to_name];
 
 auto const number_def = number_token;
 auto const name_def = identifier[act::to_name];
@@ -304,11 +351,11 @@ auto const definition_def = (identifier >> x3::omit[assign_op]) > expression;
 auto const statement_def = role_declaration[act::from_role_declaration] |
                            declaration[act::from_declaration] | definition[act::from_definition];
 
-BOOST_SPIRIT_DEFINE(expression, term, factor, signed_factor, implicit_product, power, power_parts,
-                    power_step, exponent, postfix, primary, number, name, call, group, matrix, norm,
-                    root)
-BOOST_SPIRIT_DEFINE(identifier, add_op, mul_op, pow_op, sign, tick, assign_op, tilde_op, colon,
-                    comma, semicolon)
+BOOST_SPIRIT_DEFINE(expression, term, juxtaposed, factor, signed_factor, implicit_product, power,
+                    power_parts, power_step, exponent, braced_exponent, postfix, primary, number, name,
+                    call, group, matrix, norm, root, top_name)
+BOOST_SPIRIT_DEFINE(identifier, add_op, mul_op, pow_op, sign, tick, superscript, top, assign_op,
+                    tilde_op, colon, comma, semicolon)
 BOOST_SPIRIT_DEFINE(type, type_keyword, type_sizes, size, initializer, init_part, name_list, role,
                     role_declaration, role_body, declaration, definition, statement)
 

@@ -338,6 +338,98 @@ struct adjacent_parser : x3::parser<adjacent_parser> {
     }
 };
 
+// Succeeds without consuming input when the next token (after blanks, which do not
+// include a newline outside brackets) can start the right operand of a juxtaposition
+// (`wᵀx`, `W x`, `σ(z)(1 − σ(z))`): a number, a name, `(`, `[`, `‖`, `√`, or a
+// wildcard `?x` in a pattern, on the same line. A sign cannot: `a -b` is a difference.
+struct juxtaposable_parser : x3::parser<juxtaposable_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute&) const {
+        Iterator p = first;
+        x3::skip_over(p, last, context);
+        if (p == last) return false;
+        // Not across a line break, even inside brackets, where a newline is a blank: an
+        // unclosed `tanh(x + b` must not run on into the next line's statement.
+        if (std::memchr(first, '\n', static_cast<std::size_t>(p - first))) return false;
+        std::size_t n = 0;
+        const char32_t c = decode(p, last, n);
+        const ParseState& st = state_of(context);
+        if (c == '?' && st.wildcards) return true;
+        if (c == U'‖' && st.open_norms > 0) return false;  // ‖x‖: the bar closes the norm
+        return is_ascii_digit(c) || (c == '.' && p + 1 != last && is_ascii_digit(p[1])) || c == '(' ||
+               c == '[' || c == U'√' || c == U'‖' || c == U'⊤' || is_name_start(c);
+    }
+};
+
+// Superscripts written right after an operand (no blank): a power `x²`, `x⁻²`, `X⁻¹`
+// (digits with an optional sign) or `X⁻ᵀ`, the transpose of the inverse. The token's
+// text is the superscript as written.
+inline std::size_t scan_superscript(const char* p, const char* end) {
+    static constexpr std::string_view digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    auto at = [&](const char* q, std::string_view s) {
+        return static_cast<std::size_t>(end - q) >= s.size() && std::memcmp(q, s.data(), s.size()) == 0;
+    };
+    const char* q = p;
+    const bool minus = at(q, "⁻");
+    if (minus || at(q, "⁺")) q += 3;
+    if (minus && at(q, "ᵀ")) return static_cast<std::size_t>(q + 3 - p);
+    const char* first_digit = q;
+    for (bool more = true; more && q != end;) {
+        more = false;
+        for (std::string_view d : digits)
+            if (at(q, d)) {
+                q += d.size();
+                more = true;
+                break;
+            }
+    }
+    return q == first_digit ? 0 : static_cast<std::size_t>(q - p);
+}
+
+struct superscript_parser : x3::parser<superscript_parser> {
+    using attribute_type = Token;
+    static bool const has_attribute = true;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&, Attribute& attr) const {
+        const std::size_t n = scan_superscript(first, last);
+        if (n == 0) return false;
+        const ParseState& st = state_of(context);
+        set_attribute(attr, Token{std::string(first, first + n), {st.offset(first), st.offset(first + n)}});
+        first += n;
+        return true;
+    }
+};
+
+// The value of a superscript's digits and sign ("⁻¹²" is -12).
+inline double superscript_value(std::string_view text) {
+    static constexpr std::string_view digits[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
+    double value = 0, sign = 1;
+    for (std::size_t i = 0; i < text.size();) {
+        if (text.substr(i, 3) == "⁻") {
+            sign = -1;
+            i += 3;
+            continue;
+        }
+        if (text.substr(i, 3) == "⁺") {
+            i += 3;
+            continue;
+        }
+        bool digit = false;
+        for (int d = 0; d < 10 && !digit; ++d)
+            if (text.substr(i, digits[d].size()) == digits[d]) {
+                value = value * 10 + d;
+                i += digits[d].size();
+                digit = true;
+            }
+        if (!digit) ++i;  // not reached: scan_superscript lets only these through
+    }
+    return sign * value;
+}
+
 // Zero-width: fails (throws `message` at the token) when `subject` matches next. Bounds
 // repetitions: `repeat(0, N)[p] >> no_more(p, ...)`.
 template <typename Subject>
@@ -411,17 +503,20 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
         struct Guard {
             ParseState& st;
             bool bracket;
-            Guard(ParseState& s, bool b) : st(s), bracket(b) {
+            std::size_t outer_norms;  // inside ( or [ a bar opens a new norm: ‖(a ‖b‖)‖
+            Guard(ParseState& s, bool b, bool norm) : st(s), bracket(b), outer_norms(s.open_norms) {
                 ++st.depth;
                 if (bracket) ++st.bracket_depth;
+                st.open_norms = norm ? st.open_norms + 1 : 0;
             }
             ~Guard() {
                 --st.depth;
                 if (bracket) --st.bracket_depth;
+                st.open_norms = outer_norms;
             }
             Guard(const Guard&) = delete;
             Guard& operator=(const Guard&) = delete;
-        } guard(st, brackets.newline_is_blank);
+        } guard(st, brackets.newline_is_blank, open == "‖");
 
         if (!this->subject.parse(first, last, context, rcontext, attr)) {
             const char* at = skip_blanks(first, last, brackets.newline_is_blank);

@@ -28,8 +28,17 @@ TEST_CASE("bad input: ** for a power suggests ^", "[bad_input][syntax]") {
     model_error("x : scalar; f = x ** 2", {"expected an expression", "'^'"});
 }
 
-TEST_CASE("bad input: two operands without an operator", "[bad_input][syntax]") {
-    model_error("x : scalar; f = x x", {"unexpected 'x'", "operator"});
+TEST_CASE("bad input: two column vectors side by side, as two multiplied with *", "[bad_input][syntax]") {
+    // Juxtaposition is multiplication (x x is x² for a scalar), so two column vectors
+    // side by side get the same error and hints as w * x.
+    model_error("w, x : vector(n); f = w x", {"cannot multiply vector(n) by vector(n)", "w·x", "w ⊙ x", "w * x'"});
+}
+
+TEST_CASE("bad input: two numbers side by side", "[bad_input][syntax]") {
+    Run r = model_error("f = [1 2; 3 4]", {"two numbers side by side", "[1, 2]"});
+    int line = 0, col = 0;
+    REQUIRE(positioned(r.err, "-e", &line, &col));
+    CHECK(col == 8);  // the 2
 }
 
 TEST_CASE("bad input: unclosed bracket", "[bad_input][syntax]") {
@@ -45,7 +54,7 @@ TEST_CASE("bad input: closing parenthesis without an opening one", "[bad_input][
 }
 
 TEST_CASE("bad input: malformed number", "[bad_input][syntax]") {
-    model_error("x : scalar; f = 1.2.3", {"unexpected", ".3"});
+    model_error("x : scalar; f = 1.2.3", {"malformed number '1.2.3'"});
 }
 
 TEST_CASE("bad input: stray character", "[bad_input][syntax]") {

@@ -42,6 +42,8 @@ public:
             return guarded(e, [&] { return cx_.neg(a); });
         }
         case ast::ExprKind::Binary: {
+            if (e.text == "^" || e.text == ".^")
+                if (Expr textbook = textbook_power(e, depth)) return textbook;
             Expr a = expr(e.args.at(0), depth + 1), b = expr(e.args.at(1), depth + 1);
             if (e.text == "*") return guarded(e, [&] { return cx_.times(a, b); });
             const OpInfo* op = find_operator(e.text, Notation::Infix);
@@ -97,6 +99,42 @@ private:
         }
     }
 
+    // A name the model gives a meaning (declared, defined or a size): such a name keeps
+    // it, and the textbook readings of T, e and π give way.
+    bool model_name(const std::string& n) const { return m_.find(n) || cx_.sizes().find(n); }
+
+    // Powers that textbooks write for something else (docs/language.md, "Textbook
+    // notation"): x^T, x^⊤ and x^{T} are the transpose, e^x is exp(x), and a superscript
+    // ⁻¹ on a square matrix is its inverse (as the printers write inv(X)). nullptr for
+    // an ordinary power.
+    Expr textbook_power(const ast::Expr& e, int depth) {
+        const ast::Expr& base = e.args.at(0);
+        const ast::Expr& exponent = e.args.at(1);
+        // T in parentheses is the name: x^(T) is a power.
+        const std::string written = text_of(exponent.range);
+        const bool transpose_mark = written == "T" || written == "{T}" || written == "⊤" || written == "{⊤}";
+        if (exponent.kind == ast::ExprKind::Name && transpose_mark) {
+            if (model_name(exponent.text))
+                throw InputError(fmt::format("'{}' is a name of the model, so this is a power, not a transpose",
+                                             exponent.text),
+                                 exponent.range,
+                                 {fmt::format("for the transpose write {0}' or {0}ᵀ; for the power, write {0} ^ ({1})",
+                                              text_of(base.range), exponent.text)});
+            Expr a = expr(base, depth + 1);
+            return cx_.transpose(a);
+        }
+        if (base.kind == ast::ExprKind::Name && base.text == "e" && !model_name("e")) {
+            Expr x = expr(exponent, depth + 1);
+            return guarded(e, [&] { Expr args[1] = {x}; return cx_.apply(info(Op::Exp), args); });
+        }
+        if (e.superscript && exponent.number == -1) {
+            Expr a = expr(base, depth + 1);
+            if (!cx_.is_scalar(a) && cx_.sizes().same(cx_.shape(a).rows, cx_.shape(a).cols))
+                return guarded(e, [&] { Expr args[1] = {a}; return cx_.apply(info(Op::Inverse), args); });
+        }
+        return nullptr;
+    }
+
     std::vector<std::string> known_names() const {
         std::vector<std::string> names;
         for (const Symbol& s : m_.symbols()) names.push_back(s.name);
@@ -106,6 +144,12 @@ private:
     Expr name(const ast::Expr& e) {
         if (const Symbol* s = m_.find(e.text)) return s->expr;
         if (Dim d = cx_.sizes().find(e.text)) return cx_.size(d);
+        // Constants by their textbook names, where the model does not use the name.
+        if (e.text == "π" || e.text == "pi") return cx_.constant(M_PI);
+        if (e.text == "e") return cx_.constant(M_E);
+        if (e.text == "⊤" || e.text == "T")
+            throw InputError(fmt::format("'{}' stands for the transpose only as an exponent", e.text), e.range,
+                             {"write x^T, x' or xᵀ"});
         const OpInfo* f = find_function(e.text);
         if (f && f->id == Op::Eye) return cx_.identity(cx_.sizes().fresh());  // sized by context
         if (f)
@@ -171,6 +215,16 @@ private:
                 std::vector<Expr> args;
                 for (const auto& a : e.args) args.push_back(expr(a, depth + 1));
                 return guarded(e, [&] { return instantiate(cx_, pf->pattern, args); }, e.range);
+            }
+            // A name of the model before parentheses multiplies: a(b + c).
+            if (const Symbol* s = m_.find(f)) {
+                if (n != 1)
+                    throw InputError(fmt::format("'{}' is a name of the model, not a function", f), e.op_range,
+                                     {fmt::format("a name before parentheses multiplies, as in {}(b + c), with one "
+                                                  "expression inside",
+                                                  f)});
+                Expr arg = expr(e.args[0], depth + 1);
+                return guarded(e, [&] { return cx_.times(s->expr, arg); }, e.range);
             }
             std::vector<std::string> names;
             for (const OpInfo& o : op_table())

@@ -21,7 +21,8 @@ enum class ExprKind {
                 //   `‖a‖` is a Call with text "‖"; `vector(c)`/`matrix(c)` are Calls too
     Unary,      // `text` = "-" or "+" (or "−"), args[0]
     Binary,     // `text` = operator as written ("+", "-", "−", "*", "/", "./", "⊘", "·",
-                //   "⊙", ".*", "∘", "⊗", "^", ".^"); implicit products (`3x`) use "*"
+                //   "⊙", ".*", "∘", "⊗", "^", ".^"); implicit products (`3x`) and
+                //   juxtaposition (`wᵀx`, `W x`) use "*" with an empty op_range
     Transpose,  // `text` = "'" or "ᵀ", args[0]
     Matrix,     // `[a, b; c, d]`: `rows[i]` holds the elements of row i
 };
@@ -34,6 +35,9 @@ struct Expr {
     std::vector<std::vector<Expr>> rows;
     SourceRange range;  // the whole expression
     SourceRange op_range;  // the operator token (Binary/Unary/Transpose), the name (Call)
+    // A Binary "^" written as a superscript (x², X⁻¹): the binder reads ⁻¹ of a square
+    // matrix as its inverse, as the printers write inv(X).
+    bool superscript = false;
 };
 
 // One size in a type: a positive integer or a symbol such as `n`.

@@ -1,0 +1,169 @@
+// Textbook notation (docs/language.md, "Textbook notation"): formulas as slides and papers
+// write them — juxtaposition, x^T, e^x, π, superscripts — mean what they mean there. Each
+// case is a textbook form and the plain form it stands for, evaluated at the same random
+// values (an independent reading: the plain forms are the language as it was before).
+// Every ambiguity is tested both ways: with and without a model name T, e, pi.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "support.hpp"
+
+using namespace matcalc;
+using namespace matcalc::testing;
+
+namespace {
+
+// Random values for the names of a declaration list such as "w, x : vector(3); A : matrix(3, 3)".
+std::string values_for(const std::string& declarations, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0.5, 1.5);
+    std::string json;
+    std::size_t start = 0;
+    while (start < declarations.size()) {
+        std::size_t end = declarations.find(';', start);
+        if (end == std::string::npos) end = declarations.size();
+        std::string decl = declarations.substr(start, end - start);
+        start = end + 1;
+        std::size_t colon = decl.find(':');
+        if (colon == std::string::npos) continue;
+        std::string type = decl.substr(colon + 1);
+        int rows = 1, cols = 1;
+        bool vector = false, matrix = false;
+        if (type.find("vector(") != std::string::npos) {
+            vector = true;
+            rows = std::stoi(type.substr(type.find('(') + 1));
+        } else if (type.find("matrix(") != std::string::npos) {
+            matrix = true;
+            rows = std::stoi(type.substr(type.find('(') + 1));
+            cols = std::stoi(type.substr(type.find(',') + 1));
+        }
+        std::string names = decl.substr(0, colon);
+        std::size_t p = 0;
+        while (p < names.size()) {
+            std::size_t q = names.find(',', p);
+            if (q == std::string::npos) q = names.size();
+            std::string name = names.substr(p, q - p);
+            name.erase(0, name.find_first_not_of(' '));
+            name.erase(name.find_last_not_of(' ') + 1);
+            p = q + 1;
+            std::string value;
+            if (vector) {
+                for (int i = 0; i < rows; ++i) value += fmt::format("{}{}", i ? ", " : "", u(rng));
+                value = "[" + value + "]";
+            } else if (matrix) {
+                for (int i = 0; i < rows; ++i) {
+                    std::string row;
+                    for (int j = 0; j < cols; ++j) row += fmt::format("{}{}", j ? ", " : "", u(rng) + (i == j ? 2.0 : 0.0));
+                    value += fmt::format("{}[{}]", i ? ", " : "", row);
+                }
+                value = "[" + value + "]";
+            } else {
+                value = fmt::format("{}", u(rng));
+            }
+            json += fmt::format("{}\"{}\": {}", json.empty() ? "" : ", ", name, value);
+        }
+    }
+    return "{" + json + "}";
+}
+
+// The value of f as `eval --format json` prints it (flattened).
+std::vector<double> value_of(const std::string& model, const std::string& values) {
+    Run r = run({"eval", "-e", model, "--at", values, "--format", "json"});
+    INFO(model << "\n" << r.err);
+    REQUIRE(r.code == 0);
+    json::Value v = parse_json(r.out);
+    const json::Value& value = *v.find("value");
+    std::vector<double> out;
+    if (value.is_array()) {
+        for (const json::Value& a : value.items()) {
+            if (a.is_array())
+                for (const json::Value& b : a.items()) out.push_back(b.as_number());
+            else
+                out.push_back(a.as_number());
+        }
+    } else {
+        out.push_back(value.as_number());
+    }
+    return out;
+}
+
+void same_function(const std::string& declarations, const std::string& textbook, const std::string& plain) {
+    INFO(declarations << "; f = " << textbook << "   vs   f = " << plain);
+    for (unsigned seed = 1; seed <= 3; ++seed) {
+        std::string values = values_for(declarations, seed);
+        std::vector<double> a = value_of(declarations + "; f = " + textbook, values);
+        std::vector<double> b = value_of(declarations + "; f = " + plain, values);
+        REQUIRE(a.size() == b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).epsilon(1e-13));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("textbook notation: juxtaposition is multiplication", "[parser][textbook]") {
+    const std::string vw = "w, x : vector(3); b : scalar";
+    same_function(vw, "wᵀx + b", "w'*x + b");
+    same_function(vw, "w'x + b", "dot(w, x) + b");
+    same_function(vw, "x'x", "x'*x");
+    same_function("x : vector(3); A : matrix(3, 3)", "x'A x", "x'*A*x");
+    same_function("x, b : vector(3); W : matrix(3, 3)", "W x + b", "W*x + b");
+    same_function("z : scalar", "σ(z)(1 − σ(z))", "sigmoid(z)*(1 - sigmoid(z))");
+    same_function("x : scalar", "2 x", "2*x");
+    same_function("x, y : scalar", "x y / 2 x", "((x*y)/2)*x");  // left to right, as *
+    same_function("a, b, c : scalar", "a(b + c)", "a*(b + c)");
+    same_function("x, y : vector(3)", "‖x‖ ‖y‖", "norm(x)*norm(y)");
+    same_function("x : vector(3)", "2‖x‖", "2*norm(x)");
+    same_function("x : scalar", "-x x", "(-x)*x");
+    same_function("x : scalar", "x -x", "x - x");  // a sign never starts a product's operand
+}
+
+TEST_CASE("textbook notation: x^T, e^x, pi and superscripts", "[parser][textbook]") {
+    const std::string vw = "w, x : vector(3)";
+    same_function(vw, "w^T x", "w'*x");
+    same_function(vw, "w^{T} x", "w'*x");
+    same_function(vw, "w^⊤ x", "w'*x");
+    same_function("x : scalar", "1/(1 + e^(-x))", "sigmoid(x)");
+    same_function("x : scalar", "e^{-x}", "exp(-x)");
+    same_function("x : scalar", "e^x e", "exp(x)*exp(1)");
+    same_function("x : scalar", "π x + pi", "3.141592653589793*x + 3.141592653589793");
+    same_function("x : scalar", "x² + x⁻² + x³", "x^2 + x^-2 + x^3");
+    same_function("x : scalar", "x⁻¹", "1/x");
+    same_function("x : vector(3)", "x²", "x.^2");
+    same_function("X : matrix(3, 3)", "tr(X⁻¹)", "tr(inv(X))");
+    same_function("X : matrix(3, 3)", "X⁻ᵀ", "inv(X)'");
+    same_function("X : matrix(3, 3)", "X⁻¹ X", "inv(X)*X");
+}
+
+TEST_CASE("textbook notation: the model's own names T, e and pi keep their meaning", "[parser][textbook]") {
+    // e declared: e^x is a power of the model's e.
+    same_function("x, e : scalar", "e^x", "exp(x*log(e))");
+    same_function("x, pi : scalar", "pi x", "pi*x");
+    // T declared: x^T is refused, x ^ (T) is the power.
+    Run r = run({"derive", "-e", "x, T : scalar; f = x^T", "--wrt", "x"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("-e:1:22: error: 'T' is a name of the model") != std::string::npos);
+    CHECK(r.err.find("write x' or xᵀ") != std::string::npos);
+    same_function("x, T : scalar", "x ^ (T)", "exp(T*log(x))");
+}
+
+TEST_CASE("textbook notation: what stays an error", "[parser][textbook]") {
+    Run r = run({"derive", "-e", "w, x : vector(n); f = w x", "--wrt", "w"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("cannot multiply vector(n) by vector(n)") != std::string::npos);
+    CHECK(r.err.find("did you mean w·x (inner product), w ⊙ x (elementwise) or w * x' (outer product)?") != std::string::npos);
+    r = run({"derive", "-e", "x : scalar; f = x T", "--wrt", "x"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("'T' stands for the transpose only as an exponent") != std::string::npos);
+    r = run({"derive", "-e", "a, b : scalar; f = a(b, b)", "--wrt", "a"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("'a' is a name of the model, not a function") != std::string::npos);
+    // An unclosed call does not run on into the next line's statement.
+    r = run({"derive", "-e", "x, b : scalar\nh = tanh(x + b\nf = h", "--wrt", "x"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("-e:2:15: error: expected ')' to close '(' opened at 2:9") != std::string::npos);
+}
