@@ -96,7 +96,7 @@ TEST_CASE("bad input: error on a later line points at that line", "[bad_input][s
 // ------------------------------------------------------------- names and arity
 
 TEST_CASE("bad input: unknown name with did-you-mean", "[bad_input][names]") {
-    model_error("x : scalar; f = y + x", {"unknown name 'y'", "did you mean 'x'"});
+    model_error("alpha : scalar; f = alpah + alpha", {"unknown name 'alpah'", "did you mean 'alpha'", "declare it, e.g. alpah : scalar"});
 }
 
 TEST_CASE("bad input: unknown function with did-you-mean", "[bad_input][names]") {

@@ -167,3 +167,43 @@ TEST_CASE("textbook notation: what stays an error", "[parser][textbook]") {
     CHECK(r.code == 2);
     CHECK(r.err.find("-e:2:15: error: expected ')' to close '(' opened at 2:9") != std::string::npos);
 }
+
+TEST_CASE("textbook notation: hints for undeclared names and misspelt functions", "[parser][textbook]") {
+    // The declaration proposed is the one the name's uses imply (W x with x : vector(n)).
+    Run r = run({"derive", "-e", "x : vector(n); f = W x", "--wrt", "x"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("-e:1:20: error: unknown name 'W'") != std::string::npos);
+    CHECK(r.err.find("declare it, e.g. W : matrix(m, n)") != std::string::npos);
+    CHECK(r.err.find("did you mean 'x'") == std::string::npos);  // one letter is no near miss
+    r = run({"derive", "-e", "y = w*x + b", "--wrt", "w"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown name 'w'") != std::string::npos);
+    CHECK(r.err.find("declare it, e.g. w : vector(n) (or use --infer") != std::string::npos);
+    r = run({"derive", "-e", "x : scalar; f = ReLU(x)", "--wrt", "x"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("did you mean 'relu'? (names are case-sensitive)") != std::string::npos);
+    r = run({"derive", "-e", "x : scalar; f = Tanh(x) + SIGMOID(x)", "--wrt", "x"});
+    CHECK(r.err.find("did you mean 'tanh'?") != std::string::npos);
+}
+
+TEST_CASE("the --infer option: undeclared names by convention, sizes from their uses, and a note", "[parser][textbook][cli]") {
+    Run r = run({"derive", "-e", "f = w^T x + b", "--wrt", "w", "--infer"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "∂f/∂w = xᵀ\n");
+    CHECK(r.err == "matcalc: note: --infer assumed w, x : vector(n); b : scalar\n");
+    r = run({"derive", "-e", "f = x^T A x", "--wrt", "x", "--infer"});
+    CHECK(r.out == "∂f/∂x = xᵀ (A + Aᵀ)\n");
+    CHECK(r.err == "matcalc: note: --infer assumed x : vector(n); A : matrix(n, n)\n");
+    // Declared names keep their declarations; sizes already named are not reused.
+    r = run({"derive", "-e", "x : vector(n); f = W x", "--wrt", "W", "--infer", "--format", "json"});
+    CHECK(r.code == 0);
+    CHECK(r.err == "matcalc: note: --infer assumed W : matrix(m, n)\n");
+    // eval with values that fix the sizes.
+    r = run({"eval", "-e", "f = a x", "--infer", "--at", "{\"a\": 2, \"x\": [1, 2]}"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "f = [2, 4]\n");
+    // What cannot be assumed is still an error, with the note of what was.
+    r = run({"derive", "-e", "f = w x", "--wrt", "w", "--infer"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("cannot multiply") != std::string::npos);
+}

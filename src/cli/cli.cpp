@@ -62,6 +62,7 @@ struct Session {
     std::vector<Wrt> wrt;
     std::optional<Source> values_source;
     const Source* blame = nullptr;  // the text an InputError's position refers to
+    std::vector<std::string> notes;  // for stderr, whatever the outcome (--infer's assumptions)
 
     View& main() { return views.front(); }
 };
@@ -87,7 +88,10 @@ void open(const Options& o, Session& s) {
     s.source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     s.blame = &s.source;
     if (o.at) s.values_source = cli::read_values_argument("--at", *o.at, json::kMaxInputBytes);
-    s.views.push_back(View{std::make_unique<Model>(load_model(s.source)), nullptr, {}, nullptr, {}});
+    BindOptions binding;
+    binding.infer = o.infer;
+    s.views.push_back(View{std::make_unique<Model>(load_model(s.source, binding)), nullptr, {}, nullptr, {}});
+    if (!s.main().model->assumed().empty()) s.notes.push_back(cli::assumption_note(*s.main().model));
     load_view(o, s, s.main());
     Model& probe = *s.main().model;
     for (const std::string& w : o.wrt) {
@@ -104,7 +108,7 @@ void open(const Options& o, Session& s) {
         }
         if (sym == s.main().function)
             throw InputError(fmt::format("--wrt {}: that is the function being differentiated", w));
-        BindOptions cut;
+        BindOptions cut = binding;
         cut.free_definitions.push_back(w);
         View v{std::make_unique<Model>(load_model(s.source, cut)), nullptr, {}, nullptr, {}};
         load_view(o, s, v);
@@ -465,6 +469,13 @@ int help(const std::vector<std::string>& args, std::ostream& out) {
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
     Session session;
+    struct Notes {  // printed last, on success and failure alike
+        Session& s;
+        std::ostream& err;
+        ~Notes() {
+            for (const std::string& n : s.notes) err << n << "\n";
+        }
+    } notes{session, err};
     try {
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) return help(args, out);
         if (args.size() == 1 && args[0] == "--version") {

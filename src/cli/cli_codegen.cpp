@@ -9,10 +9,19 @@
 
 namespace matcalc::cli {
 
+std::string assumption_note(const Model& model) {
+    std::string list;
+    for (const std::string& a : model.assumed()) list += (list.empty() ? "" : "; ") + a;
+    return "matcalc: note: --infer assumed " + list;
+}
+
 int codegen(const Options& o, std::ostream& out, std::ostream& err) {
     Source source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     try {
-        Model model = load_model(source);
+        BindOptions binding;
+        binding.infer = o.infer;
+        Model model = load_model(source, binding);
+        if (!model.assumed().empty()) err << assumption_note(model) << "\n";
         CodegenOptions options;
         options.source_name = o.model_text ? "-e text" : *o.model_file;
         options.expand = o.expand;

@@ -139,6 +139,9 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string&, const std::string& v) {
          o.layout = choice("layout", v, "numerator|denominator") == "numerator" ? Layout::Numerator : Layout::Denominator;
      }},
+    {"--infer", "", kDerive | kEval | kCheck | kCodegen,
+     "declare names the model does not: a-g scalars, h-z vectors, A-Z matrices, sizes from their uses",
+     [](Options& o, const std::string&, const std::string&) { o.infer = true; }},
     {"--expand", "", kDerive | kCheck | kCodegen, "write results in the declared variables (no definitions' names)",
      [](Options& o, const std::string&, const std::string&) { o.expand = true; }},
     {"--piecewise", "P", kDerive, "step (default) | cases: LaTeX \\begin{cases} for step(z) of a scalar z",

@@ -16,6 +16,10 @@
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/apps/train.hpp"
 
+namespace matcalc {
+class Model;
+}
+
 namespace matcalc::cli {
 
 // A problem with the command line itself (not with a file's contents): "matcalc: error:
@@ -33,6 +37,7 @@ struct Options {
     std::vector<std::string> wrt;
     Layout layout = Layout::Numerator;
     bool expand = false;
+    bool infer = false;  // --infer: undeclared names declared by convention (BindOptions::infer)
     bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
     bool hessian = false;
     bool steps = false;       // the derivation step by step (steps.hpp)
@@ -76,6 +81,10 @@ int train(const Options& o, std::ostream& out, std::ostream& err);
 
 // `matcalc codegen` (cli_codegen.cpp): the header on `out`; input errors are written to `err`.
 int codegen(const Options& o, std::ostream& out, std::ostream& err);
+
+// --infer's note for stderr: what was assumed ("matcalc: note: --infer assumed w, x :
+// vector(n); b : scalar").
+std::string assumption_note(const Model& model);
 
 // `matcalc help functions` (cli_help.cpp): the formula language's operators and functions,
 // generated from the operation table; `markdown` gives the tables of docs/language.md.

@@ -37,6 +37,15 @@ Dim SizeTable::fresh() {
     return d;
 }
 
+bool SizeTable::name_flexible(Dim d, std::string_view name) {
+    d = resolve(d);
+    if (!is_symbol(d) || rigid_[index_of(d)] || find(name)) return false;
+    names_[index_of(d)] = std::string(name);
+    rigid_[index_of(d)] = true;
+    by_name_.emplace(std::string(name), d);
+    return true;
+}
+
 Dim SizeTable::product(Dim a, Dim b) {
     a = resolve(a);
     b = resolve(b);

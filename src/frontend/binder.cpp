@@ -150,12 +150,79 @@ private:
         if (e.text == "⊤" || e.text == "T")
             throw InputError(fmt::format("'{}' stands for the transpose only as an exponent", e.text), e.range,
                              {"write x^T, x' or xᵀ"});
+        if (options_.infer && !find_function(e.text) && !find_prelude_function(e.text)) return assume(e);
         const OpInfo* f = find_function(e.text);
         if (f && f->id == Op::Eye) return cx_.identity(cx_.sizes().fresh());  // sized by context
         if (f)
             throw InputError(fmt::format("'{}' is a function: write {}(...)", e.text, e.text), e.range);
-        throw InputError(fmt::format("unknown name '{}'", e.text), e.range, did_you_mean(e.text, known_names()));
+        throw UnknownName(e.text, fmt::format("unknown name '{}'", e.text), e.range, did_you_mean(e.text, known_names()));
     }
+
+    // --infer: declares `e` where it is first used, by the convention of
+    // BindOptions::infer; its sizes are flexible until the model is bound.
+    Expr assume(const ast::Expr& e) {
+        const std::string& n = e.text;
+        const char c = n[0];
+        Shape shape = kScalarShape;
+        ast::TypeSpec::Kind type = ast::TypeSpec::Kind::Scalar;
+        if (c >= 'h' && c <= 'z') {
+            shape = Shape{cx_.sizes().fresh(), 1};
+            type = ast::TypeSpec::Kind::Vector;
+        } else if (c >= 'A' && c <= 'Z') {
+            shape = Shape{cx_.sizes().fresh(), cx_.sizes().fresh()};
+            type = ast::TypeSpec::Kind::Matrix;
+        }
+        Symbol s;
+        s.kind = Symbol::Kind::Declared;
+        s.name = n;
+        s.declared_shape = shape;
+        s.type = type;
+        s.range = e.range;
+        s.expr = cx_.variable(n, shape);
+        m_.mutable_symbols().push_back(std::move(s));
+        assumed_.push_back(n);
+        return m_.mutable_symbols().back().expr;
+    }
+
+public:
+    // After the whole model: the assumed names' free sizes get names (n, m, k, ...), and
+    // the model records the declarations assumed, grouped as a person would write them.
+    void name_assumed_sizes() {
+        if (assumed_.empty()) return;
+        SizeTable& z = cx_.sizes();
+        const char* candidates[] = {"n", "m", "k", "p", "q", "r", "d", "l", "s", "t", "u", "v"};
+        std::size_t next = 0;
+        auto give_name = [&](Dim d) {
+            for (; next < std::size(candidates); ++next)
+                if (!m_.find(candidates[next]) && z.name_flexible(d, candidates[next])) return;
+            for (int i = 1; i < 1000; ++i)
+                if (z.name_flexible(d, fmt::format("n{}", i))) return;
+        };
+        for (const std::string& n : assumed_) {
+            const Symbol* s = m_.find(n);
+            Shape sh = z.resolve(s->declared_shape);
+            if (is_symbol(sh.rows) && z.name(sh.rows).starts_with("?")) give_name(sh.rows);
+            if (is_symbol(z.resolve(sh.cols)) && z.name(sh.cols).starts_with("?")) give_name(sh.cols);
+        }
+        std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // type text, names
+        for (const std::string& n : assumed_) {
+            Shape sh = m_.find(n)->declared_shape;
+            std::string type = z.is_scalar(sh)   ? "scalar"
+                               : z.is_vector(sh) ? fmt::format("vector({})", z.name(sh.rows))
+                                                 : fmt::format("matrix({}, {})", z.name(sh.rows), z.name(sh.cols));
+            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.first == type; });
+            if (g == groups.end()) groups.push_back({type, {n}});
+            else g->second.push_back(n);
+        }
+        for (const auto& [type, names] : groups) {
+            std::string list;
+            for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+            m_.mutable_assumed().push_back(list + " : " + type);
+        }
+    }
+
+private:
+    std::vector<std::string> assumed_;
 
     Dim size_argument(const ast::Expr& a) {
         if (a.kind == ast::ExprKind::Number) {
@@ -377,13 +444,39 @@ Model bind_program(const Source& source, const ast::Program& program, const Bind
     Model model(source, std::make_unique<Context>());
     Binder binder(model, options);
     for (const ast::Statement& s : program.statements) binder.statement(s);
+    binder.name_assumed_sizes();
     for (const std::string& name : options.free_definitions)
         if (!model.find(name)) throw InputError(fmt::format("--wrt {}: the model has no symbol named '{}'", name, name));
     return model;
 }
 
 Model load_model(const Source& source, const BindOptions& options) {
-    return bind_program(source, parse_program(source), options);
+    ast::Program program = parse_program(source);
+    try {
+        return bind_program(source, program, options);
+    } catch (UnknownName& e) {
+        if (options.infer) throw;
+        // The hint proposes a declaration: the one --infer would assume, with the sizes
+        // the name's uses imply, when the model binds that way; else by the convention.
+        std::string proposal;
+        try {
+            BindOptions inferring = options;
+            inferring.infer = true;
+            Model m = bind_program(source, program, inferring);
+            for (const std::string& a : m.assumed()) {
+                std::size_t colon = a.find(" : ");
+                std::string names = ", " + a.substr(0, colon) + ",";
+                if (names.find(", " + e.name + ",") != std::string::npos) proposal = e.name + a.substr(colon);
+            }
+        } catch (const InputError&) {
+        }
+        if (proposal.empty()) {
+            const char c = e.name[0];
+            proposal = e.name + (c >= 'h' && c <= 'z' ? " : vector(n)" : c >= 'A' && c <= 'Z' ? " : matrix(m, n)" : " : scalar");
+        }
+        e.add_note(fmt::format("declare it, e.g. {} (or use --infer to assume declarations)", proposal));
+        throw;
+    }
 }
 
 }  // namespace matcalc

@@ -3,6 +3,7 @@
 #include "matcalc/io/diagnostics.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -142,8 +143,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::vector<std::string> did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
     if (name.size() > 200) return {};
+    // The same name in another case first (ReLU, Tanh): names are case-sensitive.
+    auto lower = [](std::string_view s) {
+        std::string out(s);
+        for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return out;
+    };
+    for (const std::string& c : candidates)
+        if (c != name && lower(c) == lower(name))
+            return {fmt::format("did you mean '{}'? (names are case-sensitive)", c)};
     std::string best;
-    std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
+    // One edit away at most for short names: any one-letter name is one edit from 'x'.
+    std::size_t best_d = std::min(std::max<std::size_t>(2, name.size() / 3) + 1, name.size());
     for (const std::string& c : candidates) {
         std::size_t d = edit_distance(name, c);
         if (d < best_d) best_d = d, best = c;

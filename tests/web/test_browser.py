@@ -9,14 +9,9 @@ Needs Debian's chromium, chromium-driver and python3-selenium. Exit 0 when every
 passes; prints each check and the measured times.
 """
 import argparse
-import contextlib
-import functools
-import http.server
 import json
 import os
-import socketserver
 import sys
-import threading
 import time
 import urllib.parse
 
@@ -28,33 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-failures = []
-
-
-def check(name, ok, detail=""):
-    print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {detail}" if detail and not ok else ""))
-    if not ok:
-        failures.append(name)
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".js": "text/javascript"}
-
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder):
-    handler = functools.partial(QuietHandler, directory=folder)
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler) as httpd:
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-        finally:
-            httpd.shutdown()
+from common import RELU, RELU_B_TEX, RELU_TEX, ROOT, TIMING_JS, check, failures, median, serve, timing_models
 
 
 def browser(dark=False, width=1280, height=900):
@@ -112,8 +81,7 @@ def main():
     parser.add_argument("--timings", default=None)
     args = parser.parse_args()
 
-    relu = "w, x : vector(n)\nb : scalar\nf = max(0, w·x + b)"
-    relu_tex = r"\operatorname{step}\left(\mathbf{w} \cdot \mathbf{x} + b\right) \mathbf{x}^\top"
+    relu, relu_tex = RELU, RELU_TEX
     measured = {}
     with serve(args.site) as url:
         driver = browser()
@@ -137,40 +105,21 @@ def main():
             set_text(driver, "wrt", "")
             got = wait_for(driver, lambda d: list(derivatives(d)) == ["w", "x", "b"])
             check("empty #wrt derives w, x, b", got is not None, str(list(derivatives(driver))))
-            check("∂f/∂b", derivatives(driver).get("b") == r"\operatorname{step}\left(\mathbf{w} \cdot \mathbf{x} + b\right)",
+            check("∂f/∂b", derivatives(driver).get("b") == RELU_B_TEX,
                   str(derivatives(driver).get("b")))
 
             # Live: typing re-derives without the button, and is timed.
             # Each model new (so each derivative is derived and rendered afresh), timed
             # inside the page from the input event to the next frame after the result is
             # shown: the polling of a WebDriver wait would itself take the page's time.
-            activations = ["max(0, {})", "σ({})", "tanh({})"]
-            models = [f"w, x : vector(n)\nb : scalar\nf = {activations[k % 3].format(f'w·x + b + {k + 1}')}" for k in range(12)]
-            times = driver.execute_async_script("""
-                const [models, done] = arguments;
-                const model = document.getElementById('model');
-                (async () => {
-                  const times = [];
-                  for (const m of models) {
-                    const t0 = performance.now();
-                    await new Promise((shown) => {
-                      window.matcalcAfterUpdate = shown;
-                      model.value = m;
-                      model.dispatchEvent(new Event('input', {bubbles: true}));
-                    });
-                    const shown = performance.now() - t0;
-                    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-                    times.push([shown, performance.now() - t0]);
-                  }
-                  done(times);
-                })();""", models)
+            times = driver.execute_async_script(
+                "const [models, done] = arguments; (" + TIMING_JS + ")(models).then(done);", timing_models())
             check("typing re-derives", "tanh" in (derivatives(driver).get("w") or "") and "12" in (derivatives(driver).get("w") or ""), str(derivatives(driver)))
-            shown = sorted(t[0] for t in times)
-            painted = sorted(t[1] for t in times)
-            measured["rederive_median_ms"] = round(shown[len(shown) // 2], 2)
-            measured["rederive_max_ms"] = round(shown[-1], 2)
-            measured["rederive_to_next_frame_median_ms"] = round(painted[len(painted) // 2], 2)
-            check("re-derivation within 50 ms (input event to the result in the page)", shown[len(shown) // 2] < 50, f"{times}")
+            shown = [t[0] for t in times]
+            measured["rederive_median_ms"] = round(median(shown), 2)
+            measured["rederive_max_ms"] = round(max(shown), 2)
+            measured["rederive_to_next_frame_median_ms"] = round(median(t[1] for t in times), 2)
+            check("re-derivation within 50 ms (input event to the result in the page)", median(shown) < 50, f"{times}")
 
             # A malformed model: its line and column in #error, the place marked.
             set_text(driver, "model", "w, x : vector(n)\nb : scalar\nf = max(0, w*x + b)")

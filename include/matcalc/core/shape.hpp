@@ -45,6 +45,10 @@ public:
     Dim sum(Dim a, Dim b);
     // The terms of a sum symbol (symbols, then an integer if any), or an empty list.
     const std::vector<Dim>& terms(Dim d) const;
+    // Gives a flexible size that is still unbound a name of its own and makes it rigid, as
+    // if declared so (the sizes --infer assumes, once the model is bound). False when d
+    // is bound already or the name is taken.
+    bool name_flexible(Dim d, std::string_view name);
     // The symbol named `name` if it exists, else 0.
     Dim find(std::string_view name) const;
     // The representative of d: an integer when d is bound to one, else the oldest symbol.

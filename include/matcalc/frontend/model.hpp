@@ -36,6 +36,17 @@ struct BindOptions {
     // Definitions to cut out and treat as free variables of their own shape, so that
     // `--wrt z` differentiates with respect to an intermediate quantity (∂L/∂z).
     std::vector<std::string> free_definitions;
+    // --infer: a name that is not declared is declared by matrixcalculus.org's convention
+    // (a–g scalars, h–z vectors, A–Z matrices, other letters scalars), its sizes taken
+    // from its uses (named n, m, k, ... where nothing fixes them).
+    bool infer = false;
+};
+
+// An unknown name, for the hint that proposes its declaration.
+struct UnknownName : InputError {
+    UnknownName(std::string name, const std::string& message, SourceRange at, std::vector<std::string> notes)
+        : InputError(message, at, std::move(notes)), name(std::move(name)) {}
+    std::string name;
 };
 
 class Model {
@@ -57,11 +68,16 @@ public:
     Expr bind_expression(std::string_view text);
 
     std::vector<Symbol>& mutable_symbols() { return symbols_; }
+    // With BindOptions::infer: the declarations assumed, in order of first use
+    // ("w, x : vector(n)", "b : scalar"), empty when every name was declared.
+    const std::vector<std::string>& assumed() const { return assumed_; }
+    std::vector<std::string>& mutable_assumed() { return assumed_; }
 
 private:
     Source source_;
     std::unique_ptr<Context> cx_;
     std::vector<Symbol> symbols_;
+    std::vector<std::string> assumed_;
     // find()'s index by name, brought up to date with the symbols appended since.
     mutable std::unordered_map<std::string, std::size_t> by_name_;
     mutable std::size_t indexed_ = 0;
