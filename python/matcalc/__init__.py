@@ -207,6 +207,8 @@ class Model:
         raise InputError(f"{self.name}: error: the model has no symbol named '{name}'")
 
     def __repr__(self) -> str:
+        if not hasattr(self, "_session"):  # its construction failed
+            return "<matcalc.Model (not bound)>"
         symbols = self._session.symbols()
         defined = [s[0] for s in symbols if s[1] == "defined"]
         declared = [s[0] for s in symbols if s[1] == "declared"]

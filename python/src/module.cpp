@@ -26,6 +26,14 @@ auto engine(Body&& body) -> decltype(body()) {
     return on_big_stack(std::forward<Body>(body));
 }
 
+// Text for Python, an invalid UTF-8 sequence (a model given as bytes, quoted in a
+// diagnostic) as U+FFFD rather than a UnicodeDecodeError in place of the answer.
+py::str text(const std::string& s) {
+    PyObject* decoded = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+    if (!decoded) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(decoded);
+}
+
 py::object shape_dim(const ShapeDim& d) {
     if (const auto* n = std::get_if<std::int64_t>(&d)) return py::int_(*n);
     return py::str(std::get<std::string>(d));
@@ -69,7 +77,7 @@ std::string csv_text(const Eigen::MatrixXd& table, const std::vector<std::string
 
 py::dict check_dict(const CheckSummary& c) {
     py::dict d;
-    d["wrt"] = c.wrt;
+    d["wrt"] = text(c.wrt);
     d["ok"] = c.ok;
     d["max_error"] = c.max_error;
     d["tolerance"] = c.tolerance;
@@ -86,7 +94,7 @@ py::dict check_dict(const CheckSummary& c) {
 
 py::dict train_dict(const TrainOutcome& t) {
     py::dict parameters;
-    for (const auto& [name, value] : t.parameters) parameters[py::str(name)] = to_python(value);
+    for (const auto& [name, value] : t.parameters) parameters[text(name)] = to_python(value);
     py::list log;
     for (const EpochRecord& e : t.log)
         log.append(py::make_tuple(e.epoch, e.loss, e.accuracy ? py::object(py::float_(*e.accuracy)) : py::none()));
@@ -118,15 +126,15 @@ PYBIND11_MODULE(_matcalc, m) {
         try {
             if (p) std::rethrow_exception(p);
         } catch (const BindingInputError& e) {
-            raise_python("InputError", py::make_tuple(e.what(), optional_size(e.line), optional_size(e.column)));
+            raise_python("InputError", py::make_tuple(text(e.what()), optional_size(e.line), optional_size(e.column)));
         } catch (const BindingDiverged& e) {
-            raise_python("TrainingDiverged", py::make_tuple(e.what(), e.epoch, e.parameter));
+            raise_python("TrainingDiverged", py::make_tuple(text(e.what()), e.epoch, text(e.parameter)));
         } catch (const std::bad_alloc&) {
             raise_python("InputError", py::make_tuple("error: out of memory (the input is too large)\n", py::none(),
                                                       py::none()));
         } catch (const std::exception& e) {
             // Not an input problem: a fault of the engine, reported as such (never a crash).
-            raise_python("InternalError", py::make_tuple(std::string("matcalc: internal error: ") + e.what()));
+            raise_python("InternalError", py::make_tuple(text(std::string("matcalc: internal error: ") + e.what())));
         }
     });
 
@@ -139,18 +147,18 @@ PYBIND11_MODULE(_matcalc, m) {
                  return engine([&] { return std::make_unique<Session>(std::move(text), std::move(name)); });
              }),
              py::arg("text"), py::arg("name"))
-        .def_property_readonly("text", &Session::text)
-        .def_property_readonly("name", &Session::name)
+        .def_property_readonly("text", [](const Session& s) { return text(s.text()); })
+        .def_property_readonly("name", [](const Session& s) { return text(s.name()); })
         .def("symbols",
              [](const Session& s) {
                  auto symbols = engine([&] { return s.symbols(); });
                  py::list out;
                  for (const auto& sym : symbols)
-                     out.append(py::make_tuple(sym.name, sym.kind, sym.role,
+                     out.append(py::make_tuple(text(sym.name), sym.kind, sym.role,
                                                py::make_tuple(shape_dim(sym.rows), shape_dim(sym.cols))));
                  return out;
              })
-        .def("function_name", [](const Session& s, OptName of) { return engine([&] { return s.function_name(of); }); },
+        .def("function_name", [](const Session& s, OptName of) { return text(engine([&] { return s.function_name(of); })); },
              py::arg("of"))
         .def("derive",
              [](const Session& s, const std::vector<std::string>& wrt, OptName of, bool expand) {
@@ -158,12 +166,12 @@ PYBIND11_MODULE(_matcalc, m) {
                  py::list out;
                  for (const DerivativeText& d : results) {
                      py::dict r;
-                     r["of"] = d.of;
-                     r["wrt"] = d.wrt;
-                     r["latex_header"] = d.latex_header;
-                     r["text"] = d.text;
-                     r["unicode"] = d.unicode;
-                     r["latex"] = d.latex;
+                     r["of"] = text(d.of);
+                     r["wrt"] = text(d.wrt);
+                     r["latex_header"] = text(d.latex_header);
+                     r["text"] = text(d.text);
+                     r["unicode"] = text(d.unicode);
+                     r["latex"] = text(d.latex);
                      r["shape"] = py::make_tuple(shape_dim(d.rows), shape_dim(d.cols));
                      out.append(r);
                  }
@@ -203,7 +211,7 @@ PYBIND11_MODULE(_matcalc, m) {
              py::arg("at"), py::arg("of"))
         .def("codegen",
              [](const Session& s, const std::vector<std::string>& wrt, const std::string& lang, OptName of,
-                bool expand) { return engine([&] { return s.codegen(wrt, lang, of, expand); }); },
+                bool expand) { return text(engine([&] { return s.codegen(wrt, lang, of, expand); })); },
              py::arg("wrt"), py::arg("lang"), py::arg("of"), py::arg("expand"))
         .def("train",
              [](const Session& s, std::string data_name, std::optional<std::string> data_csv, OptName target,

@@ -106,7 +106,7 @@ def test_deep_nesting_is_an_answer_or_an_input_error():
     except matcalc.InputError:
         pass
     chain = "x : scalar; a0 = x\n" + "".join(f"a{i + 1} = sin(a{i})\n" for i in range(3000))
-    d = matcalc.Model(chain).derive("x", expand=True)
+    d = matcalc.Model(chain).derive("x")
     assert d.shape == (1, 1)
 
 
