@@ -8,10 +8,10 @@ class InputError(ValueError):
 
     ``str(e)`` is the message in the compiler form the command line prints::
 
-        model:1:30: error: cannot multiply vector(n) by vector(n)
+        model:1:25: error: cannot multiply vector(n) by vector(n)
           w, x : vector(n); f = w * x
                                   ^
-          did you mean w·x (the dot product)?
+          did you mean w·x (inner product), w ⊙ x (elementwise) or w * x' (outer product)?
 
     ``line`` and ``column`` (1-based, the column counted in characters) say where in the
     model text the problem is; both are None when it is not in the model text (an unknown
