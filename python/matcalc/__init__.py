@@ -171,7 +171,11 @@ class Model:
     def __init__(self, text: Union[str, bytes], name: str = "model"):
         if not isinstance(text, (str, bytes)):
             raise TypeError(f"Model(text): text must be str or bytes, not {type(text).__name__}")
-        self._session = _matcalc.Session(text, name)
+        if isinstance(text, str):
+            # Lone surrogates (text decoded with errors="surrogateescape") become bytes
+            # that are not UTF-8, which the engine reports where they are.
+            text = text.encode("utf-8", "surrogatepass")
+        self._session = _matcalc.Session(text, str(name))
 
     @classmethod
     def from_file(cls, path: Union[str, os.PathLike]) -> "Model":

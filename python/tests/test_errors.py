@@ -110,6 +110,13 @@ def test_deep_nesting_is_an_answer_or_an_input_error():
     assert d.shape == (1, 1)
 
 
+def test_text_that_is_not_utf8():
+    for text in ["x\udcff : scalar; f = x", b"x : scalar; f = x\xff"]:
+        with pytest.raises(matcalc.InputError) as info:
+            matcalc.Model(text)
+        assert info.value.line == 1
+
+
 def test_wrong_python_types():
     with pytest.raises(TypeError):
         matcalc.Model(3)
