@@ -168,20 +168,20 @@ class Model:
     function (a definition's name); without it, the last definition.
     """
 
-    def __init__(self, text: Union[str, bytes], name: str = "model"):
+    def __init__(self, text: Union[str, bytes], name: str = "model", *, _from_file: bool = False):
         if not isinstance(text, (str, bytes)):
             raise TypeError(f"Model(text): text must be str or bytes, not {type(text).__name__}")
         if isinstance(text, str):
             # Lone surrogates (text decoded with errors="surrogateescape") become bytes
             # that are not UTF-8, which the engine reports where they are.
             text = text.encode("utf-8", "surrogatepass")
-        self._session = _matcalc.Session(text, str(name))
+        self._session = _matcalc.Session(text, str(name), bool(_from_file))
 
     @classmethod
     def from_file(cls, path: Union[str, os.PathLike]) -> "Model":
         """The model in the file ``path`` (diagnostics name the file)."""
         name = os.fspath(path)
-        return cls(_read_text(name, "model"), name=name)
+        return cls(_read_text(name, "model"), name=name, _from_file=True)
 
     @property
     def text(self) -> str:
@@ -263,7 +263,8 @@ class Model:
                 expand: bool = False) -> str:
         """The function and its gradients (or Jacobians) as a Python module over NumPy
         (``lang="numpy"``) or a C++ header over Eigen (``lang="cpp"``): the text that
-        ``matcalc codegen --lang LANG`` prints."""
+        ``matcalc codegen --lang LANG`` prints (its header names the file, or "-e text"
+        for a model given as text, as the command line does)."""
         names, _ = _names(wrt)
         if not isinstance(lang, str):
             raise InputError(f"{self.name}: error: lang={lang!r}: the languages are 'numpy' and 'cpp'")

@@ -143,10 +143,10 @@ PYBIND11_MODULE(_matcalc, m) {
     using OptName = std::optional<std::string>;
     using OptValues = std::optional<std::pair<std::string, std::string>>;
     py::class_<Session>(m, "Session")
-        .def(py::init([](std::string text, std::string name) {
-                 return engine([&] { return std::make_unique<Session>(std::move(text), std::move(name)); });
+        .def(py::init([](std::string text, std::string name, bool from_file) {
+                 return engine([&] { return std::make_unique<Session>(std::move(text), std::move(name), from_file); });
              }),
-             py::arg("text"), py::arg("name"))
+             py::arg("text"), py::arg("name"), py::arg("from_file"))
         .def_property_readonly("text", [](const Session& s) { return text(s.text()); })
         .def_property_readonly("name", [](const Session& s) { return text(s.name()); })
         .def("symbols",

@@ -289,7 +289,8 @@ void rethrow_as_binding_error(const Source& model, const Source& blame) {
     }
 }
 
-Session::Session(std::string text, std::string name) : source_{std::move(name), std::move(text)} {
+Session::Session(std::string text, std::string name, bool from_file)
+    : source_{std::move(name), std::move(text)}, from_file_(from_file) {
     guarded(source_, [&](const Source*&) {
         load_model(source_);
         return 0;
@@ -421,7 +422,9 @@ std::string Session::codegen(const std::vector<std::string>& wrt, const std::str
         Model model = load_model(source_);
         const Symbol& f = function_of(model, of);
         CodegenOptions options;
-        options.source_name = source_.name;
+        // The header names the source as `matcalc codegen` does, so that the text is the
+        // command line's byte for byte: the file, or "-e text" for a model given as text.
+        options.source_name = from_file_ ? source_.name : "-e text";
         options.expand = expand;
         return lang == "numpy" ? generate_numpy(model, f, wrt, options) : generate_cpp(model, f, wrt, options);
     });

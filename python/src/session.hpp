@@ -107,8 +107,9 @@ struct TrainOutcome {
 
 class Session {
 public:
-    // Parses and binds once to report errors now; `name` is what diagnostics call the text.
-    Session(std::string text, std::string name);
+    // Parses and binds once to report errors now; `name` is what diagnostics call the text;
+    // `from_file`: it is a file's path (else the text was given, as `matcalc -e` takes it).
+    Session(std::string text, std::string name, bool from_file);
 
     const std::string& text() const { return source_.text; }
     const std::string& name() const { return source_.name; }
@@ -135,6 +136,7 @@ public:
 
 private:
     Source source_;
+    bool from_file_ = false;
 };
 
 // An InputError (or another failure of the engine on this input) as a BindingInputError:
