@@ -37,6 +37,11 @@ from ._errors import InputError, InternalError, TrainingDiverged
 
 __version__: str = _matcalc.__version__
 
+# Tracebacks and reprs name the exceptions where users find them: matcalc.InputError.
+for _exception in (InputError, TrainingDiverged, InternalError):
+    _exception.__module__ = __name__
+del _exception
+
 __all__ = [
     "Model",
     "Derivative",
