@@ -234,18 +234,20 @@ auto guarded(const Source& source, Body body) {
 }
 
 // One derivative with values: the shared part of jacobian, gradient and hessian.
+// `scalar_only` names the call when it needs a scalar function ("gradient", "hessian").
 template <class Result>
 Result with_derivative(const Source& source, const std::string& wrt, const ValuesText& at,
-                       const std::optional<std::string>& of, bool hessian, Result (*finish)(Run&, Derived&)) {
+                       const std::optional<std::string>& of, const char* scalar_only, bool hessian,
+                       Result (*finish)(Run&, Derived&)) {
     return guarded(source, [&](const Source*& blame) {
         Run r{source, blame, {}, {}, {}, false};
         open(r, of, {wrt}, at);
-        if (hessian) {
-            View& v = r.views[r.wrt.at(0).view];
-            if (!v.model->cx().is_scalar(v.function->expr))
-                throw InputError(fmt::format("hessian: {} is a {}, not a scalar (a Hessian needs a scalar function)",
-                                             v.function->name, v.model->cx().sizes().describe(v.model->cx().shape(v.function->expr))));
-        }
+        const View& v = r.views[r.wrt.at(0).view];
+        const Context& cx = v.model->cx();
+        if (scalar_only && !cx.is_scalar(v.function->expr))
+            throw InputError(fmt::format("{}: {} is a {}, not a scalar{}", scalar_only, v.function->name,
+                                         cx.sizes().describe(cx.shape(v.function->expr)),
+                                         hessian ? " (a Hessian needs a scalar function)" : " (use jacobian)"));
         std::vector<Derived> results = derive_all(r, true, hessian);
         return finish(r, results.at(0));
     });
@@ -365,23 +367,16 @@ Value Session::value(const ValuesText& at, const std::optional<std::string>& of)
 
 Eigen::MatrixXd Session::jacobian(const std::string& wrt, const ValuesText& at,
                                   const std::optional<std::string>& of) const {
-    return with_derivative<Eigen::MatrixXd>(source_, wrt, at, of, false, &jacobian_of);
+    return with_derivative<Eigen::MatrixXd>(source_, wrt, at, of, nullptr, false, &jacobian_of);
 }
 
 Value Session::gradient(const std::string& wrt, const ValuesText& at, const std::optional<std::string>& of) const {
-    return guarded(source_, [&](const Source*&) {
-        Model model = load_model(source_);
-        const Symbol& f = function_of(model, of);
-        if (!model.cx().is_scalar(f.expr))
-            throw InputError(fmt::format("gradient: {} is a {}, not a scalar (use jacobian)", f.name,
-                                         model.cx().sizes().describe(model.cx().shape(f.expr))));
-        return with_derivative<Value>(source_, wrt, at, of, false, &gradient_of);
-    });
+    return with_derivative<Value>(source_, wrt, at, of, "gradient", false, &gradient_of);
 }
 
 Eigen::MatrixXd Session::hessian(const std::string& wrt, const ValuesText& at,
                                  const std::optional<std::string>& of) const {
-    return with_derivative<Eigen::MatrixXd>(source_, wrt, at, of, true, &hessian_of);
+    return with_derivative<Eigen::MatrixXd>(source_, wrt, at, of, "hessian", true, &hessian_of);
 }
 
 std::vector<CheckSummary> Session::check(const std::vector<std::string>& wrt, const CheckSettings& settings,
