@@ -292,7 +292,8 @@ class Model:
         path or an array). ``save`` writes the trained parameters as a values file,
         ``log`` the per-epoch log as CSV, as the command line's options of those names.
         Returns a :class:`TrainResult`; raises :class:`TrainingDiverged` when the loss or
-        a parameter becomes NaN or infinite.
+        a parameter becomes NaN or infinite, and KeyboardInterrupt on Ctrl-C (checked
+        every 64 minibatches and at each epoch's end).
         """
         data_name, data_csv, target_name = _data(data, target, "data")
         test_name = test_csv = None

@@ -127,6 +127,8 @@ PYBIND11_MODULE(_matcalc, m) {
             if (p) std::rethrow_exception(p);
         } catch (const BindingInputError& e) {
             raise_python("InputError", py::make_tuple(text(e.what()), optional_size(e.line), optional_size(e.column)));
+        } catch (const BindingInterrupted&) {
+            PyErr_SetNone(PyExc_KeyboardInterrupt);
         } catch (const BindingDiverged& e) {
             raise_python("TrainingDiverged", py::make_tuple(text(e.what()), e.epoch, text(e.parameter)));
         } catch (const std::bad_alloc&) {
@@ -234,6 +236,12 @@ PYBIND11_MODULE(_matcalc, m) {
                  t.optimizer = std::move(optimizer);
                  t.precision = std::move(precision);
                  t.seed = seed;
+                 // Whether SIGINT arrived (the flag is cleared: KeyboardInterrupt is raised
+                 // once the engine has returned). No Python code runs here.
+                 t.interrupted = [] {
+                     py::gil_scoped_acquire locked;
+                     return PyOS_InterruptOccurred() != 0;
+                 };
                  return train_dict(engine([&] { return s.train(t, of); }));
              },
              py::arg("data_name"), py::arg("data_csv"), py::arg("target"), py::arg("output"), py::arg("init"),

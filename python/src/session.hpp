@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +37,11 @@ struct BindingDiverged : std::runtime_error {
         : std::runtime_error(message), epoch(epoch), parameter(std::move(parameter)) {}
     int epoch;
     std::string parameter;
+};
+
+// Training stopped because the user interrupted it (Ctrl-C: KeyboardInterrupt).
+struct BindingInterrupted : std::runtime_error {
+    BindingInterrupted() : std::runtime_error("interrupted") {}
 };
 
 // How a value is written in the values format: a number, a flat list (vectors, in vec
@@ -90,6 +96,9 @@ struct TrainSettings {
     double noise = 0.1, lr = 0.1;
     std::string optimizer = "sgd", precision = "float64";
     std::uint64_t seed = 1;
+    // Asked between minibatches: true stops training with BindingInterrupted (Ctrl-C in
+    // Jupyter must not wait for the last epoch).
+    std::function<bool()> interrupted;
 };
 
 struct EpochRecord {

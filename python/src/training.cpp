@@ -135,12 +135,16 @@ TrainOutcome Session::train(const TrainSettings& s, const std::optional<std::str
         TrainOutcome outcome;
         outcome.lifted = t.lifted();
         MatrixXd X, Y;
+        std::size_t steps = 0;
         for (int epoch = 1; epoch <= s.epochs; ++epoch) {
             for (const auto& batch : data::minibatches(d.samples(), s.batch, s.seed, epoch - 1, true)) {
+                // Every 64 steps: asking takes the interpreter's lock.
+                if (s.interrupted && ++steps % 64 == 0 && s.interrupted()) throw BindingInterrupted();
                 X = data::columns(d.X, batch);
                 Y = data::columns(d.Y, batch);
                 t.step(X, Y, epoch);
             }
+            if (s.interrupted && s.interrupted()) throw BindingInterrupted();
             auto [l, acc] = measure(d);
             if (!std::isfinite(l))
                 throw Diverged(fmt::format("epoch {}: the loss is {}", epoch, std::isnan(l) ? "NaN" : "infinite"), epoch, "");

@@ -97,6 +97,21 @@ def test_bad_training_input(kwargs):
         matcalc.Model.from_file(MLP_XOR).train(**{"epochs": 1, **kwargs})
 
 
+def test_ctrl_c_stops_training():
+    import os
+    import signal
+    import threading
+    import time
+    m = matcalc.Model.from_file(MLP_XOR)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        m.train("spirals", samples=2000, epochs=100000, batch=8)
+    assert time.monotonic() - start < 10
+    assert m.train("xor", epochs=1).log  # and the model is usable after it
+
+
 def test_divergence_is_its_own_error():
     m = matcalc.Model("input x : scalar; target y : scalar; param w : scalar = 1; L = (w*x - y)^2")
     with pytest.raises(matcalc.TrainingDiverged) as info:
