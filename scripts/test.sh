@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure -j "$(nproc)"
+# import matcalc: the Python module's tests, with Debian's interpreter (its NumPy, pytest).
+PYTHONPATH=build/python /usr/bin/python3 -m pytest -q python/tests
 # The workbench: the WebAssembly build, compared with the native one, and the page in
 # headless Chromium.
 scripts/test-web.sh

@@ -13,6 +13,13 @@ test -f "$tmp/prefix/include/matcalc/calculus/derive.hpp"
 test -f "$tmp/prefix/include/matcalc/version.hpp"
 test -f "$tmp/prefix/lib/cmake/matcalc/matcalcConfig.cmake"
 "$tmp/prefix/bin/matcalc" --version | grep -Eq '^matcalc [0-9]+\.[0-9]+\.[0-9]+$'
+# The Python package, where the build has it (python/; Debian's python3 looks in
+# PREFIX/lib/python3.X/dist-packages), imported from outside the tree.
+for module in "$tmp"/prefix/lib/python3*/dist-packages/matcalc/_matcalc*.so; do
+  [ -e "$module" ] || continue
+  (cd "$tmp" && PYTHONPATH=$(dirname "$(dirname "$module")") /usr/bin/python3 -c \
+    'import matcalc; assert matcalc.Model("x : scalar; f = x^2").derive("x").unicode == "2 x"; print("python: ok")')
+done
 cmake -S "$here/consumer" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$tmp/consumer" >/dev/null
 out=$("$tmp/consumer/neuron_gradient")
