@@ -33,6 +33,7 @@ x3::rule<class matrix_class, Node> const matrix = "a matrix literal";
 x3::rule<class norm_class, Node> const norm = "a norm";
 x3::rule<class root_class, Node> const root = "a square root";
 x3::rule<class top_name_class, Node> const top_name = "a transpose";
+x3::rule<class index_class, Node> const index = "an index";
 
 // Tokens.
 x3::rule<class identifier_class, Token> const identifier = "a name";

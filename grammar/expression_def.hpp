@@ -158,6 +158,38 @@ inline auto const push_element = [](auto& ctx) {
 
 inline auto const new_row = [](auto& ctx) { _val(ctx).expr.rows.emplace_back(); };
 
+// x[i], X[i, j], x[2:4], X[:, j]: the index Node (kind Index, no base yet) collects one
+// entry of `rows` per index; fold_index makes the indexed expression its argument.
+inline auto const start_index = [](auto& ctx) { _val(ctx) = make_leaf(ast::ExprKind::Index, "", {}); };
+inline auto const push_full = [](auto& ctx) { _val(ctx).expr.rows.emplace_back(); };
+inline auto const push_position = [](auto& ctx) {
+    Node& index = _val(ctx);
+    Node& at = _attr(ctx);
+    add_child_depth(index, at);
+    index.expr.rows.emplace_back();
+    index.expr.rows.back().push_back(std::move(at.expr));
+};
+inline auto const push_last = [](auto& ctx) {
+    Node& index = _val(ctx);
+    Node& at = _attr(ctx);
+    add_child_depth(index, at);
+    index.expr.rows.back().push_back(std::move(at.expr));
+};
+inline auto const end_index = [](auto& ctx) {
+    Node& node = _val(ctx);
+    node.expr.range = {start_of(ctx), end_of(ctx)};
+    node.expr.op_range = node.expr.range;
+};
+inline auto const fold_index = [](auto& ctx) {
+    Node index = std::move(_attr(ctx));
+    Node& base = _val(ctx);
+    index.depth = std::max(index.depth, base.depth + 1);
+    check_depth(index.depth, index.expr.range);
+    index.expr.range.begin = base.expr.range.begin;
+    index.expr.args.push_back(std::move(base.expr));
+    _val(ctx) = std::move(index);
+};
+
 inline auto const end_matrix = [](auto& ctx) {
     Node& node = _val(ctx);
     node.expr.range = {start_of(ctx), end_of(ctx)};
@@ -253,6 +285,7 @@ inline constexpr size_parser size_token{};
 inline constexpr adjacent_parser adjacent{};
 inline constexpr juxtaposable_parser juxtaposable{};
 inline constexpr superscript_parser superscript_token{};
+inline constexpr index_bracket_parser index_bracket{};
 
 auto const identifier_def = name_token;
 // Operators are the operation table's spellings by notation and precedence level
@@ -305,8 +338,17 @@ auto const exponent_def =
 // `e^{-x}`, `x^{T}`, `x^{2}`: braces group an exponent, as in LaTeX.
 auto const braced_exponent_def = enclosed("{", "}", "an exponent")[expression][act::to_group];
 
-auto const postfix_def =
-    primary[act::assign] >> *(tick[act::fold_transpose] | superscript[act::fold_superscript]);
+auto const postfix_def = primary[act::assign] >>
+                         *(tick[act::fold_transpose] | superscript[act::fold_superscript] | index[act::fold_index]);
+
+// An index right after its operand (no blank), one or two of: a position, a range
+// first:last, or `:` for all; positions are integers or sizes (docs/language.md).
+// (The items are no rules of their own: their actions fill the index rule's Node.)
+auto const full_range = colon >> &(comma | tok("]"));
+auto const index_item =
+    full_range[act::push_full] | (expression[act::push_position] >> -(colon > expression[act::push_last]));
+auto const index_items = x3::eps[act::start_index] >> index_item >> *(comma > index_item);
+auto const index_def = index_bracket >> x3::omit[enclosed("[", "]", "an index")[index_items]][act::end_index];
 
 auto const primary_def = number | call | name | group | matrix | norm | root | top_name;
 auto const top_name_def = top[act::to_name];
@@ -353,7 +395,7 @@ auto const statement_def = role_declaration[act::from_role_declaration] |
 
 BOOST_SPIRIT_DEFINE(expression, term, juxtaposed, factor, signed_factor, implicit_product, power,
                     power_parts, power_step, exponent, braced_exponent, postfix, primary, number, name,
-                    call, group, matrix, norm, root, top_name)
+                    call, group, matrix, norm, root, top_name, index)
 BOOST_SPIRIT_DEFINE(identifier, add_op, mul_op, pow_op, sign, tick, superscript, top, assign_op,
                     tilde_op, colon, comma, semicolon)
 BOOST_SPIRIT_DEFINE(type, type_keyword, type_sizes, size, initializer, init_part, name_list, role,

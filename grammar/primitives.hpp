@@ -430,6 +430,18 @@ inline double superscript_value(std::string_view text) {
     return sign * value;
 }
 
+// Succeeds without consuming input when `[` follows with no blank: `x[2]` indexes, while
+// `W [x; 1]` multiplies W by a stacked column.
+struct index_bracket_parser : x3::parser<index_bracket_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        return first != last && *first == '[';
+    }
+};
+
 // Zero-width: fails (throws `message` at the token) when `subject` matches next. Bounds
 // repetitions: `repeat(0, N)[p] >> no_more(p, ...)`.
 template <typename Subject>

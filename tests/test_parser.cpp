@@ -45,6 +45,13 @@ std::string sx(const ast::Expr& e) {
                 for (std::size_t c = 0; c < e.rows[r].size(); ++c) out += (c || r ? " " : "") + sx(e.rows[r][c]);
             }
             return out + "]";
+        case ExprKind::Index:
+            out = "(index " + sx(e.args.at(0));
+            for (const auto& item : e.rows) {
+                out += item.empty() ? " :" : " " + sx(item.front());
+                if (item.size() == 2) out += ":" + sx(item.back());
+            }
+            return out + ")";
     }
     return "?";
 }

@@ -207,3 +207,65 @@ TEST_CASE("the --infer option: undeclared names by convention, sizes from their 
     CHECK(r.code == 2);
     CHECK(r.err.find("cannot multiply") != std::string::npos);
 }
+
+TEST_CASE("indexing: x[i], X[i, j], ranges and ':' select entries, 1-based", "[parser][textbook][indexing]") {
+    same_function("x : vector(5)", "x[2]", "[0, 1, 0, 0, 0] * x");
+    same_function("x : vector(5)", "x[2:4]", "[0, 1, 0, 0, 0; 0, 0, 1, 0, 0; 0, 0, 0, 1, 0] * x");
+    same_function("X : matrix(3, 3)", "X[2, 3]", "[0, 1, 0] * X * [0; 0; 1]");
+    same_function("X : matrix(3, 3)", "X[:, 2]", "X * [0; 1; 0]");
+    same_function("X : matrix(3, 3)", "X[1, :]", "[1, 0, 0] * X");
+    same_function("X : matrix(3, 3)", "X[1:2, 2:3]", "[1, 0, 0; 0, 1, 0] * X * [0, 0; 1, 0; 0, 1]");
+    same_function("x : vector(3)", "x'[3]", "x'*[0; 0; 1]");
+    // `W [x; 1]` with a blank is a product with a stacked column, not an index.
+    same_function("x : vector(2); W : matrix(2, 3)", "W [x; 1]", "W * [x; 1]");
+    // Printed ranges read back: z[n+1:n+m] of z = [x; y] is y.
+    Derivative d = derive({"-e", "x : vector(n); y : vector(m); z = [x; y]; f = sum(z[n+1:n+m])", "--wrt", "y"});
+    CHECK(d.unicode == "1ᵀ");
+}
+
+TEST_CASE("indexing: derivatives through an index agree with finite differences", "[textbook][indexing]") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"x : vector(n); f = x[2]^2 + sum(x[1:2])", "x"},
+        {"X : matrix(3, 4); f = sum(X[:, 2]) + X[1, 3]^2", "X"},
+        {"X : matrix(m, n); w : vector(n); f = sum(tanh(X[2:3, :] * w))", "X"},  // check draws m ≥ 3
+    };
+    for (const auto& [model, wrt] : cases) {
+        INFO(model);
+        Run r = run({"check", "-e", model, "--wrt", wrt});
+        CHECK(r.code == 0);
+        CHECK(r.out.find("  ok: ") != std::string::npos);
+    }
+    Run r = run({"check", "-e", "X : matrix(m, n); w : vector(n); f = sum(tanh(X[2:3, :] * w))", "--wrt", "w"});
+    CHECK(r.code == 0);
+}
+
+TEST_CASE("indexing: malformed indices are input errors at the index", "[bad_input][indexing]") {
+    struct Case {
+        const char* model;
+        const char* words;
+        int column;
+    };
+    const Case cases[] = {
+        {"x : vector(3); f = x[5]", "index out of range: x has 3 entries", 22},
+        {"x : vector(3); f = x[0]", "indices start at 1", 22},
+        {"x : vector(3); f = x[2.5]", "an index is a whole number", 22},
+        {"x : vector(3); f = x[3:2]", "the range is empty", 22},
+        {"X : matrix(3, 3); f = X[2]", "a matrix takes two indices", 24},
+        {"X : matrix(3, 3); f = X[1, 2, 3]", "at most two indices", 24},
+        {"x : scalar; f = x[1]", "a scalar has no entries to index", 18},
+        {"x : vector(3); y : scalar; f = x[y]", "'y' is not a size", 34},
+        {"x : vector(3); f = x[]", "expected an index", 22},
+        {"x : vector(3); f = x[1", "expected ']'", 23},
+    };
+    for (const Case& c : cases) {
+        INFO(c.model);
+        Run r = run({"derive", "-e", c.model, "--wrt", "x"});
+        CHECK(r.code == 2);
+        CHECK(r.err.find(c.words) != std::string::npos);
+        CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
+    }
+    // With a symbolic size the index is checked against the values.
+    Run r = run({"eval", "-e", "x : vector(n); f = x[5]", "--at", "{\"x\": [1, 2, 3]}"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("an index is out of range") != std::string::npos);
+}

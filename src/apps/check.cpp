@@ -2,6 +2,7 @@
 #include "matcalc/apps/check.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <random>
 
@@ -77,14 +78,28 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
     Context& cx = model.cx();
     std::mt19937_64 rng(options.seed);
     Env base = at ? *at : Env{};
-    // Sizes the values did not fix are drawn small.
-    SizeTable& sizes = cx.sizes();
-    for (std::size_t i = 0; i < sizes.symbol_count(); ++i) {
-        Dim d = sizes.resolve(-static_cast<Dim>(i) - 1);
-        if (is_symbol(d) && !base.sizes.count(d) && sizes.factors(d).empty() && sizes.terms(d).empty()) base.sizes[d] = std::uniform_int_distribution<int>(2, 4)(rng);
-    }
     std::vector<Expr> roots{f};
     roots.insert(roots.end(), derivatives.begin(), derivatives.end());
+    // Sizes the values did not fix are drawn small, but large enough for the model's
+    // indices (X[2:3, :] of a matrix(m, n) needs m ≥ 3).
+    SizeTable& sizes = cx.sizes();
+    std::map<Dim, int> least;
+    for (Expr e : reachable(cx, roots)) {
+        if (e->op->kind != Kind::Block) continue;
+        Shape whole = sizes.resolve(cx.shape(e->args[0])), part = sizes.resolve(cx.shape(e));
+        Dim top = sizes.resolve(e->dim), left = sizes.resolve(e->dim2);
+        if (is_symbol(whole.rows) && !is_symbol(top) && !is_symbol(part.rows))
+            least[whole.rows] = std::max<int>(least[whole.rows], static_cast<int>(top + part.rows));
+        if (is_symbol(whole.cols) && !is_symbol(left) && !is_symbol(part.cols))
+            least[whole.cols] = std::max<int>(least[whole.cols], static_cast<int>(left + part.cols));
+    }
+    for (std::size_t i = 0; i < sizes.symbol_count(); ++i) {
+        Dim d = sizes.resolve(-static_cast<Dim>(i) - 1);
+        if (is_symbol(d) && !base.sizes.count(d) && sizes.factors(d).empty() && sizes.terms(d).empty()) {
+            const int low = std::max(2, least.count(d) ? least[d] : 0);
+            base.sizes[d] = std::uniform_int_distribution<int>(low, low + 2)(rng);
+        }
+    }
     std::vector<Expr> piecewise;
     for (Expr e : reachable(cx, roots))
         if (e->op->kink_distance) piecewise.push_back(e);

@@ -173,13 +173,24 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         }
         return cx.block(ybar, top, left, sa);
     }
+    case Kind::Block: {
+        // y = S_r A S_cᵀ with selection matrices (blocks of identities, I[2:3, :]): the
+        // adjoint is S_rᵀ ȳ S_c, ȳ put back in place with zeros around it.
+        Shape sy = cx.shape(y);
+        Expr g = ybar;
+        if (!z.same(sy.rows, sa.rows))
+            g = cx.matmul(cx.transpose(cx.block(cx.identity(sa.rows), y->dim, 0, Shape{sy.rows, sa.rows})), g);
+        if (!z.same(sy.cols, sa.cols))
+            g = cx.matmul(g, cx.block(cx.identity(sa.cols), y->dim2, 0, Shape{sy.cols, sa.cols}));
+        return g;
+    }
     case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
         if (z.is_matrix(sa))
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
-    case Kind::Vec: case Kind::Unvec: case Kind::Block:
+    case Kind::Vec: case Kind::Unvec:
         throw UnsupportedDerivative(fmt::format("the gradient through {} is not supported yet", y->op->name));
     }
     unreachable();  // every value is a case above

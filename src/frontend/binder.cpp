@@ -54,6 +54,8 @@ public:
             Expr a = expr(e.args.at(0), depth + 1);
             return cx_.transpose(a);
         }
+        case ast::ExprKind::Index:
+            return index(e, depth);
         case ast::ExprKind::Matrix: {
             std::vector<Expr> blocks;
             std::size_t width = e.rows.empty() ? 0 : e.rows[0].size();
@@ -72,6 +74,107 @@ public:
     }
 
 private:
+    // A position in an index: a size symbol (0 for none) plus an integer, `n+1`, `3`, `n`.
+    struct Position {
+        Dim symbol = 0;
+        long long offset = 0;
+    };
+
+    Position position(const ast::Expr& a) {
+        switch (a.kind) {
+        case ast::ExprKind::Number:
+            if (a.number != std::floor(a.number) || a.number < -1e9 || a.number > 1e9)
+                throw InputError("an index is a whole number", a.range, {"indices start at 1, as in x[1]"});
+            return {0, static_cast<long long>(a.number)};
+        case ast::ExprKind::Name:
+            if (Dim d = cx_.sizes().find(a.text)) return {d, 0};
+            throw InputError(fmt::format("'{}' is not a size: an index is a number or a size", a.text), a.range,
+                             {"write x[2], x[2:4], x[n], or X[:, j] with a number j"});
+        case ast::ExprKind::Binary:
+            if (a.text == "+") {
+                Position l = position(a.args[0]), r = position(a.args[1]);
+                Dim sym = !l.symbol ? r.symbol : !r.symbol ? l.symbol : cx_.sizes().sum(l.symbol, r.symbol);
+                return {sym, l.offset + r.offset};
+            }
+            break;
+        case ast::ExprKind::Call: case ast::ExprKind::Unary: case ast::ExprKind::Transpose:
+        case ast::ExprKind::Matrix: case ast::ExprKind::Index:
+            break;
+        }
+        throw InputError("an index is a number, a size, or a sum of them", a.range, {"as in x[2], x[n], x[n+1:n+m]"});
+    }
+
+    // The first entry (from 0) and the count that one index selects along a dimension of
+    // `extent` entries.
+    std::pair<Dim, Dim> selection(const std::vector<ast::Expr>& item, Dim extent, const ast::Expr& e,
+                                  const char* what) {
+        SizeTable& z = cx_.sizes();
+        if (item.empty()) return {0, extent};  // `:`
+        Position first = position(item.front()), last = item.size() == 2 ? position(item.back()) : first;
+        const SourceRange at{item.front().range.begin, item.back().range.end};
+        if (!first.symbol && first.offset < 1)
+            throw InputError("indices start at 1", at, {"as in MATLAB: x[1] is the first entry"});
+        // first − 1 and last − first + 1 as sizes: sizes add but do not subtract, so the
+        // symbols of `first` must be among those of `last`.
+        Dim start = first.symbol ? z.sum(first.symbol, first.offset - 1) : first.offset - 1;
+        if (first.symbol && first.offset < 1)
+            throw InputError("this index may be before the first entry", at, {"sizes add but do not subtract: positions after a size are n+1, n+2, ... (x[n], the n-th entry, would need n − 1 entries before it)"});
+        Dim count_symbol = 0;
+        if (last.symbol && last.symbol != first.symbol) {
+            std::vector<Dim> rest = z.terms(last.symbol).empty() ? std::vector<Dim>{last.symbol} : z.terms(last.symbol);
+            if (first.symbol) {
+                auto it = std::find(rest.begin(), rest.end(), z.resolve(first.symbol));
+                if (it == rest.end())
+                    throw InputError("the range's length is not a size (sizes add but do not subtract)", at,
+                                     {"index with numbers, or from 1: x[1:n], x[n+1:n+m]"});
+                rest.erase(it);
+            }
+            for (Dim t : rest) count_symbol = count_symbol ? z.sum(count_symbol, t) : t;
+        } else if (!last.symbol && first.symbol) {
+            throw InputError("the range's length is not a size (it ends before it starts, or depends on a size)", at);
+        }
+        const long long count_offset = last.offset - first.offset + 1;
+        if (!count_symbol && count_offset < 1)
+            throw InputError("the range is empty: it ends before it starts", at);
+        if (count_symbol && count_offset < 0)
+            throw InputError("the range's length is not a size (sizes add but do not subtract)", at,
+                             {"index with numbers, or from 1: x[1:n], x[n+1:n+m]"});
+        Dim count = count_symbol ? (count_offset ? z.sum(count_symbol, count_offset) : count_symbol) : count_offset;
+        // Out of range where the extent is a number; else checked when values are given.
+        Dim whole = z.resolve(extent);
+        if (!is_symbol(whole) && !is_symbol(z.resolve(start)) && !is_symbol(z.resolve(count)) &&
+            z.resolve(start) + z.resolve(count) > whole)
+            throw InputError(fmt::format("index out of range: {} has {} {}", text_of(e.args.at(0).range), whole,
+                                         what),
+                             at, {fmt::format("indices run from 1 to {}", whole)});
+        return {start, count};
+    }
+
+    Expr index(const ast::Expr& e, int depth) {
+        Expr a = expr(e.args.at(0), depth + 1);
+        SizeTable& z = cx_.sizes();
+        Shape s = cx_.shape(a);
+        const std::size_t n = e.rows.size();
+        if (z.is_scalar(s)) throw InputError("a scalar has no entries to index", e.op_range);
+        if (n > 2) throw InputError("at most two indices: X[i, j]", e.op_range);
+        const bool one_column = z.is_one(s.cols), one_row = z.is_one(s.rows);
+        if (n == 1 && !one_column && !one_row)
+            throw InputError(fmt::format("a matrix takes two indices, as in {0}[i, j], {0}[:, j] or {0}[i, :]",
+                                         text_of(e.args.at(0).range)),
+                             e.op_range);
+        std::pair<Dim, Dim> rows{0, s.rows}, cols{0, s.cols};
+        if (n == 2) {
+            rows = selection(e.rows[0], s.rows, e, "rows");
+            cols = selection(e.rows[1], s.cols, e, "columns");
+        } else if (one_column) {
+            rows = selection(e.rows[0], s.rows, e, "entries");
+        } else {
+            cols = selection(e.rows[0], s.cols, e, "entries");
+        }
+        return guarded(e, [&] { return cx_.block(a, rows.first, cols.first, Shape{rows.second, cols.second}); },
+                       e.range);
+    }
+
     std::string text_of(SourceRange r) const {
         const std::string& t = m_.source().text;
         if (r.begin >= t.size() || r.end > t.size() || r.end <= r.begin) return "…";

@@ -63,6 +63,8 @@ public:
         }
         case ast::ExprKind::Matrix:
             throw InputError("a pattern cannot hold a matrix literal", e.range);
+        case ast::ExprKind::Index:
+            throw InputError("a pattern cannot index", e.range);
         }
         unreachable();
     }

@@ -69,6 +69,12 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
+            // An index written with symbolic sizes (x[5] of a vector(n)) is checked here,
+            // when the values fix n.
+            const Slot& whole = slots_[slot_of[e->args[0]->id]];
+            if (s.top + rows > whole.rows || s.left + cols > whole.cols)
+                throw InputError(fmt::format("an index is out of range: rows {}..{} and columns {}..{} of a {} x {} value",
+                                             s.top + 1, s.top + rows, s.left + 1, s.left + cols, whole.rows, whole.cols));
         }
         for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
         slot_of[e->id] = slots_.size();

@@ -381,9 +381,11 @@ private:
         Expr a = e->args[0];
         child(out, a, precedence(a) < kAtom);
         Shape whole = cx_.shape(a), s = cx_.shape(e);
-        auto range = [&](Dim from, Dim size) {
+        auto range = [&](Dim from, Dim size, Dim whole_size) {
             from = sizes_.resolve(from);
             size = sizes_.resolve(size);
+            if (from == 0 && sizes_.same(size, whole_size)) return std::string(":");  // X[:, j]
+            if (size == 1) return is_symbol(from) ? sizes_.name(from) + "+1" : std::to_string(from + 1);  // x[2]
             if (!is_symbol(from) && !is_symbol(size)) return std::to_string(from + 1) + ":" + std::to_string(from + size);
             std::string first = is_symbol(from) ? sizes_.name(from) + "+1" : std::to_string(from + 1);
             std::string last = from == 0            ? sizes_.name(size)
@@ -392,9 +394,9 @@ private:
             return first + ":" + last;
         };
         std::string index;
-        if (sizes_.is_one(whole.cols)) index = range(e->dim, s.rows);
-        else if (sizes_.is_one(whole.rows)) index = range(e->dim2, s.cols);
-        else index = range(e->dim, s.rows) + ", " + range(e->dim2, s.cols);
+        if (sizes_.is_one(whole.cols)) index = range(e->dim, s.rows, whole.rows);
+        else if (sizes_.is_one(whole.rows)) index = range(e->dim2, s.cols, whole.cols);
+        else index = range(e->dim, s.rows, whole.rows) + ", " + range(e->dim2, s.cols, whole.cols);
         text(out, latex_ ? "_{" + index + "}" : "[" + index + "]");
     }
 

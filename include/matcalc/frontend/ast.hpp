@@ -25,6 +25,8 @@ enum class ExprKind {
                 //   juxtaposition (`wᵀx`, `W x`) use "*" with an empty op_range
     Transpose,  // `text` = "'" or "ᵀ", args[0]
     Matrix,     // `[a, b; c, d]`: `rows[i]` holds the elements of row i
+    Index,      // `x[2]`, `X[1:2, :]`: args[0] is indexed; rows[k] is the k-th index: empty
+                //   for `:`, [i] for one position, [first, last] for a range (1-based)
 };
 
 struct Expr {
