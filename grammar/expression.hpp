@@ -64,6 +64,7 @@ x3::rule<class role_declaration_class, RoleDecl> const role_declaration = "a dec
 x3::rule<class role_body_class, DeclParts> const role_body = "a name";
 x3::rule<class declaration_class, DeclParts> const declaration = "a declaration";
 x3::rule<class definition_class, DefParts> const definition = "a definition";
+x3::rule<class function_definition_class, FunctionParts> const function_definition = "a function definition";
 x3::rule<class statement_class, ast::Statement> const statement =
     "a declaration or a definition";
 

@@ -266,6 +266,17 @@ inline auto const from_declaration = [](auto& ctx) {
     _val(ctx) = to_declaration(nullptr, std::move(_attr(ctx)));
 };
 
+// `swish(t) = t ⊙ σ(t)`: a function of the model.
+inline auto const from_function_definition = [](auto& ctx) {
+    FunctionParts& parts = _attr(ctx);
+    ast::Definition d;
+    d.range = {parts.name.range.begin, parts.value.expr.range.end};
+    d.name = to_name_ref(parts.name);
+    for (Token& t : parts.parameters) d.parameters.push_back(to_name_ref(t));
+    d.value = std::move(parts.value.expr);
+    _val(ctx) = std::move(d);
+};
+
 inline auto const from_definition = [](auto& ctx) {
     DefParts& parts = _attr(ctx);
     ast::Definition d;
@@ -389,9 +400,13 @@ auto const role_declaration_def = role > role_body;
 auto const role_body_def = ((name_list > colon) > type) >> -init_part;
 auto const declaration_def = ((name_list >> colon) > type) >> -init_part;
 auto const definition_def = (identifier >> x3::omit[assign_op]) > expression;
+// `f(p, q) = expression`: committed at `) =`, so that `f(x)` alone is no statement.
+auto const function_definition_def =
+    (identifier >> x3::omit[tok("(")] >> name_list >> x3::omit[tok(")")] >> x3::omit[assign_op]) > expression;
 
 auto const statement_def = role_declaration[act::from_role_declaration] |
-                           declaration[act::from_declaration] | definition[act::from_definition];
+                           declaration[act::from_declaration] | definition[act::from_definition] |
+                           function_definition[act::from_function_definition];
 
 BOOST_SPIRIT_DEFINE(expression, term, juxtaposed, factor, signed_factor, implicit_product, power,
                     power_parts, power_step, exponent, braced_exponent, postfix, primary, number, name,
@@ -399,6 +414,6 @@ BOOST_SPIRIT_DEFINE(expression, term, juxtaposed, factor, signed_factor, implici
 BOOST_SPIRIT_DEFINE(identifier, add_op, mul_op, pow_op, sign, tick, superscript, top, assign_op,
                     tilde_op, colon, comma, semicolon)
 BOOST_SPIRIT_DEFINE(type, type_keyword, type_sizes, size, initializer, init_part, name_list, role,
-                    role_declaration, role_body, declaration, definition, statement)
+                    role_declaration, role_body, declaration, definition, function_definition, statement)
 
 }  // namespace matcalc::grammar::rules

@@ -71,6 +71,12 @@ struct RoleDecl {
     DeclParts decl;
 };
 
+struct FunctionParts {
+    Token name;
+    std::vector<Token> parameters;
+    Node value;
+};
+
 struct DefParts {
     Token name;
     Node value;

@@ -269,3 +269,43 @@ TEST_CASE("indexing: malformed indices are input errors at the index", "[bad_inp
     CHECK(r.code == 2);
     CHECK(r.err.find("an index is out of range") != std::string::npos);
 }
+
+TEST_CASE("functions of the model: defined once, used with the arguments' shapes", "[parser][textbook][functions]") {
+    same_function("W : matrix(3, 3); x : vector(3); swish2(t) = t ⊙ σ(t)", "swish2(W x)", "(W*x) .* sigmoid(W*x)");
+    // (a model function is a statement: the helper's `f = ...` follows it)
+    for (unsigned seed = 1; seed <= 2; ++seed) {
+        std::string values = values_for("x, y : scalar; v : vector(3)", seed);
+        std::vector<double> a = value_of("x, y : scalar; v : vector(3); g(a, b) = a^2 b; f = g(x, y) + g(y, x) + sum(g(v, x))", values);
+        std::vector<double> b = value_of("x, y : scalar; v : vector(3); f = x^2*y + y^2*x + sum(v.^2*x)", values);
+        REQUIRE(a.size() == 1);
+        CHECK(a[0] == Approx(b[0]).epsilon(1e-13));
+    }
+    Derivative d = derive({"-e", "x, y : scalar; g(a, b) = a^2 b; f = g(x, y) + g(y, x)", "--wrt", "x"});
+    CHECK(d.unicode == "y² + 2 y x");
+    Run r = run({"check", "-e", "W : matrix(m, n); x : vector(n); act(t) = t ⊙ σ(t); f = sum(act(W x))", "--wrt", "W"});
+    CHECK(r.code == 0);
+}
+
+TEST_CASE("functions of the model: malformed definitions and calls", "[bad_input][functions]") {
+    struct Case {
+        const char* model;
+        const char* words;
+        int column;
+    };
+    const Case cases[] = {
+        {"x : scalar; g(a) = g(a) + 1; f = g(x)", "the function 'g' calls itself", 20},
+        {"x : scalar; g(a, b) = a b; f = g(x)", "g takes 2 arguments, not 1", 32},
+        {"x : scalar; g(a, a) = a; f = g(x, x)", "the parameter 'a' is named twice", 18},
+        {"x : scalar; g(a) = a + q; f = g(x)", "unknown name 'q'", 24},
+        {"x : scalar; g(a) = a; g(b) = b; f = g(x)", "'g' is the name of a function", 23},
+        {"x : scalar; exp(a) = a; f = exp(x)", "'exp' is the name of a function", 13},
+        {"x : vector(n); g(a) = a * a; f = g(x)", "in g(...) called at line 1", 25},
+    };
+    for (const Case& c : cases) {
+        INFO(c.model);
+        Run r = run({"derive", "-e", c.model, "--wrt", "x"});
+        CHECK(r.code == 2);
+        CHECK(r.err.find(c.words) != std::string::npos);
+        CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
+    }
+}

@@ -3,6 +3,8 @@
 // unified; every problem becomes an InputError pointing at the offending text.
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -245,6 +247,8 @@ private:
     }
 
     Expr name(const ast::Expr& e) {
+        if (!scopes_.empty())  // a parameter of the model's function being expanded
+            if (auto it = scopes_.back().find(e.text); it != scopes_.back().end()) return it->second;
         if (const Symbol* s = m_.find(e.text)) return s->expr;
         if (Dim d = cx_.sizes().find(e.text)) return cx_.size(d);
         // Constants by their textbook names, where the model does not use the name.
@@ -358,6 +362,10 @@ private:
                                              hi == 1 ? "" : "s", n),
                                  e.range);
         };
+        if (auto mf = functions_.find(f); mf != functions_.end()) return call_model_function(e, mf->second, depth);
+        if (expanding_.count(f))
+            throw InputError(fmt::format("the function '{}' calls itself", f), e.op_range,
+                             {"a function of the model may use functions defined before it, not itself"});
         const OpInfo* op = find_function(f);
         if (op && op->id == Op::Constant) {
             // The constant row's spellings: ones(n), zeros(m, n) with their sizes;
@@ -408,6 +416,73 @@ private:
         return guarded(e, [&] { return cx_.apply(*op, args); }, e.range);
     }
 
+    // A function of the model: its body bound with the parameters standing for the
+    // arguments, so that they take the arguments' shapes at each call.
+    struct ModelFunction {
+        const ast::Definition* definition;
+    };
+
+    Expr call_model_function(const ast::Expr& e, const ModelFunction& mf, int depth) {
+        const ast::Definition& d = *mf.definition;
+        if (e.args.size() != d.parameters.size())
+            throw InputError(fmt::format("{} takes {} argument{}, not {}", d.name.name, d.parameters.size(),
+                                         d.parameters.size() == 1 ? "" : "s", e.args.size()),
+                             e.range,
+                             {fmt::format("it is defined at line {}", line_column(m_.source().text, d.range.begin).line)});
+        if (scopes_.size() >= 64)
+            throw InputError("functions of the model nested too deeply (more than 64 calls inside calls)", e.range);
+        std::unordered_map<std::string, Expr> scope;
+        for (std::size_t i = 0; i < e.args.size(); ++i) scope[d.parameters[i].name] = expr(e.args[i], depth + 1);
+        scopes_.push_back(std::move(scope));
+        struct Pop {
+            std::vector<std::unordered_map<std::string, Expr>>& s;
+            ~Pop() { s.pop_back(); }
+        } pop{scopes_};
+        try {
+            return expr(d.value, depth + 1);
+        } catch (InputError& err) {
+            err.add_note(fmt::format("in {}(...) called at line {}", d.name.name,
+                                     line_column(m_.source().text, e.range.begin).line));
+            throw;
+        }
+    }
+
+    void function_definition(const ast::Definition& d) {
+        check_new_name(d.name);
+        if (functions_.count(d.name.name))
+            throw InputError(fmt::format("the function '{}' is already defined", d.name.name), d.name.range);
+        for (std::size_t i = 0; i < d.parameters.size(); ++i)
+            for (std::size_t j = 0; j < i; ++j)
+                if (d.parameters[i].name == d.parameters[j].name)
+                    throw InputError(fmt::format("the parameter '{}' is named twice", d.parameters[i].name),
+                                     d.parameters[i].range);
+        // Bound once at its definition with parameters of unknown shape, to report errors
+        // in the body where it is written (and a call of itself), not at every call.
+        std::unordered_map<std::string, Expr> scope;
+        for (const ast::NameRef& p : d.parameters)
+            scope[p.name] = cx_.variable(p.name, Shape{cx_.sizes().fresh(), cx_.sizes().fresh()});
+        scopes_.push_back(std::move(scope));
+        expanding_.insert(d.name.name);
+        try {
+            expr(d.value);
+        } catch (const InputError& err) {
+            scopes_.pop_back();
+            expanding_.erase(d.name.name);
+            // A shape problem may depend on the arguments' shapes: those are checked at calls.
+            if (dynamic_cast<const UnknownName*>(&err) || std::string_view(err.what()).find("calls itself") != std::string_view::npos)
+                throw;
+            functions_[d.name.name] = {&d};
+            return;
+        }
+        scopes_.pop_back();
+        expanding_.erase(d.name.name);
+        functions_[d.name.name] = {&d};
+    }
+
+    std::unordered_map<std::string, ModelFunction> functions_;
+    std::vector<std::unordered_map<std::string, Expr>> scopes_;
+    std::set<std::string> expanding_;
+
     void check_new_name(const ast::NameRef& n) {
         if (const Symbol* s = m_.find(n.name)) {
             LineColumn lc = line_column(m_.source().text, s->range.begin);
@@ -415,7 +490,7 @@ private:
                                          s->kind == Symbol::Kind::Declared ? "declared" : "defined", lc.line),
                              n.range);
         }
-        if (find_function(n.name) || find_prelude_function(n.name))
+        if (find_function(n.name) || find_prelude_function(n.name) || functions_.count(n.name))
             throw InputError(fmt::format("'{}' is the name of a function", n.name), n.range);
     }
 
@@ -469,6 +544,7 @@ private:
     }
 
     void definition(const ast::Definition& d) {
+        if (!d.parameters.empty()) return function_definition(d);
         check_new_name(d.name);
         if (cx_.sizes().find(d.name.name))
             throw InputError(fmt::format("'{}' already names a size", d.name.name), d.name.range);

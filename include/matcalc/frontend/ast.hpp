@@ -71,11 +71,12 @@ struct Declaration {
     SourceRange range;
 };
 
-// `name = expr`
+// `name = expr`, or a function of the model `name(p, q) = expr` (parameters non-empty).
 struct Definition {
     NameRef name;
     Expr value;
     SourceRange range;
+    std::vector<NameRef> parameters;
 };
 
 using Statement = std::variant<Declaration, Definition>;
