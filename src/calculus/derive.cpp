@@ -109,6 +109,25 @@ Expr kron_partial(Context& cx, Expr y, std::size_t i) {
     return cx.matmul(p, d);
 }
 
+// ∂max(x)/∂x (∂min(x)/∂x): the indicator of the entries equal to the largest (smallest),
+// divided by their number, so that a tie splits the derivative evenly as max(a, b) does
+// where both vary (docs/language.md, "Derivatives"). heaviside is ½ exactly at a tie and
+// 0 on the other side, the only side there is.
+Expr extremum_weights(Context& cx, Expr y) {
+    Expr x = y->args[0];
+    Expr h = cx.apply(Op::Heaviside, is(y, Op::MaxEntry) ? cx.sub(x, y) : cx.sub(y, x));
+    return cx.div(h, cx.sum(h));
+}
+
+// ∂vec softmax(Z, 1)/∂vec Z = D − D (I ⊗ 1 1ᵀ) D with D = diag(vec P), P = softmax(Z, 1): one
+// block diag(p) − p pᵀ per column (I ⊗ 1 1ᵀ sums each column of what it multiplies).
+Expr columnwise_softmax_jacobian(Context& cx, Expr p) {
+    Shape s = cx.shape(p);
+    Expr d = cx.diag(cx.vec(p));
+    Expr sums = cx.kron(cx.identity(s.cols), cx.ones(Shape{s.rows, s.rows}));
+    return cx.sub(d, cx.matmul(cx.matmul(d, sums), d));
+}
+
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
 Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     const std::vector<Expr>& a = y->args;
@@ -152,9 +171,12 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         return cx.mul(ybar, cx.transpose(cx.apply(Op::Inverse, a[0])));
     case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
         return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
-    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
+    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v); of logsumexp(X, 1), softmax(X, 1) ⊙ ȳ (ȳ a row)
+        if (a.size() == 2) return cx.mul(cx.apply(Op::Softmax, a), ybar);
         return z.is_matrix(sa) ? cx.mul(ybar, cx.apply(Op::Exp, cx.sub(a[0], y)))
                                : cx.mul(ybar, cx.apply(Op::Softmax, a[0]));
+    case Kind::Extremum:
+        return cx.mul(ybar, extremum_weights(cx, y));
     case Kind::Kron: {  // Jᵀ vec(ȳ), read back in the argument's shape
         Expr j = kron_partial(cx, y, i);
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
@@ -288,7 +310,8 @@ private:
         const std::vector<Expr>& a = y->args;
         // One argument whose Jacobian is a structural zero (its derivative vanishes:
         // step(z), a constant): so is this node's.
-        if (a.size() == 1 && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
+        // (The axis of softmax(Z, 1) and logsumexp(X, 1) is a constant.)
+        if ((a.size() == 1 || y->op->axis_argument) && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
         auto through = [&](Expr local_row, Expr arg) { return cx_.matmul(local_row, jac(arg)); };
         switch (y->op->kind) {
         case Kind::Elementwise:
@@ -333,7 +356,16 @@ private:
         case Kind::Norm1:
             return through(row(cx_.apply(Op::Sign, a[0])), a[0]);
         case Kind::LogSumExp:
+            if (a.size() == 2) {  // logsumexp(X, 1): column j's entry is p_jᵀ dx_j, J = (I ⊗ 1ᵀ) diag(vec P)
+                Shape sa = shape(a[0]);
+                Expr p = cx_.apply(Op::Softmax, a);
+                return through(cx_.matmul(cx_.kron(cx_.identity(sa.cols), cx_.ones(Shape{1, sa.rows})),
+                                          cx_.diag(column(p))),
+                               a[0]);
+            }
             return through(row(is_vec(a[0]) ? cx_.apply(Op::Softmax, a[0]) : cx_.apply(Op::Exp, cx_.sub(a[0], y))), a[0]);
+        case Kind::Extremum:
+            return through(row(extremum_weights(cx_, y)), a[0]);
         case Kind::Trace:  // tr A = vec(I)ᵀ vec A
             return through(row(cx_.identity(shape(a[0]).rows)), a[0]);
         case Kind::Det:  // d det A = det A vec(A⁻ᵀ)ᵀ d vec A
@@ -343,9 +375,9 @@ private:
         case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
             return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
-            // The softmax's Jacobian, kept as diag(p) − p pᵀ (of a vector; a matrix's is
-            // block-diagonal, one block per column: only its gradients are derived).
-            if (z().is_matrix(shape(a[0]))) unsupported(y);
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ; softmax(Z, 1)'s is block-diagonal,
+            // one such block per column.
+            if (a.size() == 2) return through(columnwise_softmax_jacobian(cx_, y), a[0]);
             Expr p = column(y);
             return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
         }

@@ -179,9 +179,20 @@ private:
             throw InputError(fmt::format("unknown function '{}'", f), e.op_range, did_you_mean(f, names));
         }
         arity(static_cast<std::size_t>(std::max(op->min_args, 1)), static_cast<std::size_t>(op->max_args));
+        if (op->axis_argument && n == 2) check_axis(e.args[1], f);
         std::vector<Expr> args;
         for (const auto& a : e.args) args.push_back(expr(a, depth + 1));
         return guarded(e, [&] { return cx_.apply(*op, args); }, e.range);
+    }
+
+    // sum(X, k), softmax(Z, k), ...: the axis is the literal 1 or 2, as MATLAB's dim (a
+    // value would make the result's shape depend on it).
+    void check_axis(const ast::Expr& a, const std::string& f) {
+        std::vector<std::string> hint{fmt::format("write {0}(X, 1) to work down each column or {0}(X, 2) along each row", f)};
+        if (a.kind != ast::ExprKind::Number)
+            throw InputError(fmt::format("the axis of {} must be the number 1 or 2, not '{}'", f, text_of(a.range)), a.range, hint);
+        if (a.number != 1 && a.number != 2)
+            throw InputError(fmt::format("the axis of {} must be 1 or 2, not {}", f, text_of(a.range)), a.range, hint);
     }
 
     void check_new_name(const ast::NameRef& n) {

@@ -65,7 +65,8 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         s.rows = rows;
         s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
-        if (e->op->kind == Kind::Softmax) s.columnwise = cx.sizes().is_matrix(cx.shape(e));
+        // softmax(Z, 1), logsumexp(X, 1): down each column (a node with an axis has axis 1).
+        if (e->op->kind == Kind::Softmax || e->op->kind == Kind::LogSumExp) s.columnwise = e->args.size() == 2;
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
@@ -86,7 +87,7 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
         case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
         case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
             break;  // computed values get their buffers in assign_storage()
         }
         slots_.push_back(std::move(s));
@@ -127,7 +128,7 @@ void BasicEvaluator<T>::leave_factors_implicit() {
         case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
         case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
         case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
+        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
         }
     }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
@@ -306,8 +307,8 @@ void BasicEvaluator<T>::run(const Env& env) {
         case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
         case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
         case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
-        case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
-        case Kind::Block:
+        case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec:
+        case Kind::Unvec: case Kind::Block:
             if (!s.implicit) step(s);
         }
     }
@@ -405,10 +406,21 @@ void BasicEvaluator<T>::step(Slot& s) {
         out = arg(0).inverse();
         break;
     case Kind::LogSumExp: {
-        const T top = arg(0).maxCoeff();  // shifted, so that exp cannot overflow
-        out(0, 0) = top + std::log((arg(0).array() - top).exp().sum());
+        const Matrix& A = arg(0);
+        if (s.columnwise) {  // each column shifted by its own largest entry
+            for (Index j = 0; j < A.cols(); ++j) {
+                const T top = A.col(j).maxCoeff();
+                out(0, j) = top + std::log((A.col(j).array() - top).exp().sum());
+            }
+            break;
+        }
+        const T top = A.maxCoeff();  // shifted, so that exp cannot overflow
+        out(0, 0) = top + std::log((A.array() - top).exp().sum());
         break;
     }
+    case Kind::Extremum:
+        out(0, 0) = s.node->op->id == Op::MaxEntry ? arg(0).maxCoeff() : arg(0).minCoeff();
+        break;
     case Kind::Softmax: {  // of a vector, or of a matrix column by column (s.columnwise)
         const Matrix& A = arg(0);
         if (!s.columnwise) {
@@ -500,8 +512,8 @@ void BasicEvaluator<T>::multiply(Slot& s) {
     case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
     case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
     case Kind::Norm1: case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det:
-    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron:
-    case Kind::Vec: case Kind::Unvec: case Kind::Block:
+    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum:
+    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
         break;
     }
     if (factor.node->op->kind == Kind::Commutation) {
