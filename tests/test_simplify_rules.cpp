@@ -47,7 +47,7 @@ const char* const kCorpus[] = {
     "diag(x') * (w * x')", "(x' + w')'", "dot(w, x .* z)", "sum(log(exp(x)) ⊙ w)", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
     // Axes (docs/language.md): cross-entropy over a batch of columns, log_softmax, reductions.
     "-sum(X ⊙ log(softmax(X, 1)))", "sum(log_softmax(S, 2) ⊙ S)", "sum(X, 1) * x", "mean(X, 2)·y",
-    "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))",
+    "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))", "sum(log(softmax(S, 2)) ⊙ S)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

@@ -119,13 +119,23 @@ Expr extremum_weights(Context& cx, Expr y) {
     return cx.div(h, cx.sum(h));
 }
 
-// ∂vec softmax(Z, 1)/∂vec Z = D − D (I ⊗ 1 1ᵀ) D with D = diag(vec P), P = softmax(Z, 1): one
-// block diag(p) − p pᵀ per column (I ⊗ 1 1ᵀ sums each column of what it multiplies).
-Expr columnwise_softmax_jacobian(Context& cx, Expr p) {
-    Shape s = cx.shape(p);
+// The axis of softmax(Z, k) or logsumexp(X, k): 1 or 2.
+int axis(Expr y) { return y->args.at(1)->value == 2.0 ? 2 : 1; }
+
+// In vec order (columns stacked), the sums of each column (axis 1: I ⊗ 1 1ᵀ) or of each row
+// (axis 2: 1 1ᵀ ⊗ I) of an m×n matrix, spread back over it; with a row of ones instead of
+// 1 1ᵀ, the sums alone (a row of n or a column of m, vec'd).
+Expr line_sums(Context& cx, Shape s, int k, bool spread) {
+    Dim length = k == 1 ? s.rows : s.cols;
+    Expr ones = cx.ones(Shape{spread ? length : 1, length});
+    return k == 1 ? cx.kron(cx.identity(s.cols), ones) : cx.kron(ones, cx.identity(s.rows));
+}
+
+// ∂vec softmax(Z, k)/∂vec Z = D − D S D with D = diag(vec P), P = softmax(Z, k) and S the
+// sums of each column or row: one block diag(p) − p pᵀ per column (row).
+Expr axis_softmax_jacobian(Context& cx, Expr p, int k) {
     Expr d = cx.diag(cx.vec(p));
-    Expr sums = cx.kron(cx.identity(s.cols), cx.ones(Shape{s.rows, s.rows}));
-    return cx.sub(d, cx.matmul(cx.matmul(d, sums), d));
+    return cx.sub(d, cx.matmul(cx.matmul(d, line_sums(cx, cx.shape(p), k, true)), d));
 }
 
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
@@ -171,7 +181,7 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         return cx.mul(ybar, cx.transpose(cx.apply(Op::Inverse, a[0])));
     case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
         return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
-    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v); of logsumexp(X, 1), softmax(X, 1) ⊙ ȳ (ȳ a row)
+    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v); of logsumexp(X, k), softmax(X, k) ⊙ ȳ (ȳ a row or column)
         if (a.size() == 2) return cx.mul(cx.apply(Op::Softmax, a), ybar);
         return z.is_matrix(sa) ? cx.mul(ybar, cx.apply(Op::Exp, cx.sub(a[0], y)))
                                : cx.mul(ybar, cx.apply(Op::Softmax, a[0]));
@@ -195,8 +205,11 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         }
         return cx.block(ybar, top, left, sa);
     }
-    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
-        if (z.is_matrix(sa))
+    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column or row by row
+        if (a.size() == 2 && axis(y) == 2)
+            return cx.mul(y, cx.sub(ybar, cx.matmul(cx.matmul(cx.mul(y, ybar), cx.ones(Shape{sa.cols, 1})),
+                                                    cx.ones(Shape{1, sa.cols}))));
+        if (a.size() == 2)
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
@@ -356,12 +369,9 @@ private:
         case Kind::Norm1:
             return through(row(cx_.apply(Op::Sign, a[0])), a[0]);
         case Kind::LogSumExp:
-            if (a.size() == 2) {  // logsumexp(X, 1): column j's entry is p_jᵀ dx_j, J = (I ⊗ 1ᵀ) diag(vec P)
-                Shape sa = shape(a[0]);
+            if (a.size() == 2) {  // logsumexp(X, k): column (row) j's entry is p_jᵀ dx_j, J = S diag(vec P)
                 Expr p = cx_.apply(Op::Softmax, a);
-                return through(cx_.matmul(cx_.kron(cx_.identity(sa.cols), cx_.ones(Shape{1, sa.rows})),
-                                          cx_.diag(column(p))),
-                               a[0]);
+                return through(cx_.matmul(line_sums(cx_, shape(a[0]), axis(y), false), cx_.diag(column(p))), a[0]);
             }
             return through(row(is_vec(a[0]) ? cx_.apply(Op::Softmax, a[0]) : cx_.apply(Op::Exp, cx_.sub(a[0], y))), a[0]);
         case Kind::Extremum:
@@ -375,9 +385,9 @@ private:
         case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
             return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
-            // The softmax's Jacobian, kept as diag(p) − p pᵀ; softmax(Z, 1)'s is block-diagonal,
-            // one such block per column.
-            if (a.size() == 2) return through(columnwise_softmax_jacobian(cx_, y), a[0]);
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ; softmax(Z, k)'s has one such
+            // block per column (row).
+            if (a.size() == 2) return through(axis_softmax_jacobian(cx_, y, axis(y)), a[0]);
             Expr p = column(y);
             return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
         }

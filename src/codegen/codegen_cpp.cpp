@@ -182,11 +182,14 @@ void CppGenerator::emit(Expr e, const std::string& name) {
         rhs = fmt::format("{}_detail::commutation({}, {})", fid_, dim(e->dim), dim(e->dim2)), commutation_ = true;
         break;
     case Kind::LogSumExp: {  // shifted by the largest entry, so that exp cannot overflow
-        if (a.size() == 2) {  // logsumexp(X, 1): each column shifted by its own largest entry
+        if (a.size() == 2) {  // logsumexp(X, k): each column (row) shifted by its own largest entry
             std::string top = fresh(name + "_max");
-            line(fmt::format("const Eigen::RowVectorXd {} = {}.colwise().maxCoeff();", top, arg(0)));
-            rhs = fmt::format("Eigen::MatrixXd({} + (({}.rowwise() - {}).array().exp().colwise().sum().log()).matrix())",
-                              top, arg(0), top);
+            const bool rows = a[1]->value == 2.0;
+            const char* along = rows ? "rowwise" : "colwise";
+            const char* across = rows ? "colwise" : "rowwise";
+            line(fmt::format("const Eigen::{} {} = {}.{}().maxCoeff();", rows ? "VectorXd" : "RowVectorXd", top, arg(0), along));
+            rhs = fmt::format("Eigen::MatrixXd({} + (({}.{}() - {}).array().exp().{}().sum().log()).matrix())", top, arg(0),
+                              across, top, along);
             break;
         }
         std::string top = fresh(name + "_max");
@@ -196,10 +199,13 @@ void CppGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         std::string ex = fresh(name + "_exp");
-        if (a.size() == 2) {  // softmax(Z, 1): column by column, each shifted by its largest entry
-            line(fmt::format("const Eigen::MatrixXd {} = ({}.rowwise() - {}.colwise().maxCoeff()).array().exp().matrix();",
-                             ex, arg(0), arg(0)));
-            rhs = fmt::format("({}.array().rowwise() / {}.colwise().sum().array()).matrix()", ex, ex);
+        if (a.size() == 2) {  // softmax(Z, k): column by column (row by row), each shifted by its largest entry
+            const bool rows = a[1]->value == 2.0;
+            const char* along = rows ? "rowwise" : "colwise";
+            const char* across = rows ? "colwise" : "rowwise";
+            line(fmt::format("const Eigen::MatrixXd {} = ({}.{}() - {}.{}().maxCoeff()).array().exp().matrix();", ex,
+                             arg(0), across, arg(0), along));
+            rhs = fmt::format("({}.array().{}() / {}.{}().sum().array()).matrix()", ex, across, ex, along);
             break;
         }
         line(fmt::format("const Eigen::MatrixXd {} = ({}.array() - {}.maxCoeff()).exp().matrix();", ex, arg(0), arg(0)));

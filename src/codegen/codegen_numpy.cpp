@@ -185,10 +185,11 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
         commutation_ = commutation_ || !scalar(e);
         break;
     case Kind::LogSumExp: {  // shifted by the largest entry, so that exp cannot overflow
-        if (a.size() == 2) {  // logsumexp(X, 1): each column shifted by its own largest entry
+        if (a.size() == 2) {  // logsumexp(X, k): each column (row) shifted by its own largest entry
             const std::string top = fresh(name + "_max");
-            line(fmt::format("{} = np.max({}, axis=0, keepdims=True)", top, arg(0)));
-            rhs = fmt::format("{} + np.log(np.sum(np.exp({} - {}), axis=0, keepdims=True))", top, arg(0), top);
+            const int axis = a[1]->value == 2.0 ? 1 : 0;  // NumPy's axes count from 0
+            line(fmt::format("{} = np.max({}, axis={}, keepdims=True)", top, arg(0), axis));
+            rhs = fmt::format("{} + np.log(np.sum(np.exp({} - {}), axis={}, keepdims=True))", top, arg(0), top, axis);
             break;
         }
         const std::string top = fresh(name + "_max");
@@ -198,9 +199,10 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         const std::string ex = fresh(name + "_exp");
-        if (a.size() == 2) {  // softmax(Z, 1): column by column, each shifted by its largest entry
-            line(fmt::format("{} = np.exp({} - np.max({}, axis=0, keepdims=True))", ex, arg(0), arg(0)));
-            rhs = fmt::format("{} / np.sum({}, axis=0, keepdims=True)", ex, ex);
+        if (a.size() == 2) {  // softmax(Z, k): column by column (row by row), each shifted by its largest entry
+            const int axis = a[1]->value == 2.0 ? 1 : 0;
+            line(fmt::format("{} = np.exp({} - np.max({}, axis={}, keepdims=True))", ex, arg(0), arg(0), axis));
+            rhs = fmt::format("{} / np.sum({}, axis={}, keepdims=True)", ex, ex, axis);
             break;
         }
         line(fmt::format("{} = np.exp({} - np.max({}))", ex, arg(0), arg(0)));

@@ -259,9 +259,8 @@ std::vector<OpInfo> make_table() {
                  .unicode = "logdet", .latex = "\\operatorname{logdet}", .rule = "log-determinant", .doc = {"log of the determinant of a square matrix", "", "scalar", "X : matrix(n, n); f = logdet(X)"}});
     t.push_back({.id = Op::Inverse, .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "⁻¹",
                  .latex = "^{-1}", .superscript_outside_ascii = true, .rule = "matrix inverse", .doc = {"inverse of a square matrix, printed X⁻¹", "", "the argument's shape", "X : matrix(n, n); f = inv(X)"}});
-    // A node with an axis is always of a matrix down its columns, axis 1; the shape rule
-    // writes axis 2 as the transpose of axis 1 of the transpose, and the axis of a vector
-    // as the vector's own function (or its trivial value).
+    // A node with an axis is always of a matrix; the shape rule writes the axis of a
+    // vector as the vector's own function (or its trivial value).
     t.push_back({.id = Op::LogSumExp, .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .max_args = 2, .ascii = "logsumexp",
                  .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .axis_argument = true, .rule = "log-sum-exp", .doc = {"log Σ exp(aᵢ) over every entry, computed shifted by the largest; logsumexp(X, 1) of each column (a row 1×n), logsumexp(X, 2) of each row (a column m×1), each shifted by its own largest entry", "1 or 2 (X, axis)", "scalar; with an axis, 1×n or m×1", "x : vector(n); f = logsumexp(x)\nX : matrix(m, n); f = sum(logsumexp(X, 1))"}});
     t.push_back({.id = Op::Softmax, .call_names = {"softmax"}, .kind = Kind::Softmax, .max_args = 2, .ascii = "softmax",

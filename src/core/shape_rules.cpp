@@ -76,18 +76,17 @@ Expr axis_sum(Context& cx, const OpInfo& op, Expr x, int axis) {
     return cx.is_one(count) ? r : cx.div(r, count);
 }
 
-// logsumexp(X, k) and softmax(Z, k) as nodes of a matrix with axis 1, or what they are
+// logsumexp(X, k) and softmax(Z, k): nodes of a matrix with its axis, or what they are
 // instead: of a vector along its length the vector's function, across it (each entry
-// alone) the trivial value (the entry, or 1); axis 2 the transpose of axis 1 of Xᵀ.
+// alone) the trivial value (the entry, or 1).
 ShapeRule axis_function(Context& cx, const OpInfo& op, std::span<const Expr> args, int axis) {
     SizeTable& z = cx.sizes();
     Expr x = args[0];
     Shape s = cx.shape(x);
     bool softmax = op.kind == Kind::Softmax;
     if (z.is_matrix(s)) {
-        if (axis == 1) return softmax ? s : Shape{1, s.cols};
-        Expr t[2] = {cx.transpose(x), cx.constant(1.0)};
-        return cx.transpose(cx.apply(op, t));
+        if (softmax) return s;
+        return axis == 1 ? Shape{1, s.cols} : Shape{s.rows, 1};
     }
     // A vector: a column's axis 1 and a row's axis 2 run along it.
     bool along = z.is_scalar(s) || (axis == 1 ? z.is_one(s.cols) : z.is_one(s.rows));

@@ -65,7 +65,7 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         s.rows = rows;
         s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
-        // softmax(Z, 1), logsumexp(X, 1): down each column (a node with an axis has axis 1).
+        // softmax(Z, k), logsumexp(X, k): per column or row, the node's axis (its second argument).
         if (e->op->kind == Kind::Softmax || e->op->kind == Kind::LogSumExp) s.columnwise = e->args.size() == 2;
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
@@ -407,33 +407,33 @@ void BasicEvaluator<T>::step(Slot& s) {
         break;
     case Kind::LogSumExp: {
         const Matrix& A = arg(0);
-        if (s.columnwise) {  // each column shifted by its own largest entry
-            for (Index j = 0; j < A.cols(); ++j) {
-                const T top = A.col(j).maxCoeff();
-                out(0, j) = top + std::log((A.col(j).array() - top).exp().sum());
-            }
-            break;
-        }
-        const T top = A.maxCoeff();  // shifted, so that exp cannot overflow
-        out(0, 0) = top + std::log((A.array() - top).exp().sum());
+        // Shifted by the largest entry, so that exp cannot overflow.
+        auto lse = [](const auto& v) -> T {
+            const T top = v.maxCoeff();
+            return top + std::log((v.array() - top).exp().sum());
+        };
+        if (!s.columnwise) out(0, 0) = lse(A);
+        else if (s.node->args[1]->value == 2.0)
+            for (Index i = 0; i < A.rows(); ++i) out(i, 0) = lse(A.row(i));
+        else
+            for (Index j = 0; j < A.cols(); ++j) out(0, j) = lse(A.col(j));
         break;
     }
     case Kind::Extremum:
         out(0, 0) = s.node->op->id == Op::MaxEntry ? arg(0).maxCoeff() : arg(0).minCoeff();
         break;
-    case Kind::Softmax: {  // of a vector, or of a matrix column by column (s.columnwise)
+    case Kind::Softmax: {  // of a vector, or of a matrix column by column or row by row (s.columnwise)
         const Matrix& A = arg(0);
-        if (!s.columnwise) {
-            const T top = A.maxCoeff();
-            out = (A.array() - top).exp().matrix();
-            out /= out.sum();
-            break;
-        }
-        for (Index j = 0; j < A.cols(); ++j) {  // shifted by the column's largest entry
-            const T top = A.col(j).maxCoeff();
-            out.col(j) = (A.col(j).array() - top).exp().matrix();
-            out.col(j) /= out.col(j).sum();
-        }
+        auto softmax = [](const auto& v, auto&& o) {  // shifted by the largest entry
+            const T top = v.maxCoeff();
+            o = (v.array() - top).exp().matrix();
+            o /= o.sum();
+        };
+        if (!s.columnwise) softmax(A, out);
+        else if (s.node->args[1]->value == 2.0)
+            for (Index i = 0; i < A.rows(); ++i) softmax(A.row(i), out.row(i));
+        else
+            for (Index j = 0; j < A.cols(); ++j) softmax(A.col(j), out.col(j));
         break;
     }
     case Kind::Stack: {
