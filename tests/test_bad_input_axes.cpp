@@ -45,11 +45,15 @@ TEST_CASE("bad input: an axis that is not an integer literal", "[bad_input][axes
 
 TEST_CASE("bad input: softmax and log_softmax of a matrix without an axis", "[bad_input][axes]") {
     Run s = model_error(kDecl + "f = softmax(X)",
-                        {"softmax of a matrix(m, n) needs an axis", "softmax(Z, 1) for each column to sum to 1",
-                         "softmax(Z, 2) for each row"});
+                        {"softmax of a matrix(m, n) needs an axis", "softmax(X, 1) for each column",
+                         "softmax(X, 2) for each row"});
     at(s, 2, 5);
+    Run z = model_error("Z : matrix(k, B); f = sum(softmax(Z))", {"softmax(Z, 1) for each column (as PyTorch's dim=0)",
+                                                                "softmax(Z, 2) for each row (dim=1)"});
+    at(z, 1, 27);
     Run l = model_error("W : matrix(m, n); x : vector(n)\ny = W * x\nf = sum(log_softmax(W * x * x'))",
-                        {"log_softmax of a matrix(m, n) needs an axis", "log_softmax(Z, 1)", "log_softmax(Z, 2)"});
+                        {"log_softmax of a matrix(m, n) needs an axis", "log_softmax(W * x * x', 1)",
+                         "log_softmax(W * x * x', 2)"});
     at(l, 3, 9);
     // Of a vector no axis is needed.
     Run ok = cli({"derive", "-e", "x : vector(n); f = sum(softmax(x))", "--wrt", "x"});

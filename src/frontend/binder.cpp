@@ -182,6 +182,12 @@ private:
         if (op->axis_argument && n == 2) check_axis(e.args[1], f);
         std::vector<Expr> args;
         for (const auto& a : e.args) args.push_back(expr(a, depth + 1));
+        if (op->kind == Kind::Softmax && n == 1 && cx_.sizes().is_matrix(cx_.shape(args[0]))) {
+            // Which way should a matrix sum to 1? The hint in the model's own words.
+            const std::string z = text_of(e.args[0].range);
+            throw InputError(fmt::format("{} of a {} needs an axis", f, cx_.sizes().describe(cx_.shape(args[0]))), e.range,
+                             {fmt::format("write {0}({1}, 1) for each column (as PyTorch's dim=0) or {0}({1}, 2) for each row (dim=1)", f, z)});
+        }
         return guarded(e, [&] { return cx_.apply(*op, args); }, e.range);
     }
 
