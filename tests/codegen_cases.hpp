@@ -54,12 +54,23 @@ inline std::vector<Case> cases() {
         // A batch of samples as columns: the softmax of a matrix, column by column.
         {"CEB",
          {"-e", "W : matrix(k, n); X : matrix(n, B); b : vector(k); Y : matrix(k, B)\n"
-                "P = softmax(W*X + b*ones(B)'); CEB = -sum(Y .* log(P)) / B"},
+                "P = softmax(W*X + b*ones(B)', 1); CEB = -sum(Y .* log(P)) / B"},
          {"W", "b"},
          R"({"W": [[0.2, -0.1, 0.4], [-0.5, 0.6, 0.1], [0.3, 0.2, -0.4], [0.7, -0.3, 0.2]],
              "X": [[1.0, -0.5, 30.0], [0.25, 2.0, -1.0], [-1.5, 0.5, 0.75]], "b": [0.1, -0.2, 0.05, 0.3],
              "Y": [[0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 0, 0]]})",
          {"W", "X", "b", "Y"}},
+        // Axes (each column and row shifted by its own largest entry: 30 would not overflow,
+        // but shows it), max and min of one argument, the functions of issue 15.
+        {"AX",
+         {"-e", "x : vector(n); Z : matrix(m, n)\n"
+                "AX = sum(logsumexp(Z, 1)) + sum(log_softmax(Z, 2) ⊙ Z) + sum(softmax(Z, 1) ⊙ Z) + max(Z * x) "
+                "- min(gelu(x)) + sum(erf(x) + elu(x, 0.5) + clip(x, -0.5, 0.5) + sinh(x) + log1p(x ⊙ x) + expm1(x)) "
+                "+ mean(Z, 2)·ones(m) + sum(Z, 1) * x"},
+         {"Z", "x"},
+         R"({"Z": [[0.5, -1.0, 2.0, 30.0], [1.5, 0.25, -3.0, 31.0], [-0.75, 2.0, 0.0, 29.5]],
+             "x": [0.3, -1.2, 0.7, 0.05]})",
+         {"x", "Z"}},  // x first: one more entry of it disagrees with Z's columns (Z's rows are free)
         {"f",
          {"-e", "X : matrix(n, n); A : matrix(n, n)\n"
                 "f = tr(A*X) + logdet(X) + det(X) + sum(inv(X)) + tr(X' * A * X)"},

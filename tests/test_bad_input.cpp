@@ -108,7 +108,7 @@ TEST_CASE("bad input: one-argument function given two", "[bad_input][names]") {
 }
 
 TEST_CASE("bad input: two-argument function given one", "[bad_input][names]") {
-    model_error("x : scalar; f = max(x)", {"max takes 2 arguments, not 1"});
+    model_error("x : scalar; f = bce(x)", {"bce takes 2 arguments, not 1"});
 }
 
 TEST_CASE("bad input: function called without arguments", "[bad_input][names]") {

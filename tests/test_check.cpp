@@ -60,7 +60,7 @@ TEST_CASE("check: the softmax of a matrix (column by column) and its gradients",
     // simplifier cancels P ⊙ (Y ⊘ P) to the textbook (P − Y)-like form (no division by P).
     const std::string model =
         "X : matrix(d, B); Y : matrix(k, B); W : matrix(k, d); b : vector(k); Z : matrix(k, B)\n"
-        "P = softmax(W*X + b*ones(B)'); L = -sum(Y .* log(P)) / B; M = sum(Y .* log(softmax(Z)))";
+        "P = softmax(W*X + b*ones(B)', 1); L = -sum(Y .* log(P)) / B; M = sum(Y .* log(softmax(Z, 1)))";
     Run r = run({"check", "-e", model, "--of", "L", "--wrt", "W", "--wrt", "b"});
     INFO(r.out << r.err);
     CHECK(r.code == 0);
@@ -70,8 +70,12 @@ TEST_CASE("check: the softmax of a matrix (column by column) and its gradients",
     CHECK(g.code == 0);
     Run d = run({"derive", "-e", model, "--of", "L", "--wrt", "W"});
     CHECK(d.out == "∂L/∂W = (1 / B) (P ⊙ 1 1ᵀ Y − Y) Xᵀ\n");
-    // Its Jacobian (block-diagonal, one block per column) is not derived: an input error.
-    Run j = run({"derive", "-e", model, "--of", "P", "--wrt", "b"});
-    CHECK(j.code == 2);
-    CHECK(j.err.find("softmax of a matrix") != std::string::npos);
+    // Its Jacobian (block-diagonal, one block per column) and the Hessian of the loss
+    // through it, against central differences.
+    Run j = run({"check", "-e", model, "--of", "P", "--wrt", "b"});
+    INFO(j.out << j.err);
+    CHECK(j.code == 0);
+    Run h = run({"check", "-e", model, "--of", "M", "--wrt", "Z", "--hessian"});
+    INFO(h.out << h.err);
+    CHECK(h.code == 0);
 }

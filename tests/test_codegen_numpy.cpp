@@ -67,6 +67,7 @@ std::string module_of(const Case& c) {
 // The driver's functions: each case's results printed as "i value x1 x2 ..." and "i VAR ...",
 // with their types and shapes, the checks of the arguments; the formulas at the points.
 constexpr const char* kDriver = R"(import json
+import math
 import sys
 import warnings
 
@@ -113,7 +114,7 @@ def run_case(i, f, kwargs, wrt):
 
 
 def run_formula(name, formula, points):
-    f = eval("lambda a, b: " + formula, {"np": np})
+    f = eval("lambda a, b: " + formula, {"np": np, "math": math})  # math: erf, as generated code imports it
     a, b = (np.array([p[k] for p in points]) for k in (0, 1))
     with np.errstate(all="ignore"):
         print("op", name, " ".join(repr(float(x)) for x in np.broadcast_to(f(a, b), a.shape)))

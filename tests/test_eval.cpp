@@ -112,6 +112,24 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         const double inf = std::numeric_limits<double>::infinity();
         binary(Op::Bce, col({1, 0, 1}), col({1, 0, 0}), col({0, 0, inf}));
     };
+    // The new elementwise functions against independent values: definitions in exp, known
+    // constants of erf (Abramowitz & Stegun, table 7.1), series for small arguments.
+    auto near = [&](Op name, MatrixXd in, MatrixXd expected) {
+        env.values["x"] = in;
+        const MatrixXd got = ev(cx.apply(name, x));
+        INFO(show(got));
+        CHECK(close(got, expected, 1e-15));
+    };
+    cases[Op::Sinh] = [&] { near(Op::Sinh, col({0, 1, -2}), col({0, (e1 - 1 / e1) / 2, -(e1 * e1 - 1 / (e1 * e1)) / 2})); };
+    cases[Op::Cosh] = [&] { near(Op::Cosh, col({0, 1, -2}), col({1, (e1 + 1 / e1) / 2, (e1 * e1 + 1 / (e1 * e1)) / 2})); };
+    cases[Op::Erf] = [&] { near(Op::Erf, col({0, 1, -0.5}), col({0, 0.8427007929497149, -0.5204998778130465})); };
+    // Where 1 + x and eˣ − 1 would lose every digit: x − x²/2 and x + x²/2 to double precision.
+    cases[Op::Log1p] = [&] { near(Op::Log1p, col({0, e1 - 1, 1e-10}), col({0, 1, 1e-10 - 5e-21})); };
+    cases[Op::Expm1] = [&] { near(Op::Expm1, col({0, 1, 1e-10}), col({0, e1 - 1, 1e-10 + 5e-21})); };
+    cases[Op::Elu] = [&] {
+        near(Op::Elu, col({-1, 0, 3}), col({1 / e1 - 1, 0, 3}));  // default α = 1
+        binary(Op::Elu, col({-1, 0, 3}), col({0.5, 0.5, 0.5}), col({0.5 * std::expm1(-1.0), 0, 3}));
+    };
     cases[Op::MatMul] = [&] {
         Expr W = cx.variable("W", {2, n});
         env.values["W"] = rows({{1, 2, 3}, {4, 5, 6}});
@@ -134,11 +152,20 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
     cases[Op::Sum] = [&] {
         env.values["x"] = col({1, 2, 3.5});
         CHECK_SAME(ev(cx.sum(x)), num(6.5));
+        // With an axis, as MATLAB: 1 sums each column (a row), 2 each row (a column).
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 2, 3}, {4, 5, 9}});
+        CHECK_SAME(ev(cx.apply(Op::Sum, W, cx.constant(1))), rows({{5, 7, 12}}));
+        CHECK_SAME(ev(cx.apply(Op::Sum, W, cx.constant(2))), col({6, 18}));
+        CHECK_SAME(ev(cx.apply(Op::Sum, x, cx.constant(1))), num(6.5));   // a column's one column
+        CHECK_SAME(ev(cx.apply(Op::Sum, x, cx.constant(2))), col({1, 2, 3.5}));  // each entry alone
     };
     cases[Op::Mean] = [&] {
         Expr W = cx.variable("W", {2, n});
         env.values["W"] = rows({{1, 2, 3}, {4, 5, 9}});
         CHECK_SAME(ev(cx.apply(Op::Mean, W)), num(4));
+        CHECK_SAME(ev(cx.apply(Op::Mean, W, cx.constant(1))), rows({{2.5, 3.5, 6}}));
+        CHECK_SAME(ev(cx.apply(Op::Mean, W, cx.constant(2))), col({2, 6}));
     };
     cases[Op::Norm] = [&] {
         env.values["x"] = col({3, 0, -4});
@@ -192,6 +219,13 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
     cases[Op::LogSumExp] = [&] {
         env.values["x"] = col({1000, 1000, 1000});  // shifted: no overflow
         CHECK(ev(cx.apply(Op::LogSumExp, x))(0, 0) == Approx(1000 + std::log(3.0)));
+        // Per column and per row, each shifted by its own largest entry (−1000 would
+        // underflow exp to 0 and 1000 overflow it, unshifted).
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1000, -1000, 0}, {1000, -1000, std::log(3.0)}});
+        const double l2 = std::log(2.0);
+        CHECK(close(ev(cx.apply(Op::LogSumExp, W, cx.constant(1))), rows({{1000 + l2, -1000 + l2, std::log(4.0)}}), 1e-12));
+        CHECK(close(ev(cx.apply(Op::LogSumExp, W, cx.constant(2))), col({1000, 1000}), 1e-12));
     };
     cases[Op::Softmax] = [&] {
         env.values["x"] = col({0, std::log(2.0), std::log(5.0)});
@@ -202,8 +236,42 @@ TEST_CASE("eval: every row of the operation table", "[eval]") {
         Expr Z = cx.variable("Z", {n, cx.sizes().symbol("B")});
         env.sizes[cx.sizes().symbol("B")] = 2;
         env.values["Z"] = rows({{0, 1000}, {std::log(2.0), 1000}, {std::log(5.0), 1000 + std::log(2.0)}});
-        MatrixXd P = ev(cx.apply(Op::Softmax, Z));
+        MatrixXd P = ev(cx.apply(Op::Softmax, Z, cx.constant(1)));
         CHECK((P - rows({{0.125, 0.25}, {0.25, 0.25}, {0.625, 0.5}})).cwiseAbs().maxCoeff() < 1e-12);  // 1000 + ln 2 rounds at 1e-13
+        // Axis 2: each row sums to 1, shifted by the row's largest entry (e^1000 would
+        // overflow): the second entry of each row is 1000 above the first.
+        MatrixXd R = ev(cx.apply(Op::Softmax, Z, cx.constant(2)));
+        CHECK(close(R, rows({{0, 1}, {0, 1}, {0, 1}}), 1e-15));
+        env.values["Z"] = rows({{0, std::log(3.0)}, {std::log(2.0), std::log(2.0)}, {-1, 1}});
+        R = ev(cx.apply(Op::Softmax, Z, cx.constant(2)));
+        const double e2 = std::exp(2.0);
+        CHECK(close(R, rows({{0.25, 0.75}, {0.5, 0.5}, {1 / (1 + e2), e2 / (1 + e2)}}), 1e-15));
+        // Without an axis a matrix is an error: which way should it sum to 1?
+        CHECK_THROWS_AS(cx.apply(Op::Softmax, Z), ShapeError);
+    };
+    cases[Op::LogSoftmax] = [&] {
+        env.values["x"] = col({0, std::log(2.0), std::log(5.0)});
+        CHECK(close(ev(cx.apply(Op::LogSoftmax, x)), col({std::log(0.125), std::log(0.25), std::log(0.625)}), 1e-15));
+        // Stable where log(softmax) is not: e^−2000 underflows, its logarithm does not.
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{0, 10, 5}, {-2000, 10, 5}});
+        CHECK(close(ev(cx.apply(Op::LogSoftmax, W, cx.constant(1))), rows({{0, -std::log(2.0), -std::log(2.0)}, {-2000, -std::log(2.0), -std::log(2.0)}}), 1e-12));
+        MatrixXd R = ev(cx.apply(Op::LogSoftmax, W, cx.constant(2)));
+        const double lse0 = 10 + std::log(1 + std::exp(-10.0) + std::exp(-5.0)), lse1 = 10 + std::log1p(std::exp(-5.0));
+        CHECK(close(R.row(0), rows({{-lse0, 10 - lse0, 5 - lse0}}), 1e-14));
+        CHECK(close(R.row(1), rows({{-2000 - lse1, 10 - lse1, 5 - lse1}}), 1e-12));
+        CHECK_THROWS_AS(cx.apply(Op::LogSoftmax, W), ShapeError);
+    };
+    cases[Op::MaxEntry] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 7, 3}, {4, -5, 7}});
+        CHECK_SAME(ev(cx.apply(Op::Max, W)), num(7));
+        CHECK_SAME(ev(cx.apply(Op::MaxEntry, W)), num(7));
+    };
+    cases[Op::MinEntry] = [&] {
+        Expr W = cx.variable("W", {2, n});
+        env.values["W"] = rows({{1, 7, 3}, {4, -5, 7}});
+        CHECK_SAME(ev(cx.apply(Op::Min, W)), num(-5));
     };
 
     cases[Op::Kron] = [&] {

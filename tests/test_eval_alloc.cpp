@@ -132,7 +132,7 @@ TEST_CASE("a compiled evaluator runs again without allocating", "[eval][alloc]")
     SECTION("a 4-8-3 ReLU network with softmax cross-entropy, batch 32 (softmax per column)") {
         Compiled c = compile(
             "X : matrix(4, B); Y : matrix(3, B); W1 : matrix(8, 4); b1 : vector(8); W2 : matrix(3, 8); b2 : vector(3)\n"
-            "H = max(0, W1 * X + b1); L = -sum(Y ⊙ log(softmax(W2 * H + b2))) / B",
+            "H = max(0, W1 * X + b1); L = -sum(Y ⊙ log(softmax(W2 * H + b2, 1))) / B",
             {"W1", "b1", "W2", "b2"}, {{"B", 32}});
         check_no_allocation(c);
     }

@@ -103,6 +103,15 @@ std::vector<Case> cases_for(const OpInfo& op) {
                 add(n + "(A)", {"A"});
             }
         }
+        if (op.axis_argument) {  // sum(A, 1): a row of column sums; sum(A, 2): a column
+            std::string n(op.call_names.at(0));
+            add(n + "(A, 1)", {"A"});
+            add(n + "(A, 2)", {"A"});
+            add(n + "(A, 1) * x", {"A", "x"});
+            add("u' * " + n + "(A, 2)", {"A", "u"});
+            add(n + "(x, 1)", {"x"});
+            add(n + "(x', 1) * y", {"x", "y"});
+        }
         break;
     case Kind::Trace:
         for (std::string_view name : op.call_names) add(std::string(name) + "(S * S')", {"S"});
@@ -123,11 +132,32 @@ std::vector<Case> cases_for(const OpInfo& op) {
         add("logsumexp(x)", {"x"});
         add("logsumexp(A)", {"A"});
         add("logsumexp(A * x)", {"x", "A"});
+        // With an axis: each column (a row of n) or each row (a column of m).
+        add("logsumexp(A, 1)", {"A"});
+        add("logsumexp(A, 2)", {"A"});
+        add("logsumexp(A, 1) * x", {"A", "x"});
+        add("u' * logsumexp(A, 2)", {"A", "u"});
+        add("logsumexp(x, 1)", {"x"});
+        add("logsumexp(x, 2)", {"x"});
         break;
-    case Kind::Softmax:
-        add("softmax(x)", {"x"});
-        add("softmax(S * x)", {"x"});
-        add("log(softmax(x))·y", {"x", "y"});
+    case Kind::Softmax: {  // softmax and log_softmax
+        std::string n(op.call_names.at(0));
+        add(n + "(x)", {"x"});
+        add(n + "(S * x)", {"x"});
+        add(op.id == Op::LogSoftmax ? n + "(x)·y" : "log(" + n + "(x))·y", {"x", "y"});
+        add(n + "(A, 1)", {"A"});
+        add(n + "(A, 2)", {"A"});
+        add("sum(" + n + "(A, 1) ⊙ A)", {"A"});
+        add("u' * " + n + "(A, 2) * x", {"A", "u", "x"});
+        add(n + "(A' * u, 1)", {"u"});
+        add(n + "(x', 2)", {"x"});
+        add(n + "(x, 2)", {"x"});
+        break;
+    }
+    case Kind::Extremum:  // max(x), min(x): the largest and smallest entry
+        add(std::string(op.ascii) + "(x)", {"x"});
+        add(std::string(op.ascii) + "(A * x)", {"A", "x"});
+        add(std::string(op.ascii) + "(sin(x)) * y", {"x"});
         break;
     case Kind::Kron:
         add("kron(x, u)", {"x", "u"});

@@ -16,18 +16,32 @@ TEST_CASE("prelude: every function is its formula, and its derivative checks", "
     for (const PreludeFunction& f : prelude()) {
         INFO(f.name << "(...) = " << f.body);
         CHECK(!f.summary.empty());
-        REQUIRE(f.parameters.size() == 1);  // all of today's take one argument
+        REQUIRE(!f.parameters.empty());
         const std::string& t = f.parameters[0];
+        // The first parameter a vector; any others scalars (clip's bounds), valued -0.5, 1, ...
+        std::string others_decl, others_args, others_at;
+        std::vector<std::string> others_wrt;
+        for (std::size_t i = 1; i < f.parameters.size(); ++i) {
+            const std::string& p = f.parameters[i];
+            others_decl += p + " : scalar; ";
+            others_args += ", " + p;
+            others_at += ", \"" + p + "\": " + (i == 1 ? "-0.5" : std::to_string(i - 1));
+            others_wrt.push_back(p);
+        }
         // The call and the body written out give the same numbers.
         std::string body = f.body;
-        Run call = run({"eval", "-e", t + " : vector(n); f = sum(" + f.name + "(" + t + "))", "--at",
-                        "{\"" + t + "\": [-1.5, 0.25, 2]}", "--format", "json"});
-        Run written = run({"eval", "-e", t + " : vector(n); f = sum(" + body + ")", "--at",
-                           "{\"" + t + "\": [-1.5, 0.25, 2]}", "--format", "json"});
+        std::string at = "{\"" + t + "\": [-1.5, 0.25, 2]" + others_at + "}";
+        Run call = run({"eval", "-e", others_decl + t + " : vector(n); f = sum(" + f.name + "(" + t + others_args + "))",
+                        "--at", at, "--format", "json"});
+        Run written = run({"eval", "-e", others_decl + t + " : vector(n); f = sum(" + body + ")", "--at", at, "--format", "json"});
         REQUIRE(call.code == 0);
         CHECK(call.out == written.out);
         // Its derivative, through the formula, against central differences.
-        Run c = run({"check", "-e", "x : vector(n); W : matrix(m, n); f = sum(" + f.name + "(W*x))", "--wrt", "W", "--wrt", "x"});
+        std::vector<std::string> args{"check", "-e",
+                                      others_decl + "x : vector(n); W : matrix(m, n); f = sum(" + f.name + "(W*x" + others_args + "))",
+                                      "--wrt", "W", "--wrt", "x"};
+        for (const std::string& p : others_wrt) args.insert(args.end(), {"--wrt", p});
+        Run c = run(args);
         INFO(c.out << c.err);
         CHECK(c.code == 0);
     }

@@ -45,6 +45,9 @@ const char* const kCorpus[] = {
     "sum(x / z)", "mean(-x)", "mean(x / z)", "ones(n)·x", "exp(-z) / (exp(-z) + 1)^2", "S * kron(S, x')",
     "kron(x, S) * S", "kron(S, x) * S", "(kron(x, x) + kron(w, w))' * kron(S, S) * kron(S, S)", "tanh(S)''",
     "diag(x') * (w * x')", "(x' + w')'", "dot(w, x .* z)", "sum(log(exp(x)) ⊙ w)", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
+    // Axes (docs/language.md): cross-entropy over a batch of columns, log_softmax, reductions.
+    "-sum(X ⊙ log(softmax(X, 1)))", "sum(log_softmax(S, 2) ⊙ S)", "sum(X, 1) * x", "mean(X, 2)·y",
+    "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))", "sum(log(softmax(S, 2)) ⊙ S)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

@@ -108,11 +108,17 @@ TEST_CASE("trainer and reference MLP agree on every loss and parameter for 20 st
          "param W2 : matrix(3, 8) ~ glorot; param b2 : vector(3) ~ zeros\n"
          "h = max(0, W1*x + b1); z = W2*h + b2; L = -y·log(softmax(z))",
          {4, 8, 3}, {A::ReLU, A::Identity}, reference::Loss::SoftmaxCE, "iris"},
-        // The same loss through logsumexp, which has no batched form: sample by sample.
+        // The same loss through logsumexp, lifted to logsumexp(Z, 1): a row, one per sample.
         {"4-8-3 ReLU/softmax-CE through logsumexp",
          "input x : vector(4); target y : vector(3); param W1 : matrix(8, 4) ~ glorot; param b1 : vector(8) ~ normal(0, 0.1)\n"
          "param W2 : matrix(3, 8) ~ glorot; param b2 : vector(3) ~ zeros\n"
          "h = max(0, W1*x + b1); z = W2*h + b2; L = logsumexp(z) - y·z",
+         {4, 8, 3}, {A::ReLU, A::Identity}, reference::Loss::SoftmaxCE, "iris"},
+        // With a transpose of a sample, which has no batched form: sample by sample.
+        {"4-8-3 ReLU/softmax-CE through a transpose",
+         "input x : vector(4); target y : vector(3); param W1 : matrix(8, 4) ~ glorot; param b1 : vector(8) ~ normal(0, 0.1)\n"
+         "param W2 : matrix(3, 8) ~ glorot; param b2 : vector(3) ~ zeros\n"
+         "h = max(0, W1*x + b1); z = W2*h + b2; L = logsumexp(z) - z' * y",
          {4, 8, 3}, {A::ReLU, A::Identity}, reference::Loss::SoftmaxCE, "iris", false},
     };
     const OptimizerKind kinds[] = {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam};

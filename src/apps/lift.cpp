@@ -86,12 +86,15 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
                 lifted[e] = cx.apply(Op::Sqrt, column_sums(cx.mul(v, v), rows_of(e->args[0])));
                 break;
             }
-            case Kind::Softmax:  // of each sample's column: the softmax of a matrix, column by column
+            case Kind::Softmax:  // of each sample's column: the softmax of a matrix down its columns, axis 1
                 if (z.is_one(rows_of(e->args[0]))) {
                     why = "softmax of one sample's scalar";
                     return nullptr;
                 }
-                lifted[e] = cx.apply(op, std::vector<Expr>{L(e->args[0])});
+                lifted[e] = cx.apply(op, std::vector<Expr>{L(e->args[0]), cx.constant(1.0)});
+                break;
+            case Kind::LogSumExp:  // of each sample's column: a row of B, logsumexp(Z, 1)
+                lifted[e] = cx.apply(op, std::vector<Expr>{L(e->args[0]), cx.constant(1.0)});
                 break;
             case Kind::Stack: {
                 if (e->param != 1) {
@@ -107,7 +110,7 @@ Expr lift_to_batch(Context& cx, Expr per_sample_loss, const std::unordered_map<E
             case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size:
             case Kind::Commutation: case Kind::Transpose: case Kind::Norm1: case Kind::Diag:
             case Kind::DiagPart: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
-            case Kind::LogSumExp: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+            case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
                 why = fmt::format("{} has no batched form here", op.name);
                 return nullptr;
             }

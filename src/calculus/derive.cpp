@@ -109,6 +109,35 @@ Expr kron_partial(Context& cx, Expr y, std::size_t i) {
     return cx.matmul(p, d);
 }
 
+// ∂max(x)/∂x (∂min(x)/∂x): the indicator of the entries equal to the largest (smallest),
+// divided by their number, so that a tie splits the derivative evenly as max(a, b) does
+// where both vary (docs/language.md, "Derivatives"). heaviside is ½ exactly at a tie and
+// 0 on the other side, the only side there is.
+Expr extremum_weights(Context& cx, Expr y) {
+    Expr x = y->args[0];
+    Expr h = cx.apply(Op::Heaviside, is(y, Op::MaxEntry) ? cx.sub(x, y) : cx.sub(y, x));
+    return cx.div(h, cx.sum(h));
+}
+
+// The axis of softmax(Z, k) or logsumexp(X, k): 1 or 2.
+int axis(Expr y) { return y->args.at(1)->value == 2.0 ? 2 : 1; }
+
+// In vec order (columns stacked), the sums of each column (axis 1: I ⊗ 1 1ᵀ) or of each row
+// (axis 2: 1 1ᵀ ⊗ I) of an m×n matrix, spread back over it; with a row of ones instead of
+// 1 1ᵀ, the sums alone (a row of n or a column of m, vec'd).
+Expr line_sums(Context& cx, Shape s, int k, bool spread) {
+    Dim length = k == 1 ? s.rows : s.cols;
+    Expr ones = cx.ones(Shape{spread ? length : 1, length});
+    return k == 1 ? cx.kron(cx.identity(s.cols), ones) : cx.kron(ones, cx.identity(s.rows));
+}
+
+// ∂vec softmax(Z, k)/∂vec Z = D − D S D with D = diag(vec P), P = softmax(Z, k) and S the
+// sums of each column or row: one block diag(p) − p pᵀ per column (row).
+Expr axis_softmax_jacobian(Context& cx, Expr p, int k) {
+    Expr d = cx.diag(cx.vec(p));
+    return cx.sub(d, cx.matmul(cx.matmul(d, line_sums(cx, cx.shape(p), k, true)), d));
+}
+
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
 Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
     const std::vector<Expr>& a = y->args;
@@ -152,9 +181,12 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         return cx.mul(ybar, cx.transpose(cx.apply(Op::Inverse, a[0])));
     case Kind::Inverse:  // d(A⁻¹) = −A⁻¹ dA A⁻¹
         return cx.neg(cx.matmul(cx.matmul(cx.transpose(y), ybar), cx.transpose(y)));
-    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v)
+    case Kind::LogSumExp:  // ∇ logsumexp(v) = softmax(v); of logsumexp(X, k), softmax(X, k) ⊙ ȳ (ȳ a row or column)
+        if (a.size() == 2) return cx.mul(cx.apply(Op::Softmax, a), ybar);
         return z.is_matrix(sa) ? cx.mul(ybar, cx.apply(Op::Exp, cx.sub(a[0], y)))
                                : cx.mul(ybar, cx.apply(Op::Softmax, a[0]));
+    case Kind::Extremum:
+        return cx.mul(ybar, extremum_weights(cx, y));
     case Kind::Kron: {  // Jᵀ vec(ȳ), read back in the argument's shape
         Expr j = kron_partial(cx, y, i);
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
@@ -184,8 +216,11 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
             g = cx.matmul(g, cx.block(cx.identity(sa.cols), y->dim2, 0, Shape{sy.cols, sa.cols}));
         return g;
     }
-    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
-        if (z.is_matrix(sa))
+    case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column or row by row
+        if (a.size() == 2 && axis(y) == 2)
+            return cx.mul(y, cx.sub(ybar, cx.matmul(cx.matmul(cx.mul(y, ybar), cx.ones(Shape{sa.cols, 1})),
+                                                    cx.ones(Shape{1, sa.cols}))));
+        if (a.size() == 2)
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
@@ -299,7 +334,8 @@ private:
         const std::vector<Expr>& a = y->args;
         // One argument whose Jacobian is a structural zero (its derivative vanishes:
         // step(z), a constant): so is this node's.
-        if (a.size() == 1 && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
+        // (The axis of softmax(Z, 1) and logsumexp(X, 1) is a constant.)
+        if ((a.size() == 1 || y->op->axis_argument) && y->op->kind != Kind::Elementwise && !jac(a[0])) return nullptr;
         auto through = [&](Expr local_row, Expr arg) { return cx_.matmul(local_row, jac(arg)); };
         switch (y->op->kind) {
         case Kind::Elementwise:
@@ -344,7 +380,13 @@ private:
         case Kind::Norm1:
             return through(row(cx_.apply(Op::Sign, a[0])), a[0]);
         case Kind::LogSumExp:
+            if (a.size() == 2) {  // logsumexp(X, k): column (row) j's entry is p_jᵀ dx_j, J = S diag(vec P)
+                Expr p = cx_.apply(Op::Softmax, a);
+                return through(cx_.matmul(line_sums(cx_, shape(a[0]), axis(y), false), cx_.diag(column(p))), a[0]);
+            }
             return through(row(is_vec(a[0]) ? cx_.apply(Op::Softmax, a[0]) : cx_.apply(Op::Exp, cx_.sub(a[0], y))), a[0]);
+        case Kind::Extremum:
+            return through(row(extremum_weights(cx_, y)), a[0]);
         case Kind::Trace:  // tr A = vec(I)ᵀ vec A
             return through(row(cx_.identity(shape(a[0]).rows)), a[0]);
         case Kind::Det:  // d det A = det A vec(A⁻ᵀ)ᵀ d vec A
@@ -354,9 +396,9 @@ private:
         case Kind::Inverse:  // d vec A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹) d vec A
             return cx_.neg(through(cx_.kron(cx_.transpose(y), y), a[0]));
         case Kind::Softmax: {
-            // The softmax's Jacobian, kept as diag(p) − p pᵀ (of a vector; a matrix's is
-            // block-diagonal, one block per column: only its gradients are derived).
-            if (z().is_matrix(shape(a[0]))) unsupported(y);
+            // The softmax's Jacobian, kept as diag(p) − p pᵀ; softmax(Z, k)'s has one such
+            // block per column (row).
+            if (a.size() == 2) return through(axis_softmax_jacobian(cx_, y, axis(y)), a[0]);
             Expr p = column(y);
             return through(cx_.sub(cx_.diag(p), cx_.matmul(p, cx_.transpose(p))), a[0]);
         }

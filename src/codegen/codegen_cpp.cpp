@@ -86,8 +86,8 @@ std::string CppGenerator::leaf(Expr e) const {
     case Kind::Commutation: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
     case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
     case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
-    case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
-    case Kind::Block:
+    case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec:
+    case Kind::Unvec: case Kind::Block:
         return {};
     }
     unreachable();  // every value is a case above
@@ -182,6 +182,16 @@ void CppGenerator::emit(Expr e, const std::string& name) {
         rhs = fmt::format("{}_detail::commutation({}, {})", fid_, dim(e->dim), dim(e->dim2)), commutation_ = true;
         break;
     case Kind::LogSumExp: {  // shifted by the largest entry, so that exp cannot overflow
+        if (a.size() == 2) {  // logsumexp(X, k): each column (row) shifted by its own largest entry
+            std::string top = fresh(name + "_max");
+            const bool rows = a[1]->value == 2.0;
+            const char* along = rows ? "rowwise" : "colwise";
+            const char* across = rows ? "colwise" : "rowwise";
+            line(fmt::format("const Eigen::{} {} = {}.{}().maxCoeff();", rows ? "VectorXd" : "RowVectorXd", top, arg(0), along));
+            rhs = fmt::format("Eigen::MatrixXd({} + (({}.{}() - {}).array().exp().{}().sum().log()).matrix())", top, arg(0),
+                              across, top, along);
+            break;
+        }
         std::string top = fresh(name + "_max");
         line(fmt::format("const double {} = {}.maxCoeff();", top, arg(0)));
         rhs = fmt::format("{} + std::log(({}.array() - {}).exp().sum())", top, arg(0), top), scalar_result = true;
@@ -189,16 +199,22 @@ void CppGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         std::string ex = fresh(name + "_exp");
-        if (z_.is_matrix(cx_.shape(e))) {  // column by column, each shifted by its largest entry
-            line(fmt::format("const Eigen::MatrixXd {} = ({}.rowwise() - {}.colwise().maxCoeff()).array().exp().matrix();",
-                             ex, arg(0), arg(0)));
-            rhs = fmt::format("({}.array().rowwise() / {}.colwise().sum().array()).matrix()", ex, ex);
+        if (a.size() == 2) {  // softmax(Z, k): column by column (row by row), each shifted by its largest entry
+            const bool rows = a[1]->value == 2.0;
+            const char* along = rows ? "rowwise" : "colwise";
+            const char* across = rows ? "colwise" : "rowwise";
+            line(fmt::format("const Eigen::MatrixXd {} = ({}.{}() - {}.{}().maxCoeff()).array().exp().matrix();", ex,
+                             arg(0), across, arg(0), along));
+            rhs = fmt::format("({}.array().{}() / {}.{}().sum().array()).matrix()", ex, across, ex, along);
             break;
         }
         line(fmt::format("const Eigen::MatrixXd {} = ({}.array() - {}.maxCoeff()).exp().matrix();", ex, arg(0), arg(0)));
         rhs = ex + " / " + ex + ".sum()";
         break;
     }
+    case Kind::Extremum:
+        rhs = reduce(e->op->id == Op::MaxEntry ? ".maxCoeff()" : ".minCoeff()"), scalar_result = true;
+        break;
     case Kind::Stack: {  // the blocks in row-major order: Eigen's comma initializer
         std::string blocks;
         for (Expr b : a) blocks += (blocks.empty() ? "" : ", ") + text(b);

@@ -77,6 +77,7 @@ private:
     std::string signature() const;
 
     bool commutation_ = false;
+    bool uses_math_ = false;  // a formula calls Python's math module (erf): the header imports it
     std::vector<Expr> returned_;  // the nodes result() has returned
 };
 
@@ -99,8 +100,8 @@ std::string NumpyGenerator::leaf(Expr e) const {
     case Kind::Commutation: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
     case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
     case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
-    case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
-    case Kind::Block:
+    case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec:
+    case Kind::Unvec: case Kind::Block:
         return {};
     }
     unreachable();  // every value is a case above
@@ -149,6 +150,7 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
         if (op.numpy.empty())
             throw std::logic_error(fmt::format("codegen: the operation {} has no numpy formula", op.name));
         rhs = fill_formula(op.numpy, &arg(0), a.size() > 1 ? &arg(1) : nullptr);  // NumPy broadcasts as the evaluator
+        uses_math_ = uses_math_ || op.numpy.find("math.") != std::string_view::npos;  // erf
         break;
     }
     case Kind::MatMul: rhs = product(e); break;
@@ -183,6 +185,13 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
         commutation_ = commutation_ || !scalar(e);
         break;
     case Kind::LogSumExp: {  // shifted by the largest entry, so that exp cannot overflow
+        if (a.size() == 2) {  // logsumexp(X, k): each column (row) shifted by its own largest entry
+            const std::string top = fresh(name + "_max");
+            const int axis = a[1]->value == 2.0 ? 1 : 0;  // NumPy's axes count from 0
+            line(fmt::format("{} = np.max({}, axis={}, keepdims=True)", top, arg(0), axis));
+            rhs = fmt::format("{} + np.log(np.sum(np.exp({} - {}), axis={}, keepdims=True))", top, arg(0), top, axis);
+            break;
+        }
         const std::string top = fresh(name + "_max");
         line(fmt::format("{} = np.max({})", top, arg(0)));
         rhs = fmt::format("{} + np.log(np.sum(np.exp({} - {})))", top, arg(0), top);
@@ -190,15 +199,17 @@ void NumpyGenerator::emit(Expr e, const std::string& name) {
     }
     case Kind::Softmax: {
         const std::string ex = fresh(name + "_exp");
-        if (z_.is_matrix(cx_.shape(e))) {  // column by column, each shifted by its largest entry
-            line(fmt::format("{} = np.exp({} - np.max({}, axis=0, keepdims=True))", ex, arg(0), arg(0)));
-            rhs = fmt::format("{} / np.sum({}, axis=0, keepdims=True)", ex, ex);
+        if (a.size() == 2) {  // softmax(Z, k): column by column (row by row), each shifted by its largest entry
+            const int axis = a[1]->value == 2.0 ? 1 : 0;
+            line(fmt::format("{} = np.exp({} - np.max({}, axis={}, keepdims=True))", ex, arg(0), arg(0), axis));
+            rhs = fmt::format("{} / np.sum({}, axis={}, keepdims=True)", ex, ex, axis);
             break;
         }
         line(fmt::format("{} = np.exp({} - np.max({}))", ex, arg(0), arg(0)));
         rhs = fmt::format("{} / np.sum({})", ex, ex);
         break;
     }
+    case Kind::Extremum: rhs = reduce(e->op->id == Op::MaxEntry ? "np.max" : "np.min"); break;
     case Kind::Stack: {  // the blocks in row-major order, e->param to a row
         if (scalar(e)) throw std::logic_error("codegen: a stack of one scalar");
         const std::size_t per_row = static_cast<std::size_t>(e->param);
@@ -294,7 +305,7 @@ std::string NumpyGenerator::file() {
                        options_.source_name.empty() ? "a model" : options_.source_name, what());
     out << "# from the simplified derivative DAG, each common subexpression computed once.\n"
            "# Needs NumPy only. Regenerate it from the model rather than editing it.\n"
-           "from typing import NamedTuple\n\nimport numpy as np\n\n";
+           << (uses_math_ ? "import math\n" : "") << "from typing import NamedTuple\n\nimport numpy as np\n\n";
     const std::string_view helpers[] = {kScalarHelper, kVectorHelper, kMatrixHelper, kCommutationHelper};
     const bool wanted[] = {used[0], used[1], used[2], commutation_};
     for (std::size_t i = 0; i < 4; ++i)

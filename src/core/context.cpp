@@ -129,8 +129,8 @@ Expr Context::refresh(Expr e) {
         case Kind::Variable: case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot:
         case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag:
         case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet:
-        case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec:
-        case Kind::Unvec: case Kind::Block: return n;
+        case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum: case Kind::Kron:
+        case Kind::Vec: case Kind::Unvec: case Kind::Block: return n;
         }
         unreachable();  // every value is a case above
     });
@@ -263,6 +263,8 @@ Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
                                      op.min_args == op.max_args ? std::to_string(op.min_args)
                                                                 : fmt::format("{} or {}", op.min_args, op.max_args),
                                      op.max_args == 1 ? "" : "s", n));
+    // max(x), min(x): the largest (smallest) entry, another operation of the same spelling.
+    if (n == 1 && op.one_argument != Op::Variable) return apply(info(op.one_argument), args);
     if (op.kind == Kind::Elementwise && n == 1 && op.kernel2) args.push_back(constant(op.default_second));
 
     ShapeRule rule = apply_shape_rule(*this, op, args);

@@ -156,21 +156,41 @@ std::vector<OpInfo> make_table() {
        "np.where(a > 0, 1.0, np.where(a < 0, -1.0, 0.0))",
        "0", at_zero);
 
+    fn(Op::Sinh, {"sinh"}, "hyperbolic sine, entry by entry", "sinh", "\\sinh", [](auto x) { return std::sinh(x); }, "std::sinh(a)", "np.sinh(a)",
+       "cosh(a)");
+    fn(Op::Cosh, {"cosh"}, "hyperbolic cosine, entry by entry", "cosh", "\\cosh", [](auto x) { return std::cosh(x); }, "std::cosh(a)", "np.cosh(a)",
+       "sinh(a)");
+    // NumPy has no erf (SciPy has, but generated code needs NumPy only): Python's math.erf
+    // is the C library's erf, the kernel's number; the generator imports math for it.
+    // erf' = (2/√π) e^(−x²), the constant written out (the language has no π).
+    fn(Op::Erf, {"erf"}, "the error function (2/√π) ∫₀ˣ e^(−t²) dt, entry by entry", "erf", "\\operatorname{erf}", [](auto x) { return std::erf(x); }, "std::erf(a)",
+       "np.vectorize(math.erf, otypes=[float])(a)",
+       "1.1283791670955126 ⊙ exp(-(a ^ 2))");
+    fn(Op::Log1p, {"log1p"}, "log(1 + x), entry by entry, accurate for small x", "log1p", "\\operatorname{log1p}", [](auto x) { return std::log1p(x); }, "std::log1p(a)", "np.log1p(a)",
+       "1 / (1 + a)");
+    fn(Op::Expm1, {"expm1"}, "eˣ − 1, entry by entry, accurate for small x", "expm1", "\\operatorname{expm1}", [](auto x) { return std::expm1(x); }, "std::expm1(a)", "np.expm1(a)",
+       "exp(a)");
+
     // ---- elementwise functions of two arguments -----------------------------------------
-    t.push_back({.id = Op::Max, .call_names = {"max"}, .min_args = 2, .max_args = 2,
+    // max(x) and min(x) with one argument are the reductions MaxEntry and MinEntry (one
+    // spelling, two operations: Context::apply redirects). The default second argument is
+    // NaN so that no printer or pattern ever takes max(x, c) for max(x).
+    t.push_back({.id = Op::Max, .call_names = {"max"}, .min_args = 1, .max_args = 2,
                  .ascii = "max", .unicode = "max", .latex = "\\max",
                  .kernel2 = [](auto a, auto b) { return a > b ? a : b; },
                  .partials = {"step(a - b)", "step(b - a)"},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
-                 .split_ties = true, .tie_partials = {"heaviside(a - b)", "heaviside(b - a)"}, .rule = "piecewise function (max)",
-                 .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)", .doc = {"the larger of two arguments, elementwise and broadcasting: max(0, z) is ReLU. At a tie the derivative is 0 where one argument is constant (step), and splits evenly where both vary (heaviside)", "", "the broadcast shape", "z : scalar; f = max(0, z)\nx, y : vector(n); f = max(x, y)"}});
-    t.push_back({.id = Op::Min, .call_names = {"min"}, .min_args = 2, .max_args = 2,
+                 .split_ties = true, .tie_partials = {"heaviside(a - b)", "heaviside(b - a)"},
+                 .default_second = NAN, .one_argument = Op::MaxEntry, .rule = "piecewise function (max)",
+                 .cpp = "(a > b ? a : b)", .numpy = "np.where(a > b, a, b)", .doc = {"the larger of two arguments, elementwise and broadcasting: max(0, z) is ReLU. At a tie the derivative is 0 where one argument is constant (step), and splits evenly where both vary (heaviside). max(x) with one argument is the largest entry, a scalar; its derivative is the indicator of the largest entry, split evenly among tied entries", "1 or 2", "the broadcast shape; scalar with one argument", "z : scalar; f = max(0, z)\nx, y : vector(n); f = max(x, y)\nx : vector(n); f = max(x)"}});
+    t.push_back({.id = Op::Min, .call_names = {"min"}, .min_args = 1, .max_args = 2,
                  .ascii = "min", .unicode = "min", .latex = "\\min",
                  .kernel2 = [](auto a, auto b) { return a < b ? a : b; },
                  .partials = {"step(b - a)", "step(a - b)"},
                  .kink_distance = [](double a, double b) { return std::abs(a - b); },
-                 .split_ties = true, .tie_partials = {"heaviside(b - a)", "heaviside(a - b)"}, .rule = "piecewise function (min)",
-                 .cpp = "(a < b ? a : b)", .numpy = "np.where(a < b, a, b)", .doc = {"the smaller of two arguments, elementwise and broadcasting; ties as max", "", "the broadcast shape", "z : scalar; f = min(z, 1)\nx, y : vector(n); f = min(x, y)"}});
+                 .split_ties = true, .tie_partials = {"heaviside(b - a)", "heaviside(a - b)"},
+                 .default_second = NAN, .one_argument = Op::MinEntry, .rule = "piecewise function (min)",
+                 .cpp = "(a < b ? a : b)", .numpy = "np.where(a < b, a, b)", .doc = {"the smaller of two arguments, elementwise and broadcasting; ties as max. min(x) with one argument is the smallest entry, ties as max(x)", "1 or 2", "the broadcast shape; scalar with one argument", "z : scalar; f = min(z, 1)\nx, y : vector(n); f = min(x, y)\nx : vector(n); f = min(x)"}});
     t.push_back({.id = Op::LeakyRelu, .call_names = {"leaky_relu"}, .min_args = 1, .max_args = 2,
                  .ascii = "leaky_relu", .unicode = "leaky_relu",
                  .latex = "\\operatorname{leaky\\_relu}",
@@ -179,6 +199,18 @@ std::vector<OpInfo> make_table() {
                  .kink_distance = [](double z, double) { return std::abs(z); },
                  .default_second = 0.01, .rule = "piecewise function (leaky ReLU)",
                  .cpp = "(a > 0 ? a : b * a)", .numpy = "np.where(a > 0, a, b * a)", .doc = {"z where z > 0, else α z; α = 0.01 unless given", "", "the shape of z", "z : scalar; f = leaky_relu(z)\nz, a : scalar; f = leaky_relu(z, a)"}});
+    // elu'(z) = 1 above 0 and α eᶻ = out + α below; at 0 the left side (step(0) = 0), which
+    // is 1 for the default α = 1 (the function is then smooth to first order there).
+    t.push_back({.id = Op::Elu, .call_names = {"elu"}, .min_args = 1, .max_args = 2,
+                 .ascii = "elu", .unicode = "elu", .latex = "\\operatorname{elu}",
+                 .kernel2 = [](auto z, auto alpha) { return z > 0 ? z : alpha * std::expm1(z); },
+                 .partials = {"step(a) + (1 - step(a)) ⊙ (out + b)", "(1 - step(a)) ⊙ expm1(a)"},
+                 .kink_distance = [](double z, double) { return std::abs(z); },
+                 .default_second = 1.0, .rule = "piecewise function (ELU)",
+                 .cpp = "(a > 0 ? a : b * std::expm1(a))",
+                 // expm1 of the negative part only: no overflow warning from the branch not taken
+                 .numpy = "np.where(a > 0, a, b * np.expm1(np.minimum(a, 0.0)))",
+                 .doc = {"z where z > 0, else α (eᶻ − 1); α = 1 unless given", "1 or 2 (z, α)", "the shape of z", "z : scalar; f = elu(z)\nz, a : scalar; f = elu(z, a)"}});
     t.push_back({.id = Op::Bce, .call_names = {"bce"}, .min_args = 2, .max_args = 2,
                  .ascii = "bce", .unicode = "bce", .latex = "\\operatorname{bce}",
                  // With 0 log 0 = 0: a term whose weight is 0 is 0, so bce(1, 1) = bce(0, 0) = 0
@@ -204,10 +236,12 @@ std::vector<OpInfo> make_table() {
     t.push_back({.id = Op::Dot, .spellings = {"·"}, .call_names = {"dot"}, .kind = Kind::Dot,
                  .min_args = 2, .max_args = 2, .notation = Notation::Infix, .ascii = "dot",
                  .unicode = "·", .latex = "\\cdot", .precedence = 2, .rule = "dot product", .doc = {"inner product of two vectors (rows or columns) of equal length", "", "scalar", "w, x : vector(n); f = w·x"}});
-    t.push_back({.id = Op::Sum, .call_names = {"sum"}, .kind = Kind::Sum, .ascii = "sum",
-                 .unicode = "sum", .latex = "\\operatorname{sum}", .rule = "sum reduction", .doc = {"the sum of every entry", "", "scalar", "x : vector(n); f = sum(x)\nX : matrix(m, n); f = sum(X)"}});
-    t.push_back({.id = Op::Mean, .call_names = {"mean"}, .kind = Kind::Mean, .ascii = "mean",
-                 .unicode = "mean", .latex = "\\operatorname{mean}", .rule = "mean reduction", .doc = {"the mean of every entry", "", "scalar", "x : vector(n); f = mean(x)"}});
+    // With an axis (docs/language.md, "Axes") sum and mean are products with a vector of
+    // ones (1ᵀ X, X 1), built by the shape rule: their derivatives are the product's.
+    t.push_back({.id = Op::Sum, .call_names = {"sum"}, .kind = Kind::Sum, .max_args = 2, .ascii = "sum",
+                 .unicode = "sum", .latex = "\\operatorname{sum}", .axis_argument = true, .rule = "sum reduction", .doc = {"the sum of every entry; sum(X, 1) sums each column (a row 1×n), sum(X, 2) each row (a column m×1)", "1 or 2 (X, axis)", "scalar; with an axis, 1×n or m×1", "x : vector(n); f = sum(x)\nX : matrix(m, n); f = sum(X)\nX : matrix(m, n); w : vector(m); f = sum(X, 2)·w"}});
+    t.push_back({.id = Op::Mean, .call_names = {"mean"}, .kind = Kind::Mean, .max_args = 2, .ascii = "mean",
+                 .unicode = "mean", .latex = "\\operatorname{mean}", .axis_argument = true, .rule = "mean reduction", .doc = {"the mean of every entry; mean(X, 1) of each column, mean(X, 2) of each row", "1 or 2 (X, axis)", "scalar; with an axis, 1×n or m×1", "x : vector(n); f = mean(x)\nX : matrix(m, n); w : vector(n); f = mean(X, 1)·w"}});
     t.push_back({.id = Op::Norm, .call_names = {"norm", "norm2", "‖"}, .kind = Kind::Norm,
                  .notation = Notation::Special, .ascii = "norm", .unicode = "‖",
                  .latex = "\\left\\|", .rule = "Euclidean norm", .doc = {"Euclidean norm of a vector, Frobenius norm of a matrix; also written ‖a‖", "", "scalar", "x : vector(n); f = norm(x)\nx : vector(n); f = ‖x‖^2"}});
@@ -225,10 +259,20 @@ std::vector<OpInfo> make_table() {
                  .unicode = "logdet", .latex = "\\operatorname{logdet}", .rule = "log-determinant", .doc = {"log of the determinant of a square matrix", "", "scalar", "X : matrix(n, n); f = logdet(X)"}});
     t.push_back({.id = Op::Inverse, .call_names = {"inv"}, .kind = Kind::Inverse, .ascii = "inv", .unicode = "⁻¹",
                  .latex = "^{-1}", .superscript_outside_ascii = true, .rule = "matrix inverse", .doc = {"inverse of a square matrix, printed X⁻¹", "", "the argument's shape", "X : matrix(n, n); f = inv(X)"}});
-    t.push_back({.id = Op::LogSumExp, .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .ascii = "logsumexp",
-                 .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .rule = "log-sum-exp", .doc = {"log Σ exp(aᵢ) over every entry, computed shifted by the largest", "", "scalar", "x : vector(n); f = logsumexp(x)"}});
-    t.push_back({.id = Op::Softmax, .call_names = {"softmax"}, .kind = Kind::Softmax, .ascii = "softmax",
-                 .unicode = "softmax", .latex = "\\operatorname{softmax}", .rule = "softmax", .doc = {"exp(v) / sum(exp(v)) of a vector; of a matrix, column by column", "", "the argument's shape", "x : vector(n); f = softmax(x)"}});
+    // A node with an axis is always of a matrix; the shape rule writes the axis of a
+    // vector as the vector's own function (or its trivial value).
+    t.push_back({.id = Op::LogSumExp, .call_names = {"logsumexp"}, .kind = Kind::LogSumExp, .max_args = 2, .ascii = "logsumexp",
+                 .unicode = "logsumexp", .latex = "\\operatorname{logsumexp}", .axis_argument = true, .rule = "log-sum-exp", .doc = {"log Σ exp(aᵢ) over every entry, computed shifted by the largest; logsumexp(X, 1) of each column (a row 1×n), logsumexp(X, 2) of each row (a column m×1), each shifted by its own largest entry", "1 or 2 (X, axis)", "scalar; with an axis, 1×n or m×1", "x : vector(n); f = logsumexp(x)\nX : matrix(m, n); f = sum(logsumexp(X, 1))"}});
+    t.push_back({.id = Op::Softmax, .call_names = {"softmax"}, .kind = Kind::Softmax, .max_args = 2, .ascii = "softmax",
+                 .unicode = "softmax", .latex = "\\operatorname{softmax}", .axis_argument = true, .rule = "softmax", .doc = {"exp(v) / sum(exp(v)) of a vector, shifted by the largest entry; of a matrix the axis is needed: softmax(Z, 1) makes each column sum to 1, softmax(Z, 2) each row", "1 or 2 (Z, axis)", "the argument's shape", "x : vector(n); f = softmax(x)\nZ : matrix(m, n); y : vector(m); f = sum(y' * log(softmax(Z, 1)))"}});
+    // Never a node: z − logsumexp(z), with the axis as logsumexp's (the shape rule), so
+    // that it is stable and its derivatives are those of its parts.
+    t.push_back({.id = Op::LogSoftmax, .call_names = {"log_softmax"}, .kind = Kind::Softmax, .max_args = 2, .ascii = "log_softmax",
+                 .unicode = "log_softmax", .latex = "\\operatorname{log\\_softmax}", .axis_argument = true, .rule = "log-softmax", .doc = {"log(softmax(v)) computed stably as v − logsumexp(v); of a matrix with the axis as softmax: log_softmax(Z, 1) down each column, log_softmax(Z, 2) along each row", "1 or 2 (Z, axis)", "the argument's shape", "x, y : vector(n); f = y·log_softmax(x)\nZ : matrix(m, n); f = sum(log_softmax(Z, 2))"}});
+    t.push_back({.id = Op::MaxEntry, .kind = Kind::Extremum, .ascii = "max", .unicode = "max", .latex = "\\max",
+                 .rule = "largest entry"});
+    t.push_back({.id = Op::MinEntry, .kind = Kind::Extremum, .ascii = "min", .unicode = "min", .latex = "\\min",
+                 .rule = "smallest entry"});
     // kron(A, B) prints as A ⊗ B outside ASCII, where the input's ⊗ is the Hadamard
     // product (docs/language.md): the printers write it as a call when ⊗ means Hadamard.
     t.push_back({.id = Op::Kron, .call_names = {"kron"}, .kind = Kind::Kron, .min_args = 2, .max_args = 2,

@@ -43,6 +43,7 @@ bool foldable(const OpInfo& op) { return op.kernel1 || op.kernel2; }
 // Folding that is exact whatever the number: negation, and multiplying by one.
 bool folds_exactly(const OpInfo& op, std::span<const Expr> args) {
     if (op.id == Op::Neg) return true;
+    if (op.id == Op::Div && args[1]->value == 1.0) return true;  // 2/√π written 1.1283791670955126, not "… / 1"
     return op.id == Op::Hadamard && (args[0]->value == 1.0 || args[1]->value == 1.0);
 }
 
@@ -54,6 +55,43 @@ bool prints_short(double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.8g", v);
     return std::strtod(buf, nullptr) == v;
+}
+
+// The axis of sum(X, k), softmax(Z, k), ...: 0 without one. The binder has checked that
+// it is the literal 1 or 2; a rule or pattern could still build another.
+int axis_of(const OpInfo& op, std::span<const Expr> args) {
+    if (args.size() < 2) return 0;
+    Expr a = args[1];
+    if (a->op->kind != Kind::Constant || (a->value != 1.0 && a->value != 2.0))
+        throw ShapeError(fmt::format("the axis of {} must be 1 (down each column) or 2 (along each row)", op.name));
+    return static_cast<int>(a->value);
+}
+
+// sum(X, k) and mean(X, k) as products with ones: 1ᵀ X (a row) and X 1 (a column).
+Expr axis_sum(Context& cx, const OpInfo& op, Expr x, int axis) {
+    Shape s = cx.shape(x);
+    Expr r = axis == 1 ? cx.matmul(cx.ones(Shape{1, s.rows}), x) : cx.matmul(x, cx.ones(Shape{s.cols, 1}));
+    if (op.kind == Kind::Sum) return r;
+    Expr count = cx.numel(Shape{axis == 1 ? s.rows : s.cols, 1});
+    return cx.is_one(count) ? r : cx.div(r, count);
+}
+
+// logsumexp(X, k) and softmax(Z, k): nodes of a matrix with its axis, or what they are
+// instead: of a vector along its length the vector's function, across it (each entry
+// alone) the trivial value (the entry, or 1).
+ShapeRule axis_function(Context& cx, const OpInfo& op, std::span<const Expr> args, int axis) {
+    SizeTable& z = cx.sizes();
+    Expr x = args[0];
+    Shape s = cx.shape(x);
+    bool softmax = op.kind == Kind::Softmax;
+    if (z.is_matrix(s)) {
+        if (softmax) return s;
+        return axis == 1 ? Shape{1, s.cols} : Shape{s.rows, 1};
+    }
+    // A vector: a column's axis 1 and a row's axis 2 run along it.
+    bool along = z.is_scalar(s) || (axis == 1 ? z.is_one(s.cols) : z.is_one(s.rows));
+    if (z.is_scalar(s) || !along) return softmax ? cx.ones(s) : x;
+    return cx.apply(op, std::span<const Expr>(&x, 1));
 }
 
 }  // namespace
@@ -107,6 +145,13 @@ ShapeRule apply_shape_rule(Context& cx, const OpInfo& op, std::span<const Expr> 
     }
     case Kind::Sum:
     case Kind::Mean:
+        if (int axis = axis_of(op, args)) return axis_sum(cx, op, args[0], axis);
+        shape = kScalarShape;
+        break;
+    case Kind::Extremum:
+        if (cx.is_scalar(args[0])) return args[0];
+        shape = kScalarShape;
+        break;
     case Kind::Norm:
     case Kind::Norm1:
         shape = kScalarShape;
@@ -137,11 +182,27 @@ ShapeRule apply_shape_rule(Context& cx, const OpInfo& op, std::span<const Expr> 
         break;
     }
     case Kind::LogSumExp:
+        if (int axis = axis_of(op, args)) return axis_function(cx, op, args, axis);
         shape = kScalarShape;
         break;
-    case Kind::Softmax:  // of a vector; of a matrix column by column (samples as columns)
+    case Kind::Softmax: {
+        const int axis = axis_of(op, args);
+        if (op.id == Op::LogSoftmax) {  // z − logsumexp(z), with the axis if any
+            Expr x = args[0];
+            if (!axis && z.is_matrix(cx.shape(x)))
+                throw ShapeError(fmt::format("log_softmax of a {} needs an axis", z.describe(cx.shape(x))),
+                                 {"write log_softmax(Z, 1) for each column (log-probabilities down each column) or log_softmax(Z, 2) for each row"});
+            Expr lse = cx.apply(Op::LogSumExp, args);
+            return cx.sub(x, lse);
+        }
+        if (axis) return axis_function(cx, op, args, axis);
+        // Of a vector; a matrix needs the axis: which way its entries sum to 1 is a choice.
+        if (z.is_matrix(cx.shape(args[0])))
+            throw ShapeError(fmt::format("softmax of a {} needs an axis", z.describe(cx.shape(args[0]))),
+                             {"write softmax(Z, 1) for each column to sum to 1 or softmax(Z, 2) for each row"});
         shape = cx.shape(args[0]);
         break;
+    }
     case Kind::Kron: {
         // kron(s, B) = s B: a scalar factor is a scaling.
         if (cx.is_scalar(args[0]) || cx.is_scalar(args[1])) return cx.mul(args[0], args[1]);

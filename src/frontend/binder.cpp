@@ -411,8 +411,15 @@ private:
             throw InputError(fmt::format("unknown function '{}'", f), e.op_range, did_you_mean(f, names));
         }
         arity(static_cast<std::size_t>(std::max(op->min_args, 1)), static_cast<std::size_t>(op->max_args));
+        if (op->axis_argument && n == 2) check_axis(e.args[1], f);
         std::vector<Expr> args;
         for (const auto& a : e.args) args.push_back(expr(a, depth + 1));
+        if (op->kind == Kind::Softmax && n == 1 && cx_.sizes().is_matrix(cx_.shape(args[0]))) {
+            // Which way should a matrix sum to 1? The hint in the model's own words.
+            const std::string z = text_of(e.args[0].range);
+            throw InputError(fmt::format("{} of a {} needs an axis", f, cx_.sizes().describe(cx_.shape(args[0]))), e.range,
+                             {fmt::format("write {0}({1}, 1) for each column (as PyTorch's dim=0) or {0}({1}, 2) for each row (dim=1)", f, z)});
+        }
         return guarded(e, [&] { return cx_.apply(*op, args); }, e.range);
     }
 
@@ -482,6 +489,16 @@ private:
     std::unordered_map<std::string, ModelFunction> functions_;
     std::vector<std::unordered_map<std::string, Expr>> scopes_;
     std::set<std::string> expanding_;
+
+    // sum(X, k), softmax(Z, k), ...: the axis is the literal 1 or 2, as MATLAB's dim (a
+    // value would make the result's shape depend on it).
+    void check_axis(const ast::Expr& a, const std::string& f) {
+        std::vector<std::string> hint{fmt::format("write {0}(X, 1) to work down each column or {0}(X, 2) along each row", f)};
+        if (a.kind != ast::ExprKind::Number)
+            throw InputError(fmt::format("the axis of {} must be the number 1 or 2, not '{}'", f, text_of(a.range)), a.range, hint);
+        if (a.number != 1 && a.number != 2)
+            throw InputError(fmt::format("the axis of {} must be 1 or 2, not {}", f, text_of(a.range)), a.range, hint);
+    }
 
     void check_new_name(const ast::NameRef& n) {
         if (const Symbol* s = m_.find(n.name)) {

@@ -65,7 +65,8 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         s.rows = rows;
         s.cols = cols;
         if (e->op->kind == Kind::Commutation) s.commutation_m = concrete_dim(cx.sizes(), e->dim, env);
-        if (e->op->kind == Kind::Softmax) s.columnwise = cx.sizes().is_matrix(cx.shape(e));
+        // softmax(Z, k), logsumexp(X, k): per column or row, the node's axis (its second argument).
+        if (e->op->kind == Kind::Softmax || e->op->kind == Kind::LogSumExp) s.columnwise = e->args.size() == 2;
         if (e->op->kind == Kind::Block) {
             s.top = concrete_dim(cx.sizes(), e->dim, env);
             s.left = concrete_dim(cx.sizes(), e->dim2, env);
@@ -92,7 +93,7 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
         case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
         case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
         case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
             break;  // computed values get their buffers in assign_storage()
         }
         slots_.push_back(std::move(s));
@@ -133,7 +134,7 @@ void BasicEvaluator<T>::leave_factors_implicit() {
         case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
         case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
         case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
+        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
         }
     }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
@@ -312,8 +313,8 @@ void BasicEvaluator<T>::run(const Env& env) {
         case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
         case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
         case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse:
-        case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
-        case Kind::Block:
+        case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec:
+        case Kind::Unvec: case Kind::Block:
             if (!s.implicit) step(s);
         }
     }
@@ -411,23 +412,34 @@ void BasicEvaluator<T>::step(Slot& s) {
         out = arg(0).inverse();
         break;
     case Kind::LogSumExp: {
-        const T top = arg(0).maxCoeff();  // shifted, so that exp cannot overflow
-        out(0, 0) = top + std::log((arg(0).array() - top).exp().sum());
+        const Matrix& A = arg(0);
+        // Shifted by the largest entry, so that exp cannot overflow.
+        auto lse = [](const auto& v) -> T {
+            const T top = v.maxCoeff();
+            return top + std::log((v.array() - top).exp().sum());
+        };
+        if (!s.columnwise) out(0, 0) = lse(A);
+        else if (s.node->args[1]->value == 2.0)
+            for (Index i = 0; i < A.rows(); ++i) out(i, 0) = lse(A.row(i));
+        else
+            for (Index j = 0; j < A.cols(); ++j) out(0, j) = lse(A.col(j));
         break;
     }
-    case Kind::Softmax: {  // of a vector, or of a matrix column by column (s.columnwise)
+    case Kind::Extremum:
+        out(0, 0) = s.node->op->id == Op::MaxEntry ? arg(0).maxCoeff() : arg(0).minCoeff();
+        break;
+    case Kind::Softmax: {  // of a vector, or of a matrix column by column or row by row (s.columnwise)
         const Matrix& A = arg(0);
-        if (!s.columnwise) {
-            const T top = A.maxCoeff();
-            out = (A.array() - top).exp().matrix();
-            out /= out.sum();
-            break;
-        }
-        for (Index j = 0; j < A.cols(); ++j) {  // shifted by the column's largest entry
-            const T top = A.col(j).maxCoeff();
-            out.col(j) = (A.col(j).array() - top).exp().matrix();
-            out.col(j) /= out.col(j).sum();
-        }
+        auto softmax = [](const auto& v, auto&& o) {  // shifted by the largest entry
+            const T top = v.maxCoeff();
+            o = (v.array() - top).exp().matrix();
+            o /= o.sum();
+        };
+        if (!s.columnwise) softmax(A, out);
+        else if (s.node->args[1]->value == 2.0)
+            for (Index i = 0; i < A.rows(); ++i) softmax(A.row(i), out.row(i));
+        else
+            for (Index j = 0; j < A.cols(); ++j) softmax(A.col(j), out.col(j));
         break;
     }
     case Kind::Stack: {
@@ -506,8 +518,8 @@ void BasicEvaluator<T>::multiply(Slot& s) {
     case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
     case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
     case Kind::Norm1: case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det:
-    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron:
-    case Kind::Vec: case Kind::Unvec: case Kind::Block:
+    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum:
+    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
         break;
     }
     if (factor.node->op->kind == Kind::Commutation) {

@@ -157,7 +157,8 @@ private:
         case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
         case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
         case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp:
-        case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+        case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
+        case Kind::Block:
             break;
         }
         if (op.superscript_outside_ascii && !ascii_) return kPostfix;
@@ -262,7 +263,8 @@ private:
         case Kind::Elementwise: case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum:
         case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag: case Kind::DiagPart:
         case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp:
-        case Kind::Softmax: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+        case Kind::Softmax: case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec:
+        case Kind::Block:
             break;
         }
         switch (op.notation) {

@@ -49,6 +49,10 @@ const Predicate kPredicates[] = {
     {"one_column", 1, [](Context& cx, auto x, const Atoms&) { return cx.sizes().is_one(cx.shape(x[0]).cols); }},
     {"symmetric", 1, [](Context& cx, auto x, const Atoms& atoms) { return rules::symmetric(cx, x[0], atoms); }},
     {"same_shape", 2, [](Context& cx, auto x, const Atoms&) { return cx.sizes().same(cx.shape(x[0]), cx.shape(x[1])); }},
+    // B broadcasts over A (a scalar, a row over A's rows, a column over its columns, or
+    // A's shape): A ⊙ B has A's shape
+    {"covers", 2,
+     [](Context& cx, auto x, const Atoms&) { return cx.sizes().same(cx.shape(cx.mul(x[0], x[1])), cx.shape(x[0])); }},
     // A B is defined: A's columns are B's rows
     {"multipliable", 2,
      [](Context& cx, auto x, const Atoms&) { return cx.sizes().same(cx.shape(x[0]).cols, cx.shape(x[1]).rows); }},

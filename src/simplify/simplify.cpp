@@ -221,7 +221,7 @@ bool symmetric_structure(Context& cx, Expr e, const Atoms& atoms, int depth) {
     case Kind::Variable: case Kind::Size: case Kind::Commutation: case Kind::Dot: case Kind::Sum:
     case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::DiagPart: case Kind::Stack:
     case Kind::Trace: case Kind::Det: case Kind::LogDet: case Kind::LogSumExp: case Kind::Softmax:
-    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+    case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
         return false;
     }
     unreachable();  // every value is a case above

@@ -112,7 +112,7 @@ int rank(Expr e) {
     case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
     case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
     case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: return 2;
+    case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: return 2;
     }
     unreachable();  // every value is a case above
 }

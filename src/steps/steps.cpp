@@ -84,7 +84,7 @@ std::string local_rule(const Context& cx, Expr definition, Expr wrt, Expr jac) {
     case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm: case Kind::Norm1: case Kind::Diag:
     case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det: case Kind::LogDet:
     case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Kron: case Kind::Vec:
-    case Kind::Unvec: case Kind::Block: return std::string(op.rule);
+    case Kind::Extremum: case Kind::Unvec: case Kind::Block: return std::string(op.rule);
     }
     unreachable();  // every value is a case above
 }

@@ -23,14 +23,16 @@
     X(Exp, "exp") X(Log, "log") X(Sin, "sin") X(Cos, "cos") X(Tan, "tan") X(Asin, "asin")      \
     X(Acos, "acos") X(Atan, "atan") X(Tanh, "tanh") X(Sigmoid, "sigmoid")                       \
     X(Softplus, "softplus") X(Sqrt, "sqrt") X(Abs, "abs") X(Relu, "relu") X(Step, "step")      \
-    X(Heaviside, "heaviside") X(Sign, "sign")                                                   \
+    X(Heaviside, "heaviside") X(Sign, "sign") X(Sinh, "sinh") X(Cosh, "cosh") X(Erf, "erf")    \
+    X(Log1p, "log1p") X(Expm1, "expm1")                                                         \
     /* elementwise functions of two arguments */                                                \
-    X(Max, "max") X(Min, "min") X(LeakyRelu, "leaky_relu") X(Bce, "bce")                        \
+    X(Max, "max") X(Min, "min") X(LeakyRelu, "leaky_relu") X(Elu, "elu") X(Bce, "bce")          \
     /* structural operations */                                                                 \
     X(MatMul, "matmul") X(Transpose, "transpose") X(Dot, "dot") X(Sum, "sum") X(Mean, "mean")  \
     X(Norm, "norm") X(Norm1, "norm1") X(Diag, "diag") X(DiagPart, "diag_part") X(Trace, "tr")  \
     X(Det, "det") X(LogDet, "logdet") X(Inverse, "inv") X(LogSumExp, "logsumexp")               \
-    X(Softmax, "softmax") X(Kron, "kron") X(Vec, "vec") X(Unvec, "unvec") X(Block, "block")    \
+    X(Softmax, "softmax") X(LogSoftmax, "log_softmax") X(MaxEntry, "max_entry")                 \
+    X(MinEntry, "min_entry") X(Kron, "kron") X(Vec, "vec") X(Unvec, "unvec") X(Block, "block")    \
     X(Stack, "stack")
 
 namespace matcalc {

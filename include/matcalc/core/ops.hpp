@@ -28,6 +28,8 @@ enum class Kind : std::uint8_t {
     MatMul, Transpose, Dot, Sum, Mean, Norm, Norm1, Diag, DiagPart, Stack,
     // Matrix functions and the softmax family.
     Trace, Det, LogDet, Inverse, LogSumExp, Softmax,
+    // The largest or smallest entry (max(x), min(x) with one argument): a scalar.
+    Extremum,
     // Kronecker calculus (∂vec F/∂vec X): kron(A, B) and vec(A), the columns stacked.
     Kron, Vec, Unvec,
     // A block of a matrix at fixed offsets: the adjoint of a stacked block (reverse mode).
@@ -145,6 +147,11 @@ struct OpInfo {
     // evenly: heaviside(0) = ½); `partials` where one is constant (step(0) = 0).
     std::string_view tie_partials[2] = {};
     double default_second = 0.0;  // value of an omitted optional second argument
+    // sum, mean, logsumexp, softmax, log_softmax: an optional last argument, the axis as in
+    // MATLAB (1: down each column, 2: along each row), an integer literal the binder checks.
+    bool axis_argument = false;
+    // max and min: with one argument, the reduction to the largest (smallest) entry.
+    Op one_argument = Op::Variable;
     std::string_view rule;        // how the lecture names its derivative rule
     // Elementwise only: one entry of the result as a C++ expression of the arguments' entries
     // `a` and `b`, computing exactly what the kernel computes (codegen.hpp writes it into

@@ -106,7 +106,7 @@ private:
         static constexpr std::size_t npos = static_cast<std::size_t>(-1);
         Eigen::Index commutation_m = 0;  // K(m,n): its m
         Eigen::Index top = 0, left = 0;   // Block: its offsets
-        bool columnwise = false;          // Softmax of a matrix (declared so): per column
+        bool columnwise = false;          // softmax(Z, k), logsumexp(X, k): per column (k = 1) or row (2)
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
         Matrix kron_x, kron_t, kron_y;
