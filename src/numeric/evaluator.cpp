@@ -77,8 +77,7 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
             if constexpr (!std::is_same_v<T, double>) s.buffer.resize(rows, cols);  // the value rounded, per run
             break;
         case Kind::Constant:
-            s.buffer = Matrix::Constant(rows, cols, static_cast<T>(e->value));
-            break;
+            break;  // filled in fill_constants(), once the budget allows it
         case Kind::Size:
             s.buffer = Matrix::Constant(1, 1, static_cast<T>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
@@ -116,19 +115,7 @@ void BasicEvaluator<T>::leave_factors_implicit() {
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
         if (!structured(s.node)) continue;
-        if (!dense[i]) {
-            s.implicit = true;
-            continue;
-        }
-        switch (s.node->op->kind) {
-        case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>(); break;
-        case Kind::Identity: s.buffer = Matrix::Identity(s.rows, s.cols); break;
-        case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Elementwise: case Kind::MatMul:
-        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
-        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
-        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
-        }
+        if (!dense[i]) s.implicit = true;  // a formed one is filled in fill_constants()
     }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
     // beside one is formed.
@@ -191,10 +178,32 @@ void BasicEvaluator<T>::check_broadcasts() const {
 
 
 template <class T>
+void BasicEvaluator<T>::fill_constants() {
+    for (Slot& s : slots_) {
+        switch (s.node->op->kind) {
+        case Kind::Constant: s.buffer = Matrix::Constant(s.rows, s.cols, static_cast<T>(s.node->value)); break;
+        case Kind::Commutation:
+            if (!s.implicit) s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>();
+            break;
+        case Kind::Identity:
+            if (!s.implicit) s.buffer = Matrix::Identity(s.rows, s.cols);
+            break;
+        case Kind::Variable: case Kind::Size: case Kind::Elementwise: case Kind::MatMul:
+        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
+        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
+        case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
+        }
+    }
+}
+
+template <class T>
 BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
     make_slots(cx, roots, env);
     leave_factors_implicit();
     fuse_scaled_products();
+    check_budget();    // before anything large is allocated or computed
+    fill_constants();
     assign_storage();  // pass 4: output buffers, shared where values are dead
     check_broadcasts();
 }
