@@ -61,3 +61,27 @@ TEST_CASE("bad input: numbers beyond --max-output are refused before they are co
     refused({"eval", "-e", "x : vector(n); f = x*x'", "--at", numbers(500), "--max-output", "1"},
             {"more than", "bytes of text", "limit of 1 MiB"});
 }
+
+TEST_CASE("bad input: long programs are refused or derived in linear time", "[bad_input][limits]") {
+    // --steps on a 20 000-definition chain: refused by the 200-operation limit after one
+    // linear pass (the check came after a quadratic one: 27.7 s).
+    std::string chain = "x : scalar\nv0 = x\n";
+    for (int i = 1; i < 20000; ++i) chain += "v" + std::to_string(i) + " = sin(v" + std::to_string(i - 1) + ")\n";
+    std::string path = temp().write("chain20000.mc", chain);
+    Run r = cli({"derive", path, "--wrt", "x", "--steps"}, 5000ms);
+    expect_bad_input(r);
+    expect_words(r, {"--steps", "goes through 19999 operations", "more than the 200"});
+    // A stack of 20 000 definitions: the gradient gives each block its offset in one pass
+    // (a sum over the blocks before each one was quadratic: 3.4 s at 10 000).
+    std::string stack = "x : scalar\n", cols;
+    for (int i = 0; i < 20000; ++i) {
+        stack += "x" + std::to_string(i) + " = " + std::to_string(i + 1) + "*x\n";
+        cols += (i ? ", x" : "x") + std::to_string(i);
+    }
+    stack += "v = [" + cols + "]\nf = sum(v)\n";
+    std::string stack_path = temp().write("stack20000.mc", stack);
+    Run s = cli({"derive", stack_path, "--wrt", "x", "--at", "{\"x\": 1}"}, 5000ms);
+    INFO(s.err);
+    CHECK(s.code == 0);
+    CHECK(s.out == "  f = 200010000\n∂f/∂x = 200010000\n  at --at: 200010000\n");
+}

@@ -109,8 +109,31 @@ Expr kron_partial(Context& cx, Expr y, std::size_t i) {
     return cx.matmul(p, d);
 }
 
+// The offsets (top, left) of every block of a stack, in one pass (a sum of the sizes
+// before each block per block would be quadratic in the number of blocks).
+std::vector<std::pair<Dim, Dim>> stack_offsets(Context& cx, Expr y) {
+    SizeTable& z = cx.sizes();
+    std::size_t per_row = static_cast<std::size_t>(y->param);
+    std::vector<std::pair<Dim, Dim>> out;
+    out.reserve(y->args.size());
+    Dim top = 0, left = 0;
+    for (std::size_t j = 0; j < y->args.size(); ++j) {
+        out.emplace_back(top, left);
+        Shape b = cx.shape(y->args[j]);
+        if ((j + 1) % per_row == 0) {
+            top = z.sum(top, b.rows);
+            left = 0;
+        } else {
+            left = z.sum(left, b.cols);
+        }
+    }
+    return out;
+}
+
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
-Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
+// `offsets`: stack_offsets(y) for a stack (computed here when not given).
+Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar,
+              const std::vector<std::pair<Dim, Dim>>* offsets = nullptr) {
     const std::vector<Expr>& a = y->args;
     Shape sa = cx.shape(a[i]);
     SizeTable& z = cx.sizes();
@@ -160,17 +183,8 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
     }
     case Kind::Stack: {  // each block gets its block of the adjoint
-        std::size_t per_row = static_cast<std::size_t>(y->param);
-        Dim top = 0, left = 0;
-        for (std::size_t j = 0; j < i; ++j) {
-            Shape b = cx.shape(a[j]);
-            if ((j + 1) % per_row == 0) {
-                top = z.sum(top, b.rows);
-                left = 0;
-            } else {
-                left = z.sum(left, b.cols);
-            }
-        }
+        if (offsets) return cx.block(ybar, (*offsets)[i].first, (*offsets)[i].second, sa);
+        auto [top, left] = stack_offsets(cx, y)[i];
         return cx.block(ybar, top, left, sa);
     }
     case Kind::Softmax:  // Jᵀ ȳ with J = diag(p) − p pᵀ: p ⊙ (ȳ − p·ȳ), column by column
@@ -430,10 +444,12 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
         auto it = adjoint.find(y);
         if (it == adjoint.end() || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
         Expr ybar = it->second;
+        std::vector<std::pair<Dim, Dim>> offsets;
+        if (y->op->kind == Kind::Stack) offsets = stack_offsets(cx, y);
         for (std::size_t i = 0; i < y->args.size(); ++i) {
             Expr arg = y->args[i];
             if (!depends(arg)) continue;
-            Expr contribution = backward(cx, y, i, ybar);
+            Expr contribution = backward(cx, y, i, ybar, &offsets);
             if (!contribution) continue;
             auto [slot, fresh] = adjoint.emplace(arg, contribution);
             if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative
