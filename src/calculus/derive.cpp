@@ -109,6 +109,37 @@ Expr kron_partial(Context& cx, Expr y, std::size_t i) {
     return cx.matmul(p, d);
 }
 
+// Whether e divides by p (a ⊘ p) through sums, differences, negations, Hadamard
+// products and quotients: the adjoint of a softmax's output p when the function takes
+// log(p) (∂log p/∂p = 1 ⊘ p).
+bool divides_by(Expr e, Expr p) {
+    switch (e->op->id) {
+    case Op::Div: return e->args[1] == p || divides_by(e->args[0], p);
+    case Op::Add: case Op::Sub: case Op::Hadamard: return divides_by(e->args[0], p) || divides_by(e->args[1], p);
+    case Op::Neg: return divides_by(e->args[0], p);
+    default: return false;
+    }
+}
+
+// p ⊙ e with every a ⊘ p of e cancelled: distributed over sums and differences, into the
+// factor of a Hadamard product or the numerator of a quotient that divides by p. Nothing
+// divides by p in the result, which stays finite where p underflows to 0.
+Expr times_cancelling(Context& cx, Expr p, Expr e) {
+    if (!divides_by(e, p)) return cx.mul(p, e);
+    const std::vector<Expr>& a = e->args;
+    switch (e->op->id) {
+    case Op::Div:
+        if (a[1] == p) return cx.is_scalar(a[0]) && !cx.is_scalar(e) ? cx.mul(a[0], cx.ones(cx.shape(e))) : a[0];
+        return cx.div(times_cancelling(cx, p, a[0]), a[1]);
+    case Op::Add: return cx.add(times_cancelling(cx, p, a[0]), times_cancelling(cx, p, a[1]));
+    case Op::Sub: return cx.sub(times_cancelling(cx, p, a[0]), times_cancelling(cx, p, a[1]));
+    case Op::Neg: return cx.neg(times_cancelling(cx, p, a[0]));
+    case Op::Hadamard:
+        return divides_by(a[0], p) ? cx.mul(times_cancelling(cx, p, a[0]), a[1]) : cx.mul(a[0], times_cancelling(cx, p, a[1]));
+    default: return cx.mul(p, e);
+    }
+}
+
 // The offsets (top, left) of every block of a stack, in one pass (a sum of the sizes
 // before each block per block would be quadratic in the number of blocks).
 std::vector<std::pair<Dim, Dim>> stack_offsets(Context& cx, Expr y) {
@@ -191,6 +222,12 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar,
         if (z.is_matrix(sa))
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
+        // Through log(p): p ⊙ ȳ formed with the 1 ⊘ p cancelled, h − p sum(h) (the same
+        // Jacobian), so that no p divides where it underflows (logits of scale 1000).
+        if (divides_by(ybar, y)) {
+            Expr h = times_cancelling(cx, y, ybar);
+            return cx.sub(h, cx.mul(y, cx.sum(h)));
+        }
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
     case Kind::Vec: case Kind::Unvec: case Kind::Block:

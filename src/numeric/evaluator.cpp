@@ -178,6 +178,13 @@ void BasicEvaluator<T>::check_broadcasts() const {
 
 
 template <class T>
+std::size_t BasicEvaluator<T>::log_softmax_source(const Slot& s) const {
+    if (s.node->op->id != Op::Log || s.args.size() != 1) return Slot::npos;
+    const Slot& softmax = slots_[s.args[0]];
+    return softmax.node->op->kind == Kind::Softmax ? softmax.args[0] : Slot::npos;
+}
+
+template <class T>
 void BasicEvaluator<T>::fill_constants() {
     for (Slot& s : slots_) {
         switch (s.node->op->kind) {
@@ -230,8 +237,10 @@ void BasicEvaluator<T>::assign_storage() {
         if (slots_[a].implicit)
             for (std::size_t b : slots_[a].args) self(b, i, self);
     };
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t a : slots_[i].args) read(a, i, read);
+        if (std::size_t z = log_softmax_source(slots_[i]); z != Slot::npos) read(z, i, read);
+    }
     for (std::size_t r : root_slots_) last_use[r] = n;  // the caller reads the roots
     std::map<std::pair<Index, Index>, std::vector<Matrix*>> free;
     std::vector<char> released(n, 0);
@@ -259,8 +268,10 @@ void BasicEvaluator<T>::assign_storage() {
             released[a] = 1;
             free[{arg.rows, arg.cols}].push_back(arg.out);
         };
-        if (!s.implicit)
+        if (!s.implicit) {
             for (std::size_t a : s.args) release(a, release);
+            if (std::size_t z = log_softmax_source(s); z != Slot::npos) release(z, release);
+        }
         // The scratch matrices of a product with an implicit Kronecker factor.
         if (s.node->op->kind != Kind::MatMul) continue;
         const bool left = slots_[s.args[0]].implicit;
@@ -332,6 +343,21 @@ void BasicEvaluator<T>::step(Slot& s) {
         if (s.fused != Slot::npos) {
             const std::size_t scale = s.args[0] == s.fused ? s.args[1] : s.args[0];
             product(slots_[s.fused], out, (*slots_[scale].value)(0, 0));
+            break;
+        }
+        // log(softmax(Z)) = Z − logsumexp(Z) (per column), from the softmax's argument:
+        // finite where the softmax underflows to 0 (logits of scale 1000).
+        if (const std::size_t zs = log_softmax_source(s); zs != Slot::npos) {
+            const Matrix& Z = *slots_[zs].value;
+            if (!slots_[s.args[0]].columnwise) {
+                const T top = Z.maxCoeff();
+                out = (Z.array() - (top + std::log((Z.array() - top).exp().sum()))).matrix();
+                break;
+            }
+            for (Index j = 0; j < Z.cols(); ++j) {
+                const T top = Z.col(j).maxCoeff();
+                out.col(j) = (Z.col(j).array() - (top + std::log((Z.col(j).array() - top).exp().sum()))).matrix();
+            }
             break;
         }
         // The table's kernel over whole arrays: a 1×1 argument with stride 0, a row or a

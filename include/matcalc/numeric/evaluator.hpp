@@ -151,6 +151,8 @@ private:
     // transposes, a product with a vector of ones summed instead.
     void product(const Slot& p, Matrix& out, T scale);
     bool implicit_transpose(std::size_t slot) const;
+    // For log(softmax(Z)): the slot of Z, which step() reads instead (stable); else npos.
+    std::size_t log_softmax_source(const Slot& s) const;
     void step(Slot& s);
     // Gives every computed slot its output buffer: slots of one shape share storage once
     // the value held there is no longer needed (liveness in the topological order).
