@@ -45,6 +45,8 @@ const char* const kCorpus[] = {
     "sum(x / z)", "mean(-x)", "mean(x / z)", "ones(n)·x", "exp(-z) / (exp(-z) + 1)^2", "S * kron(S, x')",
     "kron(x, S) * S", "kron(S, x) * S", "(kron(x, x) + kron(w, w))' * kron(S, S) * kron(S, S)", "tanh(S)''",
     "diag(x') * (w * x')", "(x' + w')'", "dot(w, x .* z)", "sum(log(exp(x)) ⊙ w)", "z * [x; w] - [w; x]", "sum((ones(n) * ones(n)') .* S)",
+    // Reached by softmax cross-entropy's gradient before its reverse rule cancelled 1 ⊘ p itself.
+    "w·(-x)", "x·(w ⊘ x)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

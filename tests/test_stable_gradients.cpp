@@ -93,3 +93,22 @@ TEST_CASE("stable gradients: the focal loss at logits of scale 1000", "[stable]"
     Run ce = cli({"derive", "-e", "z, y : vector(k); L = -y·log(softmax(z))", "--wrt", "z"});
     CHECK(ce.out == "∂L/∂z = (sum(y) softmax(z) − y)ᵀ\n");
 }
+
+TEST_CASE("stable gradients: check --extreme finds a derivative that is not finite where the function is",
+          "[stable]") {
+    // exp(−exp(x)) is 0 at x = 1000, its derivative −exp(x) exp(−exp(x)) is ∞ · 0 = NaN there.
+    Run bad = cli({"check", "-e", "x : vector(n); f = sum(exp(-exp(x)))", "--wrt", "x", "--extreme"});
+    INFO(bad.out << bad.err);
+    CHECK(bad.code == 1);
+    CHECK(contains(bad.out, "  ok: largest error"));  // the differences agree at ordinary points
+    CHECK(contains(bad.out, "extreme: NOT FINITE: NaN at a point of scale 1000"));
+    // The focal loss: finite everywhere the loss is.
+    Run focal_run = cli({"check", "-e", kFocal, "--wrt", "z", "--extreme"});
+    INFO(focal_run.out << focal_run.err);
+    CHECK(focal_run.code == 0);
+    CHECK(contains(focal_run.out, "extreme: ok: finite at 15 points"));
+    // Without --extreme, nothing of it.
+    Run plain = cli({"check", "-e", "x : vector(n); f = sum(exp(-exp(x)))", "--wrt", "x"});
+    CHECK(plain.code == 0);
+    CHECK_FALSE(contains(plain.out, "extreme"));
+}

@@ -6,6 +6,7 @@
 #include "cli_options.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -491,6 +492,17 @@ int check(const Options& o, Session& s, std::ostream& out) {
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.tolerance, o.check.points,
                            o.check.points == 1 ? "" : "s", o.check.seed, c.point + 1, c.row + 1, c.col + 1,
                            c.symbolic, c.numeric, c.absolute_error, c.relative_error);
+        if (!o.check.extreme) continue;
+        // --extreme: the derivative is finite wherever the function is, at large and tiny scales.
+        ExtremeResult x = check_extremes(*v.model, f, {d.x->expr}, {derivative}, o.at ? &v.env : nullptr, o.check).at(0);
+        ok = ok && x.ok;
+        if (x.ok)
+            out << fmt::format("  extreme: ok: finite at {} points of scales 1e3, 1e8 and 1e-8 where {} is finite "
+                               "({} skipped where it is not)\n", x.points, v.function->name, x.skipped);
+        else
+            out << fmt::format("  extreme: NOT FINITE: {} at a point of scale {:g} (point {}), entry ({}, {}), where {} "
+                               "is finite\n", std::isnan(x.derivative) ? "NaN" : x.derivative > 0 ? "+inf" : "-inf", x.scale, x.point + 1, x.row + 1, x.col + 1,
+                               v.function->name);
     }
     return ok ? kExitOk : kExitCheckFailed;
 }

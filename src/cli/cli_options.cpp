@@ -174,6 +174,8 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string& n, const std::string& v) {
          o.check.seed = static_cast<std::uint64_t>(parse_integer(n, v, 0, (1LL << 62)));
      }},
+    {"--extreme", "", kCheck, "also: is the derivative finite wherever the function is, at scales 1e3, 1e8, 1e-8",
+     [](Options& o, const std::string&, const std::string&) { o.check.extreme = true; }},
     {"--tol", "T", kCheck, "the tolerance on each entry's error (default 1e-6)",
      [](Options& o, const std::string& n, const std::string& v) { o.check.tolerance = parse_number(n, v, true); }},
     {"--lang", "L", kCodegen, "cpp (default) | numpy",
