@@ -14,6 +14,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -73,13 +74,14 @@ public:
         ::sigaction(SIGTERM, &action, &g_previous_term);
     }
     ~Temporary() {
-        if (!committed_) ::unlink(path_.c_str());
+        if (created_ && !committed_) ::unlink(path_.c_str());
         g_temporary_set = 0;
         ::sigaction(SIGINT, &g_previous_int, nullptr);
         ::sigaction(SIGTERM, &g_previous_term, nullptr);
     }
     Temporary(const Temporary&) = delete;
     Temporary& operator=(const Temporary&) = delete;
+    void created() { created_ = true; }
     void committed() {
         committed_ = true;
         g_temporary_set = 0;
@@ -87,7 +89,7 @@ public:
 
 private:
     std::string path_;
-    bool committed_ = false;
+    bool created_ = false, committed_ = false;
 };
 
 bool write_all(int fd, std::string_view text, int& error) {
@@ -143,10 +145,20 @@ void write_file_atomically(const std::string& path, std::string_view text) {
     struct stat old {};
     const bool exists = ::stat(target.c_str(), &old) == 0;
 
-    std::string pattern = target + ".tmpXXXXXX";
-    int fd = ::mkstemp(pattern.data());
-    if (fd < 0) throw OutputError(fmt::format("cannot write '{}': {}", path, why(errno)));
-    Temporary temporary(pattern);
+    // The temporary's name is registered with the signal handler before the file exists,
+    // so that no SIGTERM can come between its creation and its registration.
+    static std::atomic<unsigned> counter{0};
+    std::optional<Temporary> temporary;
+    std::string pattern;
+    int fd = -1;
+    for (int attempt = 0; fd < 0; ++attempt) {
+        pattern = fmt::format("{}.tmp{}.{}", target, ::getpid(), counter++);
+        temporary.emplace(pattern);
+        fd = ::open(pattern.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 && (errno != EEXIST || attempt > 100))
+            throw OutputError(fmt::format("cannot write '{}': {}", path, why(errno)));
+    }
+    temporary->created();
     int error = 0;
     auto fail = [&](int e) {
         ::close(fd);
@@ -169,7 +181,7 @@ void write_file_atomically(const std::string& path, std::string_view text) {
     if (::close(fd) != 0) throw OutputError(fmt::format("cannot write '{}': {}", path, why(errno)));
     if (::rename(pattern.c_str(), target.c_str()) != 0)
         throw OutputError(fmt::format("cannot write '{}': {}", path, why(errno)));
-    temporary.committed();
+    temporary->committed();
     // The rename itself made durable.
     int dir = ::open(folder_of(target).c_str(), O_RDONLY | O_DIRECTORY);
     if (dir >= 0) {

@@ -28,7 +28,7 @@ struct OutputError : std::runtime_error {
 // file it points to is replaced, the link stays.
 void check_output_target(const std::string& path);
 
-// Writes `text` to `path` whole or not at all: into a temporary file in the folder of
+// Writes `text` to `path` whole or not at all: into a temporary file (PATH.tmpPID.N) in the folder of
 // the target (of the file a symbolic link points to), with the mode of the file it
 // replaces (a new file: 0666 less the umask), fsync'd, then renamed over the target and
 // the folder fsync'd. The temporary is removed on every failure, and on SIGINT or SIGTERM
