@@ -9,7 +9,8 @@ packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchma
           python3 python3-numpy  # the test that runs the code of codegen --lang numpy
           pybind11-dev python3-dev python3-pytest  # import matcalc (python/) and its tests
           emscripten libjs-katex fonts-katex    # the workbench (scripts/build-web.sh)
-          chromium chromium-driver python3-selenium)  # its browser test
+          chromium chromium-driver python3-selenium  # its browser test
+          firefox-esr python3-websockets)  # and in Firefox, through WebDriver BiDi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -44,7 +44,7 @@ std::set<std::string> listed_options(const std::string& command) {
     Run r = run({"help", command});
     REQUIRE(r.code == 0);
     std::set<std::string> out;
-    std::regex option(R"(^  (-h, )?(-e|--[a-z]+))");
+    std::regex option(R"(^  (-h, )?(-e|--[a-z]+(-[a-z]+)*))");
     for (const std::string& line : lines_of(r.out)) {
         std::smatch m;
         if (std::regex_search(line, m, option)) out.insert(m[2]);

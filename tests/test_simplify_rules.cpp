@@ -48,6 +48,8 @@ const char* const kCorpus[] = {
     // Axes (docs/language.md): cross-entropy over a batch of columns, log_softmax, reductions.
     "-sum(X ⊙ log(softmax(X, 1)))", "sum(log_softmax(S, 2) ⊙ S)", "sum(X, 1) * x", "mean(X, 2)·y",
     "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))", "sum(log(softmax(S, 2)) ⊙ S)",
+    // Reached by softmax cross-entropy's gradient before its reverse rule cancelled 1 ⊘ p itself.
+    "w·(-x)", "x·(w ⊘ x)",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.

@@ -192,4 +192,59 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
     return results;
 }
 
+std::vector<ExtremeResult> check_extremes(Model& model, Expr f, const std::vector<Expr>& wrt,
+                                          const std::vector<Expr>& derivatives, const Env* at,
+                                          const CheckOptions& options) {
+    Context& cx = model.cx();
+    std::mt19937_64 rng(options.seed);
+    Env base = at ? *at : Env{};
+    SizeTable& sizes = cx.sizes();
+    for (std::size_t i = 0; i < sizes.symbol_count(); ++i) {
+        Dim d = sizes.resolve(-static_cast<Dim>(i) - 1);
+        if (is_symbol(d) && !base.sizes.count(d) && sizes.factors(d).empty() && sizes.terms(d).empty())
+            base.sizes[d] = std::uniform_int_distribution<int>(2, 4)(rng);
+    }
+    std::vector<Expr> roots{f};
+    roots.insert(roots.end(), derivatives.begin(), derivatives.end());
+    std::vector<ExtremeResult> results(wrt.size());
+    for (std::size_t k = 0; k < wrt.size(); ++k) results[k].wrt = wrt[k]->name;
+    std::normal_distribution<double> normal(0.0, 1.0);
+    for (double scale : kExtremeScales) {
+        for (int point = 0; point < options.points; ++point) {
+            Env env = base;
+            for (const Symbol& s : model.symbols()) {
+                if (s.kind != Symbol::Kind::Declared) continue;
+                if (at && at->values.count(s.name) && !std::count(wrt.begin(), wrt.end(), s.expr)) continue;
+                auto [r, c] = concrete_shape(cx, s.expr, env);
+                Eigen::MatrixXd m(r, c);
+                for (Eigen::Index i = 0; i < m.size(); ++i) m(i) = scale * normal(rng);
+                env.values[s.name] = m;
+            }
+            require_values(model, f, env);
+            std::vector<Eigen::MatrixXd> values = evaluate_all(cx, roots, env);
+            const bool f_finite = values[0].allFinite();
+            for (std::size_t k = 0; k < wrt.size(); ++k) {
+                ExtremeResult& r = results[k];
+                if (!f_finite) {
+                    ++r.skipped;
+                    continue;
+                }
+                ++r.points;
+                const Eigen::MatrixXd& d = values[k + 1];
+                if (!r.ok || d.allFinite()) continue;
+                r.ok = false;
+                r.scale = scale;
+                r.point = point;
+                for (Eigen::Index j = 0; j < d.cols() && r.ok == false && r.derivative == 0; ++j)
+                    for (Eigen::Index i = 0; i < d.rows(); ++i)
+                        if (!std::isfinite(d(i, j))) {
+                            r.row = i, r.col = j, r.derivative = d(i, j);
+                            break;
+                        }
+            }
+        }
+    }
+    return results;
+}
+
 }  // namespace matcalc

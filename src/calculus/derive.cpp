@@ -138,8 +138,62 @@ Expr axis_softmax_jacobian(Context& cx, Expr p, int k) {
     return cx.sub(d, cx.matmul(cx.matmul(d, line_sums(cx, cx.shape(p), k, true)), d));
 }
 
+// Whether e divides by p (a ⊘ p) through sums, differences, negations, Hadamard
+// products and quotients: the adjoint of a softmax's output p when the function takes
+// log(p) (∂log p/∂p = 1 ⊘ p).
+bool divides_by(Expr e, Expr p) {
+    switch (e->op->id) {
+    case Op::Div: return e->args[1] == p || divides_by(e->args[0], p);
+    case Op::Add: case Op::Sub: case Op::Hadamard: return divides_by(e->args[0], p) || divides_by(e->args[1], p);
+    case Op::Neg: return divides_by(e->args[0], p);
+    default: return false;
+    }
+}
+
+// p ⊙ e with every a ⊘ p of e cancelled: distributed over sums and differences, into the
+// factor of a Hadamard product or the numerator of a quotient that divides by p. Nothing
+// divides by p in the result, which stays finite where p underflows to 0.
+Expr times_cancelling(Context& cx, Expr p, Expr e) {
+    if (!divides_by(e, p)) return cx.mul(p, e);
+    const std::vector<Expr>& a = e->args;
+    switch (e->op->id) {
+    case Op::Div:
+        if (a[1] == p) return cx.is_scalar(a[0]) && !cx.is_scalar(e) ? cx.mul(a[0], cx.ones(cx.shape(e))) : a[0];
+        return cx.div(times_cancelling(cx, p, a[0]), a[1]);
+    case Op::Add: return cx.add(times_cancelling(cx, p, a[0]), times_cancelling(cx, p, a[1]));
+    case Op::Sub: return cx.sub(times_cancelling(cx, p, a[0]), times_cancelling(cx, p, a[1]));
+    case Op::Neg: return cx.neg(times_cancelling(cx, p, a[0]));
+    case Op::Hadamard:
+        return divides_by(a[0], p) ? cx.mul(times_cancelling(cx, p, a[0]), a[1]) : cx.mul(a[0], times_cancelling(cx, p, a[1]));
+    default: return cx.mul(p, e);
+    }
+}
+
+// The offsets (top, left) of every block of a stack, in one pass (a sum of the sizes
+// before each block per block would be quadratic in the number of blocks).
+std::vector<std::pair<Dim, Dim>> stack_offsets(Context& cx, Expr y) {
+    SizeTable& z = cx.sizes();
+    std::size_t per_row = static_cast<std::size_t>(y->param);
+    std::vector<std::pair<Dim, Dim>> out;
+    out.reserve(y->args.size());
+    Dim top = 0, left = 0;
+    for (std::size_t j = 0; j < y->args.size(); ++j) {
+        out.emplace_back(top, left);
+        Shape b = cx.shape(y->args[j]);
+        if ((j + 1) % per_row == 0) {
+            top = z.sum(top, b.rows);
+            left = 0;
+        } else {
+            left = z.sum(left, b.cols);
+        }
+    }
+    return out;
+}
+
 // ȳ pushed back to argument i of y (a vector–Jacobian product), shaped like the argument.
-Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
+// `offsets`: stack_offsets(y) for a stack (computed here when not given).
+Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar,
+              const std::vector<std::pair<Dim, Dim>>* offsets = nullptr) {
     const std::vector<Expr>& a = y->args;
     Shape sa = cx.shape(a[i]);
     SizeTable& z = cx.sizes();
@@ -192,17 +246,8 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         return cx.unvec(cx.matmul(cx.transpose(j), cx.vec(ybar)), sa);
     }
     case Kind::Stack: {  // each block gets its block of the adjoint
-        std::size_t per_row = static_cast<std::size_t>(y->param);
-        Dim top = 0, left = 0;
-        for (std::size_t j = 0; j < i; ++j) {
-            Shape b = cx.shape(a[j]);
-            if ((j + 1) % per_row == 0) {
-                top = z.sum(top, b.rows);
-                left = 0;
-            } else {
-                left = z.sum(left, b.cols);
-            }
-        }
+        if (offsets) return cx.block(ybar, (*offsets)[i].first, (*offsets)[i].second, sa);
+        auto [top, left] = stack_offsets(cx, y)[i];
         return cx.block(ybar, top, left, sa);
     }
     case Kind::Block: {
@@ -223,6 +268,12 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar) {
         if (a.size() == 2)
             return cx.mul(y, cx.sub(ybar, cx.matmul(cx.ones(Shape{sa.rows, 1}),
                                                     cx.matmul(cx.ones(Shape{1, sa.rows}), cx.mul(y, ybar)))));
+        // Through log(p): p ⊙ ȳ formed with the 1 ⊘ p cancelled, h − p sum(h) (the same
+        // Jacobian), so that no p divides where it underflows (logits of scale 1000).
+        if (divides_by(ybar, y)) {
+            Expr h = times_cancelling(cx, y, ybar);
+            return cx.sub(h, cx.mul(y, cx.sum(h)));
+        }
         return cx.mul(y, cx.sub(ybar, cx.dot(y, ybar)));
     case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
     case Kind::Vec: case Kind::Unvec:
@@ -483,10 +534,12 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
         auto it = adjoint.find(y);
         if (it == adjoint.end() || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
         Expr ybar = it->second;
+        std::vector<std::pair<Dim, Dim>> offsets;
+        if (y->op->kind == Kind::Stack) offsets = stack_offsets(cx, y);
         for (std::size_t i = 0; i < y->args.size(); ++i) {
             Expr arg = y->args[i];
             if (!depends(arg)) continue;
-            Expr contribution = backward(cx, y, i, ybar);
+            Expr contribution = backward(cx, y, i, ybar, &offsets);
             if (!contribution) continue;
             auto [slot, fresh] = adjoint.emplace(arg, contribution);
             if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative

@@ -6,6 +6,7 @@
 #include "cli_options.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/numeric/values.hpp"
 #include "matcalc/io/json.hpp"
+#include "matcalc/io/output_file.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/core/ops.hpp"
 #include "matcalc/frontend/parser.hpp"
@@ -51,8 +53,36 @@ struct View {
     std::unordered_map<Expr, std::string> names;  // definitions, to print by name
 };
 
+// The numbers a run writes, held to --max-output (README, Limits): refused before anything
+// is evaluated when even two bytes an entry (a digit and a separator) would exceed it, and
+// on their text before it is written.
+struct OutputBudget {
+    std::size_t limit = std::size_t{16} << 20;
+    double entries = 0;
+    std::size_t bytes = 0;
+
+    [[noreturn]] void refuse(const std::string& what) const {
+        throw InputError(fmt::format("the numbers would be {}, more than the limit of {} MiB of output (--max-output)",
+                                     what, limit >> 20),
+                         std::nullopt,
+                         {"evaluate at fewer entries (smaller sizes in --at), or `eval` a reduction of it "
+                          "(sum(...), a norm, one entry's definition)"});
+    }
+    void expect(Eigen::Index rows, Eigen::Index cols, const char* what) {
+        entries += double(rows) * double(cols);
+        if (2 * entries > double(limit))
+            refuse(fmt::format("at least {} MiB of text ({} entries in all; {} is {} × {})",
+                               static_cast<long long>(2 * entries / double(1 << 20)), entries, what, rows, cols));
+    }
+    void wrote(std::size_t n) {
+        bytes += n;
+        if (bytes > limit) refuse(fmt::format("more than {} bytes of text", bytes));
+    }
+};
+
 // The loaded model, the function and the variables of one run.
 struct Session {
+    OutputBudget output;
     Source source;
     std::vector<View> views;  // [0]: the model as written
     struct Wrt {
@@ -130,7 +160,11 @@ std::string header(Style style, const std::string& f, const Symbol& x, const Siz
     return {};
 }
 
-std::string matrix_text(const Eigen::MatrixXd& m) { return value_json(m); }
+std::string matrix_text(const Eigen::MatrixXd& m, OutputBudget& budget) {
+    std::string text = value_json(m);
+    budget.wrote(text.size());
+    return text;
+}
 
 // A printed derivative; a text too large to be of use (a DAG printed as a tree can be
 // exponentially longer than itself) is an input error rather than a cut-off line.
@@ -248,6 +282,13 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
             // Evaluated with its product chains associated at the least cost for these sizes.
             SizeOf size_of = [&](Dim d) { return known_size(cx.sizes(), d, v.env); };
             require_values(*v.model, r.d, v.env);
+            auto [rows, cols] = concrete_shape(cx, r.d, v.env);
+            s.output.expect(rows, cols, "the derivative");
+            if (cx.is_scalar(f)) s.output.expect(rows, cols, "the gradient");  // JSON writes both
+            if (r.hessian) {
+                auto [hr, hc] = concrete_shape(cx, r.hessian, v.env);
+                s.output.expect(hr, hc, "the Hessian");
+            }
             r.value = evaluate(cx, cheapest_association(cx, r.d, size_of), v.env);
             if (r.hessian) {
                 require_values(*v.model, r.hessian, v.env);
@@ -286,8 +327,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     View& main = s.main();
     const std::string& fname = main.function->name;
     Eigen::MatrixXd fvalue;
+    s.output.limit = o.max_output;
     if (o.at) {
         require_values(*main.model, main.function->expr, main.env);
+        auto [rows, cols] = concrete_shape(main.model->cx(), main.function->expr, main.env);
+        s.output.expect(rows, cols, "the function's value");
         fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
     std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian);
@@ -298,9 +342,15 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     if (format == "json") {
         json::Writer w(2);
         w.begin_object().key("of").string(fname);
+        std::size_t before = w.str().size();
+        auto counted = [&] {  // the bytes of numbers just written
+            s.output.wrote(w.str().size() - before);
+            before = w.str().size();
+        };
         if (o.at) {
             w.key("value");
             write_value(w, fvalue, main.model->cx().sizes(), main.model->cx().shape(main.function->expr));
+            counted();
         }
         w.key("derivatives").begin_array();
         for (Derived& r : results) {
@@ -335,6 +385,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                 w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
             }
             if (o.at) {
+                before = w.str().size();
                 Eigen::MatrixXd numerator = r.value;
                 bool matrix_x = declared_matrix(*r.x);
                 if (o.layout == Layout::Denominator && !matrix_x) numerator.transposeInPlace();
@@ -351,6 +402,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                     w.key("hessian");
                     write_rows(w, r.hessian_value);
                 }
+                counted();
             }
             w.end_object();
         }
@@ -363,7 +415,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     std::string comment = po.style != Style::Latex ? "  " : markdown ? "" : "% ";
     std::ostringstream body_out;  // a --standalone document wraps what is written here
     std::ostream& w = o.standalone ? body_out : out;
-    if (o.at) w << fmt::format("{}{} = {}\n", markdown || o.standalone ? "" : comment, fname, matrix_text(fvalue));
+    if (o.at) w << fmt::format("{}{} = {}\n", markdown || o.standalone ? "" : comment, fname, matrix_text(fvalue, s.output));
     for (Derived& r : results) {
         Context& cx = r.view->model->cx();
         po.names = &r.view->names;
@@ -388,11 +440,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         } else {
             w << equation << "\n";
         }
-        if (o.at) w << comment << "at --at: " << matrix_text(r.value) << "\n";
+        if (o.at) w << comment << "at --at: " << matrix_text(r.value, s.output) << "\n";
         if (r.hessian) {
             std::string h = header(po.style, fname, *r.x, cx.sizes(), 2) + " = " + printed(cx, r.hessian, po);
             w << (markdown ? "$$\n" + h + "\n$$" : o.standalone ? "\\[" + h + "\\]" : h) << "\n";
-            if (o.at) w << comment << "at --at: " << matrix_text(r.hessian_value) << "\n";
+            if (o.at) w << comment << "at --at: " << matrix_text(r.hessian_value, s.output) << "\n";
         }
         if (o.steps && &r != &results.back()) w << "\n";
     }
@@ -405,15 +457,20 @@ int eval(const Options& o, Session& s, std::ostream& out) {
     View& v = s.main();
     Expr f = v.function->expr;
     require_values(*v.model, f, v.env);
+    s.output.limit = o.max_output;
+    auto [rows, cols] = concrete_shape(v.model->cx(), f, v.env);
+    s.output.expect(rows, cols, "the value");
     Eigen::MatrixXd value = evaluate(v.model->cx(), f, v.env, o.precision);
     if (o.format.value_or("text") == "json") {
         json::Writer w(0);
         w.begin_object().key("of").string(v.function->name).key("value");
         write_value(w, value, v.model->cx().sizes(), v.model->cx().shape(f));
+        s.output.wrote(w.str().size());
         w.end_object();
         out << w.str() << "\n";
     } else {
-        out << v.function->name << " = " << matrix_text(value) << "\n";
+        std::string text = matrix_text(value, s.output);  // refused before anything is written
+        out << v.function->name << " = " << text << "\n";
     }
     return kExitOk;
 }
@@ -439,6 +496,17 @@ int check(const Options& o, Session& s, std::ostream& out) {
                            c.ok ? "ok" : "MISMATCH", c.max_error, o.check.tolerance, o.check.points,
                            o.check.points == 1 ? "" : "s", o.check.seed, c.point + 1, c.row + 1, c.col + 1,
                            c.symbolic, c.numeric, c.absolute_error, c.relative_error);
+        if (!o.check.extreme) continue;
+        // --extreme: the derivative is finite wherever the function is, at large and tiny scales.
+        ExtremeResult x = check_extremes(*v.model, f, {d.x->expr}, {derivative}, o.at ? &v.env : nullptr, o.check).at(0);
+        ok = ok && x.ok;
+        if (x.ok)
+            out << fmt::format("  extreme: ok: finite at {} points of scales 1e3, 1e8 and 1e-8 where {} is finite "
+                               "({} skipped where it is not)\n", x.points, v.function->name, x.skipped);
+        else
+            out << fmt::format("  extreme: NOT FINITE: {} at a point of scale {:g} (point {}), entry ({}, {}), where {} "
+                               "is finite\n", std::isnan(x.derivative) ? "NaN" : x.derivative > 0 ? "+inf" : "-inf", x.scale, x.point + 1, x.row + 1, x.col + 1,
+                               v.function->name);
     }
     return ok ? kExitOk : kExitCheckFailed;
 }
@@ -487,18 +555,26 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             out << cli::command_help(o.command);
             return kExitOk;
         }
-        if (o.command == "derive") return derive(o, session, out);
-        if (o.command == "eval") return eval(o, session, out);
-        if (o.command == "train") return cli::train(o, out, err);
-        if (o.command == "codegen") return cli::codegen(o, out, err);
-        return check(o, session, out);
+        ScopedBudget budget(o.budget);
+        int status = o.command == "derive"  ? derive(o, session, out)
+                     : o.command == "eval"    ? eval(o, session, out)
+                     : o.command == "train"   ? cli::train(o, out, err)
+                     : o.command == "codegen" ? cli::codegen(o, out, err)
+                                              : check(o, session, out);
+        // A write error on the output (a full disk, /dev/full) is not a success.
+        out.flush();
+        if (!out) throw OutputError("cannot write the output to standard output");
+        return status;
     } catch (const UsageError& e) {
         // One short line, and where to look: not the whole usage.
-        err << "matcalc: error: " << e.what() << "\n";
+        err << "matcalc: error: " << shorten(e.what(), 4 * kMaxEchoed) << "\n";
         if (!e.see.empty()) err << "see 'matcalc " << e.see << "'\n";
         return kExitBadInput;
     } catch (const InputError& e) {
         err << render_error(session.blame ? *session.blame : Source{"matcalc", ""}, e);
+        return kExitBadInput;
+    } catch (const OutputError& e) {
+        err << "matcalc: error: " << shorten(e.what(), 4 * kMaxEchoed) << "\n";
         return kExitBadInput;
     } catch (const std::bad_alloc&) {
         err << "matcalc: error: out of memory (the input is too large)\n";

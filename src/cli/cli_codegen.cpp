@@ -6,6 +6,7 @@
 #include "matcalc/codegen/codegen.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/frontend/parser.hpp"
+#include "matcalc/io/output_file.hpp"
 
 namespace matcalc::cli {
 
@@ -16,6 +17,7 @@ std::string assumption_note(const Model& model) {
 }
 
 int codegen(const Options& o, std::ostream& out, std::ostream& err) {
+    if (o.save) check_output_target(*o.save);  // before any work
     Source source = o.model_text ? Source{"-e", *o.model_text} : read_source(*o.model_file, kMaxInputBytes);
     try {
         BindOptions binding;
@@ -27,7 +29,9 @@ int codegen(const Options& o, std::ostream& out, std::ostream& err) {
         options.expand = o.expand;
         // cli_options.cpp accepts no other language.
         const auto generate = o.lang == "numpy" ? generate_numpy : generate_cpp;
-        out << generate(model, model.function(o.of), o.wrt, options);
+        std::string code = generate(model, model.function(o.of), o.wrt, options);
+        if (o.save) write_file_atomically(*o.save, code);
+        else out << code;
         return kExitOk;
     } catch (const InputError& e) {
         err << render_error(source, e);

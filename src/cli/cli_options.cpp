@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "matcalc/io/diagnostics.hpp"
+#include "matcalc/io/output_file.hpp"
 #include "matcalc/version.hpp"
 
 namespace matcalc::cli {
@@ -176,6 +177,8 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string& n, const std::string& v) {
          o.check.seed = static_cast<std::uint64_t>(parse_integer(n, v, 0, (1LL << 62)));
      }},
+    {"--extreme", "", kCheck, "also: is the derivative finite wherever the function is, at scales 1e3, 1e8, 1e-8",
+     [](Options& o, const std::string&, const std::string&) { o.check.extreme = true; }},
     {"--tol", "T", kCheck, "the tolerance on each entry's error (default 1e-6)",
      [](Options& o, const std::string& n, const std::string& v) { o.check.tolerance = parse_number(n, v, true); }},
     {"--lang", "L", kCodegen, "cpp (default) | numpy",
@@ -199,8 +202,13 @@ const OptionInfo kOptions[] = {
      }},
     {"--init", "VALUES", kTrain, "initial parameter values: a JSON values file (or text); enough on its own",
      set_train_file},
-    {"--save", "FILE", kTrain, "write the trained parameters there as a values file", set_train_file},
-    {"--log", "FILE", kTrain, "write epoch, loss and accuracy there as CSV", set_train_file},
+    {"--save", "FILE", kTrain, "write the trained parameters there as a values file (whole or not at all)",
+     set_train_file},
+    {"--save", "FILE", kCodegen, "write the code there (whole or not at all) instead of to standard output",
+     [](Options& o, const std::string&, const std::string& v) { o.save = v; }},
+    {"--log", "FILE", kTrain, "write epoch, loss and accuracy there as CSV, a line per finished epoch", set_train_file},
+    {"--log-append", "", kTrain, "add to the --log file (its header only if empty) instead of replacing it",
+     [](Options& o, const std::string&, const std::string&) { o.train.log_append = true; }},
     {"--test", "CSV", kTrain, "a held-out CSV file: its loss and accuracy after training", set_train_file},
     {"--output", "NAME", kTrain, "the prediction, for accuracy (default: a definition named yhat or ŷ)",
      set_train_file},
@@ -210,6 +218,18 @@ const OptionInfo kOptions[] = {
      }},
     {"--noise", "SIGMA", kTrain, "noise of a generated data set (default 0.1)",
      [](Options& o, const std::string& n, const std::string& v) { o.train.noise = parse_number(n, v, false); }},
+    {"--max-work", "N", kDerive | kEval | kCheck | kTrain,
+     "refuse an evaluation of more than N multiply-adds, estimated first (default 2e10, about 4 s)",
+     [](Options& o, const std::string& n, const std::string& v) { o.budget.max_work = parse_number(n, v, true); }},
+    {"--max-memory", "MIB", kDerive | kEval | kCheck | kTrain,
+     "refuse an evaluation that holds more than MIB mebibytes of values (default 768)",
+     [](Options& o, const std::string& n, const std::string& v) {
+         o.budget.max_memory = static_cast<std::size_t>(parse_integer(n, v, 1, 1 << 20)) << 20;
+     }},
+    {"--max-output", "MIB", kDerive | kEval, "refuse to write more than MIB mebibytes of numbers (default 16)",
+     [](Options& o, const std::string& n, const std::string& v) {
+         o.max_output = static_cast<std::size_t>(parse_integer(n, v, 1, 1 << 20)) << 20;
+     }},
     {"--help", "", kEvery, "this help",
      [](Options& o, const std::string&, const std::string&) { o.help = true; }},
 };
@@ -293,6 +313,7 @@ Options parse_options(const std::vector<std::string>& args) {
         if (command->bit == kEval && !o.at) throw UsageError("eval needs --at VALUES");
         if (command->bit == kTrain && !o.train_files.count("--data"))
             throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
+        if (o.train.log_append && !o.train_files.count("--log")) throw UsageError("--log-append needs --log FILE");
         if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
     } catch (UsageError& e) {
         // COMMAND ... --help shows the help whatever else is wrong on the line.
@@ -362,20 +383,9 @@ std::string full_help() {
 // ---------------------------------------------------------------- reading arguments
 
 Source read_source(const std::string& path, std::size_t limit) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) throw UsageError(fmt::format("cannot read '{}': it is a directory", path));
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("cannot read '{}'", path));
-    std::string text;
-    std::vector<char> buffer(std::size_t{1} << 16);
-    while (text.size() <= limit) {
-        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        std::streamsize got = in.gcount();
-        if (got <= 0) break;
-        text.append(buffer.data(), static_cast<std::size_t>(got));
-    }
-    if (text.size() > limit)
-        throw UsageError(fmt::format("cannot read '{}': it is larger than the limit of {} bytes", path, limit));
+    std::string text, error;
+    if (!read_file_limited(path, limit, text, error))
+        throw UsageError(fmt::format("cannot read '{}': {}", shorten(path), error));
     return Source{path, std::move(text)};
 }
 

@@ -44,13 +44,17 @@ struct Options {
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
     std::string lang = "cpp"; // codegen --lang: cpp or numpy
+    std::optional<std::string> save;  // codegen --save FILE: the code there, atomically
     Precision precision = Precision::Float64;  // eval and train: what the program computes in
     CheckOptions check;  // its seed is also train's
+    Budget budget;       // --max-work, --max-memory: each evaluation's limits (evaluator.hpp)
+    std::size_t max_output = std::size_t{16} << 20;  // --max-output: bytes of numbers written
     struct Train {
         int epochs = 10;
         Eigen::Index batch = 32;
         Eigen::Index samples = 200;  // generated data sets
         double noise = 0.1;
+        bool log_append = false;  // --log-append: add to the --log file instead of replacing it
         OptimizerSettings optimizer;
     } train;
     std::map<std::string, std::string> train_files;  // --data, --target, --init, --save, --log, --test, --output

@@ -7,8 +7,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -18,6 +16,7 @@
 #include "matcalc/apps/data.hpp"
 #include "matcalc/numeric/values.hpp"
 #include "matcalc/io/json.hpp"
+#include "matcalc/io/output_file.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/frontend/parser.hpp"
 #include "matcalc/apps/train.hpp"
@@ -48,7 +47,7 @@ double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
 }
 
 // Writes the parameters as a values file (README, Commands), through a temporary file renamed
-// over the target: an interrupted run never leaves half a file.
+// over the target (output_file.hpp): an interrupted run never leaves half a file.
 void save_values(const Trainer& t, const std::string& path) {
     json::Writer w(2);
     w.begin_object();
@@ -63,20 +62,7 @@ void save_values(const Trainer& t, const std::string& path) {
         }
     }
     w.end_object();
-    std::string tmp = path + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw UsageError(fmt::format("cannot write '{}'", tmp));
-        out << w.str() << "\n";
-        out.flush();
-        if (!out) throw UsageError(fmt::format("cannot write '{}'", tmp));
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        throw UsageError(fmt::format("cannot write '{}'", path));
-    }
+    write_file_atomically(path, w.str() + "\n");
 }
 
 struct Progress {
@@ -109,6 +95,14 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
     const Source* blame = &model_source;
     std::optional<Source> data_source, init_source, test_source;
     try {
+        // Every output path is checked, and the held-out data read, before any work.
+        if (const std::string* path = file("--save")) check_output_target(*path);
+        std::optional<LineFile> log;
+        if (const std::string* path = file("--log")) {
+            log.emplace(*path, o.train.log_append);
+            if (log->was_empty()) log->write("epoch,loss,accuracy\n");
+        }
+        if (const std::string* test = file("--test")) test_source = read_source(*test, data::kMaxCsvBytes);
         Model model = load_model(model_source);
         const Symbol& loss = model.function(o.of);
         Trainer t(model, loss, o.train.optimizer, o.precision);
@@ -180,12 +174,6 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
             return std::make_pair(l, acc);
         };
 
-        std::ofstream log;
-        if (const std::string* path = file("--log")) {
-            log.open(*path, std::ios::trunc);
-            if (!log) throw UsageError(fmt::format("cannot write '{}'", *path));
-            log << "epoch,loss,accuracy\n";
-        }
         Progress progress{::isatty(STDERR_FILENO) != 0, out};
         MatrixXd X, Y;
         for (int epoch = 1; epoch <= o.train.epochs; ++epoch) {
@@ -204,10 +192,11 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
             if (!std::isfinite(l))
                 throw Diverged(fmt::format("epoch {}: the loss is {}", epoch, std::isnan(l) ? "NaN" : "infinite"), epoch, "");
             progress.epoch(epoch, o.train.epochs, l, acc);
-            if (log) log << fmt::format("{},{:.17g},{}\n", epoch, l, std::isnan(acc) ? "" : fmt::format("{:.17g}", acc));
+            // One write(2) per epoch: a run killed later keeps every finished epoch's line.
+            if (log) log->write(fmt::format("{},{:.17g},{}\n", epoch, l, std::isnan(acc) ? "" : fmt::format("{:.17g}", acc)));
         }
+        if (log) log->close();
         if (const std::string* test = file("--test")) {
-            test_source = read_source(*test, data::kMaxCsvBytes);
             blame = &*test_source;
             std::optional<std::string> target;
             if (const std::string* tc = file("--target")) target = *tc;

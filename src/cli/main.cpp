@@ -2,6 +2,8 @@
 // over the DAG recurse once per nesting level, and a model may nest deeply.
 #include <pthread.h>
 
+#include <csignal>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@ void* run_job(void* p) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file over RLIMIT_FSIZE is a write error matcalc reports (EFBIG), not a kill.
+    std::signal(SIGXFSZ, SIG_IGN);
     Job job;
     job.args.assign(argv + 1, argv + argc);
     pthread_attr_t attr;
@@ -37,5 +41,9 @@ int main(int argc, char** argv) {
     }
     pthread_attr_destroy(&attr);
     std::cout.flush();
+    if (!std::cout && job.status == matcalc::kExitOk) {
+        std::cerr << "matcalc: error: cannot write the output to standard output\n";
+        return matcalc::kExitBadInput;
+    }
     return job.status;
 }

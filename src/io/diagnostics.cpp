@@ -40,6 +40,16 @@ constexpr std::size_t kMaxShown = 120;  // longer lines are shown around the col
 
 }  // namespace
 
+std::string shorten(std::string_view text, std::size_t max) {
+    if (text.size() <= max) return std::string(text);
+    auto boundary = [&](std::size_t p) {  // back to the start of a UTF-8 sequence
+        while (p > 0 && p < text.size() && (static_cast<unsigned char>(text[p]) & 0xC0) == 0x80) --p;
+        return p;
+    };
+    std::size_t head = boundary(max / 2), tail = boundary(text.size() - max / 2);
+    return fmt::format("{} … ({} bytes) … {}", text.substr(0, head), tail - head, text.substr(tail));
+}
+
 LineColumn line_column(const std::string& text, std::size_t offset) {
     offset = std::min(offset, text.size());
     LineColumn lc;
@@ -58,10 +68,11 @@ LineColumn line_column(const std::string& text, std::size_t offset) {
 }
 
 std::string render_error(const Source& source, const InputError& error) {
-    std::string out = source.name;
+    std::string out = shorten(source.name);
+    const std::string message = shorten(error.what(), 4 * kMaxEchoed);
     if (!error.where()) {
         out += ": error: ";
-        out += error.what();
+        out += message;
         out += '\n';
     } else {
         const std::string& text = source.text;
@@ -69,7 +80,7 @@ std::string render_error(const Source& source, const InputError& error) {
         const std::size_t begin = std::min(range.begin, text.size());
         const LineColumn lc = line_column(text, begin);
         out += ':' + std::to_string(lc.line) + ':' + std::to_string(lc.column) + ": error: ";
-        out += error.what();
+        out += message;
         out += '\n';
 
         std::size_t line_begin = begin;
@@ -116,7 +127,7 @@ std::string render_error(const Source& source, const InputError& error) {
     }
     for (const std::string& note : error.notes()) {
         out += "  ";
-        out += note;
+        out += shorten(note, 4 * kMaxEchoed);
         out += '\n';
     }
     return out;

@@ -84,8 +84,7 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
             if constexpr (!std::is_same_v<T, double>) s.buffer.resize(rows, cols);  // the value rounded, per run
             break;
         case Kind::Constant:
-            s.buffer = Matrix::Constant(rows, cols, static_cast<T>(e->value));
-            break;
+            break;  // filled in fill_constants(), once the budget allows it
         case Kind::Size:
             s.buffer = Matrix::Constant(1, 1, static_cast<T>(concrete_dim(cx.sizes(), e->dim, env)));
             break;
@@ -123,19 +122,7 @@ void BasicEvaluator<T>::leave_factors_implicit() {
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
         if (!structured(s.node)) continue;
-        if (!dense[i]) {
-            s.implicit = true;
-            continue;
-        }
-        switch (s.node->op->kind) {
-        case Kind::Commutation: s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>(); break;
-        case Kind::Identity: s.buffer = Matrix::Identity(s.rows, s.cols); break;
-        case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Elementwise: case Kind::MatMul:
-        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
-        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
-        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
-        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block: break;  // Kron, Diag: computed by step()
-        }
+        if (!dense[i]) s.implicit = true;  // a formed one is filled in fill_constants()
     }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
     // beside one is formed.
@@ -198,10 +185,40 @@ void BasicEvaluator<T>::check_broadcasts() const {
 
 
 template <class T>
+std::size_t BasicEvaluator<T>::log_softmax_source(const Slot& s) const {
+    if (s.node->op->id != Op::Log || s.args.size() != 1) return Slot::npos;
+    const Slot& softmax = slots_[s.args[0]];
+    return softmax.node->op->kind == Kind::Softmax ? softmax.args[0] : Slot::npos;
+}
+
+template <class T>
+void BasicEvaluator<T>::fill_constants() {
+    for (Slot& s : slots_) {
+        switch (s.node->op->kind) {
+        case Kind::Constant: s.buffer = Matrix::Constant(s.rows, s.cols, static_cast<T>(s.node->value)); break;
+        case Kind::Commutation:
+            if (!s.implicit) s.buffer = commutation_matrix(s.commutation_m, s.rows / s.commutation_m).template cast<T>();
+            break;
+        case Kind::Identity:
+            if (!s.implicit) s.buffer = Matrix::Identity(s.rows, s.cols);
+            break;
+        case Kind::Variable: case Kind::Size: case Kind::Elementwise: case Kind::MatMul:
+        case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+        case Kind::Norm1: case Kind::Diag: case Kind::DiagPart: case Kind::Stack: case Kind::Trace:
+        case Kind::Det: case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax:
+        case Kind::Extremum: case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+            break;  // Kron, Diag: computed by step()
+        }
+    }
+}
+
+template <class T>
 BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env) {
     make_slots(cx, roots, env);
     leave_factors_implicit();
     fuse_scaled_products();
+    check_budget();    // before anything large is allocated or computed
+    fill_constants();
     assign_storage();  // pass 4: output buffers, shared where values are dead
     check_broadcasts();
 }
@@ -228,8 +245,10 @@ void BasicEvaluator<T>::assign_storage() {
         if (slots_[a].implicit)
             for (std::size_t b : slots_[a].args) self(b, i, self);
     };
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t a : slots_[i].args) read(a, i, read);
+        if (std::size_t z = log_softmax_source(slots_[i]); z != Slot::npos) read(z, i, read);
+    }
     for (std::size_t r : root_slots_) last_use[r] = n;  // the caller reads the roots
     std::map<std::pair<Index, Index>, std::vector<Matrix*>> free;
     std::vector<char> released(n, 0);
@@ -257,8 +276,10 @@ void BasicEvaluator<T>::assign_storage() {
             released[a] = 1;
             free[{arg.rows, arg.cols}].push_back(arg.out);
         };
-        if (!s.implicit)
+        if (!s.implicit) {
             for (std::size_t a : s.args) release(a, release);
+            if (std::size_t z = log_softmax_source(s); z != Slot::npos) release(z, release);
+        }
         // The scratch matrices of a product with an implicit Kronecker factor.
         if (s.node->op->kind != Kind::MatMul) continue;
         const bool left = slots_[s.args[0]].implicit;
@@ -330,6 +351,22 @@ void BasicEvaluator<T>::step(Slot& s) {
         if (s.fused != Slot::npos) {
             const std::size_t scale = s.args[0] == s.fused ? s.args[1] : s.args[0];
             product(slots_[s.fused], out, (*slots_[scale].value)(0, 0));
+            break;
+        }
+        // log(softmax(Z, k)) = Z − logsumexp(Z, k), from the softmax's argument: finite
+        // where the softmax underflows to 0 (logits of scale 1000).
+        if (const std::size_t zs = log_softmax_source(s); zs != Slot::npos) {
+            const Matrix& Z = *slots_[zs].value;
+            const Slot& softmax = slots_[s.args[0]];
+            auto log_softmax = [](const auto& v, auto&& o) {
+                const T top = v.maxCoeff();
+                o = (v.array() - (top + std::log((v.array() - top).exp().sum()))).matrix();
+            };
+            if (!softmax.columnwise) log_softmax(Z, out);
+            else if (softmax.node->args[1]->value == 2.0)
+                for (Index i = 0; i < Z.rows(); ++i) log_softmax(Z.row(i), out.row(i));
+            else
+                for (Index j = 0; j < Z.cols(); ++j) log_softmax(Z.col(j), out.col(j));
             break;
         }
         // The table's kernel over whole arrays: a 1×1 argument with stride 0, a row or a

@@ -137,9 +137,16 @@ public:
             if (s.kind == Symbol::Kind::Defined) model_name.emplace(s.expr, s.name);
         model_name[f] = function_.name;
 
+        // Which nodes depend on x: one pass in topological order (ids are one), linear in
+        // the DAG, before the limit below is checked (a depends_on() per node was quadratic).
         std::vector<Expr> path;
-        for (Expr e : reachable(cx_, std::span<const Expr>(&f, 1)))
-            if (e != x_ && !e->args.empty() && depends_on(e, x_)) path.push_back(e);
+        std::vector<char> depends(cx_.node_count(), 0);
+        for (Expr e : reachable(cx_, std::span<const Expr>(&f, 1))) {
+            bool d = e == x_;
+            for (Expr a : e->args) d = d || depends[a->id];
+            depends[e->id] = d;
+            if (e != x_ && !e->args.empty() && d) path.push_back(e);
+        }
         // The forward chain writes every Jacobian whole: the steps of a long chain cost the
         // square of its length in time and text. Derivations to be read have a few dozen steps.
         if (path.size() > kMaxIntermediates)

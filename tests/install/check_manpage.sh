@@ -7,7 +7,7 @@ page=$1 matcalc=$2
 test -s "$page"
 grep -q '^\.TH MATCALC' "$page"
 missing=0
-for opt in $("$matcalc" help --all | grep -oE '^  (-e|--[a-z]+)' | sort -u); do
+for opt in $("$matcalc" help --all | grep -oE '^  (-e|--[a-z]+(-[a-z]+)*)' | sort -u); do
   # groff escapes the dashes: --wrt is \-\-wrt
   if ! grep -qF -- "$(echo "$opt" | sed 's/-/\\-/g')" "$page"; then
     echo "the manual page lacks $opt" >&2

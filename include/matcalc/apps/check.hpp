@@ -19,6 +19,7 @@ struct CheckOptions {
     int points = 5;
     std::uint64_t seed = 1;
     double tolerance = 1e-6;
+    bool extreme = false;  // check --extreme: also check_extremes()
 };
 
 // The finite-difference step for an entry x_j: kFiniteDifferenceStep · max(1, |x_j|).
@@ -55,5 +56,25 @@ Eigen::MatrixXd jacobian_matrix(const Context& cx, Expr f, Expr x, const Eigen::
 std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vector<Expr>& wrt,
                                            const std::vector<Expr>& derivatives, const Env* at,
                                            const CheckOptions& options);
+
+// check --extreme: the function and each derivative at `options.points` points per scale,
+// every variable's entries drawn as scale · N(0, 1) for the scales kExtremeScales (large
+// and tiny; the variables --at gives other than the wrt ones keep their values). A
+// derivative that is NaN or infinite at a point where the function is finite is a finding
+// (the first per derivative); points where the function is not finite are counted, not
+// used.
+inline constexpr double kExtremeScales[] = {1e3, 1e8, 1e-8};
+struct ExtremeResult {
+    std::string wrt;
+    bool ok = true;
+    int points = 0, skipped = 0;  // used, and skipped (function not finite)
+    double scale = 0;             // the first finding: its scale, point and entry
+    int point = 0;
+    Eigen::Index row = 0, col = 0;
+    double derivative = 0;        // its value there (NaN or ±inf)
+};
+std::vector<ExtremeResult> check_extremes(Model& model, Expr f, const std::vector<Expr>& wrt,
+                                          const std::vector<Expr>& derivatives, const Env* at,
+                                          const CheckOptions& options);
 
 }  // namespace matcalc

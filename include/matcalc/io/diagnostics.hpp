@@ -57,8 +57,15 @@ LineColumn line_column(const std::string& text, std::size_t offset);
 // distance, within about a third of its length), or nothing.
 std::vector<std::string> did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 
+// Text of the input echoed in a message, cut to about `max` bytes: the start and the end
+// kept (at UTF-8 boundaries), " … (N bytes) … " between them. A 10 MB key or option makes
+// a message of a few hundred bytes, not of 10 MB.
+inline constexpr std::size_t kMaxEchoed = 300;
+std::string shorten(std::string_view text, std::size_t max = kMaxEchoed);
+
 // "name:line:col: error: message" + the source line + a caret line + notes.
-// Without a position: "name: error: message" + notes.
+// Without a position: "name: error: message" + notes. The name, the message and each note
+// are shortened (shorten(), to a few times kMaxEchoed).
 std::string render_error(const Source& source, const InputError& error);
 
 }  // namespace matcalc

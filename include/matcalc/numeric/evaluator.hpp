@@ -39,6 +39,34 @@ struct Env {
 // transpose must be an input error, not an out-of-memory crash).
 inline constexpr Eigen::Index kMaxEntries = Eigen::Index{1} << 26;  // 512 MiB of doubles
 
+// Limits on the work and memory of one evaluation (README, "Limits"), estimated when a
+// program is compiled, before anything is allocated or computed: an InputError that says
+// what would be computed and how big when an estimate exceeds them. Work counts
+// multiply-adds (m·k·n for a product, n³ for det, logdet and inv, one per entry for
+// elementwise operations and reductions); memory, the bytes of every value formed
+// (constants, results, formed Kronecker and commutation matrices).
+struct Budget {
+    double max_work = 2e10;                              // about 4 s here
+    std::size_t max_memory = std::size_t{768} << 20;     // bytes
+};
+
+// While alive, evaluations on this thread are held to `budget` (the command line sets the
+// options' budget for a command's run). Without one, nothing is held (the library's default).
+class ScopedBudget {
+public:
+    explicit ScopedBudget(const Budget& budget);
+    ~ScopedBudget();
+    ScopedBudget(const ScopedBudget&) = delete;
+    ScopedBudget& operator=(const ScopedBudget&) = delete;
+
+private:
+    Budget budget_;
+    const Budget* previous_;
+};
+
+// The budget evaluations on this thread are held to, or nullptr.
+const Budget* current_budget();
+
 // The concrete value of a size under env (integers, symbols given by env.sizes, products
 // and sums of those), or 0 when it is not known.
 std::int64_t known_size(const SizeTable& sizes, Dim d, const Env& env);
@@ -116,11 +144,15 @@ private:
     void leave_factors_implicit();
     void fuse_scaled_products();
     void check_broadcasts() const;
+    void check_budget() const;  // against current_budget(), before fill_constants()
+    void fill_constants();      // constants and formed identities and commutation matrices
     void multiply(Slot& s);
     // out = scale · (the product p), its factors read transposed where they are implicit
     // transposes, a product with a vector of ones summed instead.
     void product(const Slot& p, Matrix& out, T scale);
     bool implicit_transpose(std::size_t slot) const;
+    // For log(softmax(Z)): the slot of Z, which step() reads instead (stable); else npos.
+    std::size_t log_softmax_source(const Slot& s) const;
     void step(Slot& s);
     // Gives every computed slot its output buffer: slots of one shape share storage once
     // the value held there is no longer needed (liveness in the topological order).
