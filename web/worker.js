@@ -5,7 +5,17 @@
 'use strict';
 importScripts('matcalc.js');
 
-let engine = createMatcalc();
+// A first derivation as soon as the engine is there, while the page is still loading:
+// the first calls of the engine's paths are the slow ones (the JavaScript engine compiles
+// them then), and the page's first real request should not pay for that.
+function warmed(m) {
+  m.variables('w, x : vector(n)\nb : scalar\nf = max(0, w·x + b)', '');
+  for (const format of ['json', 'latex'])
+    m.run(['derive', '-e', 'w, x : vector(n)\nb : scalar\nf = σ(w·x + b)', '--wrt', 'w', '--format', format]);
+  return m;
+}
+
+let engine = createMatcalc().then(warmed);
 
 // What the page needs for one update, in one message: the variables (when none are
 // typed), then the derivatives as JSON and as LaTeX lines (for the `∂f/∂w =` labels).
@@ -44,7 +54,7 @@ onmessage = async (event) => {
       ? 'the model nests too deeply for the browser\'s stack (the command line derives it)'
       : `the engine stopped: ${e && e.message ? e.message : e}`;
     reply = { status: 2, out: '', err: `-e: error: ${what}\n`, trap: true };
-    engine = createMatcalc();
+    engine = createMatcalc().then(warmed);
   }
   postMessage({ id, reply });
 };

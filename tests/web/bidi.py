@@ -52,6 +52,15 @@ class Firefox:
             [binary, "--headless", "--no-remote", "--profile", self.profile,
              f"--remote-debugging-port={port}", f"--width={width}", f"--height={height}", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            self._connect(port, width, height)
+        except BaseException:
+            self.process.kill()  # never leave a browser behind
+            self.process.wait()
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise
+
+    def _connect(self, port, width, height):
         self.url = self._await_listening(port)
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)  # websockets 10 binds a connection to the current loop

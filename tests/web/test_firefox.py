@@ -94,9 +94,12 @@ def main():
         set_text(ff, "model", RELU)
         set_text(ff, "wrt", "w, b")
         open_panel(ff, "values-panel")
+        # Opening the panel fills in example values and their numbers: type over them after.
+        ff.wait_for("document.querySelectorAll('#numbers .number-row').length")
         set_text(ff, "values", '{"w": [1, 2], "x": [3, 4], "b": 0.5}')
-        rows = ff.wait_for("[...document.querySelectorAll('#numbers .number-row annotation')].map(a => a.textContent)")
-        check("numbers at typed values", rows is not None and rows[0] == "f = 11.5", str(rows))
+        rows = ff.wait_for("(() => { const r = [...document.querySelectorAll('#numbers .number-row annotation')]"
+                           ".map(a => a.textContent); return r.length && r[0] === 'f = 11.5' && r; })()")
+        check("numbers at typed values", rows is not None and "3 \\\\ 4" in rows[1], str(rows))
         ff.evaluate("(() => { document.getElementById('run-check').click(); return true; })()")
         got = ff.wait_for("document.getElementById('check').classList.contains('ok')")
         check("check against finite differences passes", got is not None, ff.evaluate("document.getElementById('check').textContent"))
