@@ -285,38 +285,86 @@ struct size_parser : x3::parser<size_parser> {
     using attribute_type = ast::Size;
     static bool const has_attribute = true;
 
+    // A positive integer at p (the whole number token validated), its end in `end_of`.
+    static long long integer(const ParseState& st, const char* p, const char* last, const char*& end_of) {
+        const char* q = p;
+        if (q != last && (*q == '-' || *q == '+')) ++q;
+        const std::size_t length = scan_number(q, last);
+        q += length;
+        const std::string text(p, q);
+        const SourceRange range{st.offset(p), st.offset(q)};
+        const bool plain = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!plain || text.find_first_not_of('0') == std::string::npos)
+            throw InputError("invalid size '" + text + "'", range,
+                             {"a size is a positive integer or a name, as in vector(3), vector(n) or vector(n + 1)"});
+        if (text.size() > 10 || std::stoll(text) > kMaxSize)
+            throw InputError("size '" + text + "' is too large", range,
+                             {"the largest size is " + std::to_string(kMaxSize)});
+        end_of = q;
+        return std::stoll(text);
+    }
+
+    // One term: `n`, `3`, `2n`, `2*n`, `m*n`.
+    static bool term(const ParseState& st, const char*& p, const char* last, ast::SizeTerm& t) {
+        const char* q = p;
+        bool any = false;
+        for (;;) {
+            if (const char* e = scan_name(q, last); e != q) {
+                t.symbols.emplace_back(q, e);
+                q = e;
+            } else if (q != last && (is_ascii_digit(*q) || *q == '-' || *q == '+' || *q == '.')) {
+                if (!any && (*q == '-' || *q == '+') && scan_number(q + 1, last) == 0) return false;
+                const char* e = nullptr;
+                t.coefficient *= integer(st, q, last, e);
+                if (t.coefficient > kMaxSize)
+                    throw InputError("size is too large", SourceRange{st.offset(p), st.offset(e)},
+                                     {"the largest size is " + std::to_string(kMaxSize)});
+                q = e;
+                if (const char* n = scan_name(q, last); n != q) {  // 2n
+                    t.symbols.emplace_back(q, n);
+                    q = n;
+                }
+            } else {
+                if (!any) return false;
+                throw InputError("expected a size after '*'", SourceRange{st.offset(q), st.offset(q)});
+            }
+            any = true;
+            const char* r = skip_blanks(q, last, false);
+            if (r == last || *r != '*') break;
+            q = skip_blanks(r + 1, last, false);
+        }
+        p = q;
+        return true;
+    }
+
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
                Attribute& attr) const {
         x3::skip_over(first, last, context);
         const ParseState& st = state_of(context);
-        ast::Size size;
-        if (const char* p = scan_name(first, last); p != first) {
-            size.symbol.assign(first, p);
-            size.range = {st.offset(first), st.offset(p)};
-            if constexpr (std::is_same_v<Attribute, ast::Size>) attr = std::move(size);
-            first = p;
-            return true;
-        }
         const char* p = first;
-        if (p != last && (*p == '-' || *p == '+')) ++p;
-        const std::size_t length = scan_number(p, last);
-        if (length == 0) return false;
-        const char* q = p + length;
-        std::size_t n = 0;
-        while (q != last && is_name_continue(decode(q, last, n))) q += n;  // `3n`: one bad size
-        const std::string text(first, q);
-        size.range = {st.offset(first), st.offset(q)};
-        const bool plain = text.find_first_not_of("0123456789") == std::string::npos;
-        if (!plain || text.find_first_not_of('0') == std::string::npos)
-            throw InputError("invalid size '" + text + "'", size.range,
-                             {"a size is a positive integer or a name, as in vector(3) or vector(n)"});
-        if (text.size() > 10 || std::stoll(text) > kMaxSize)
-            throw InputError("size '" + text + "' is too large", size.range,
-                             {"the largest size is " + std::to_string(kMaxSize)});
-        size.value = std::stoll(text);
+        std::vector<ast::SizeTerm> terms(1);
+        if (!term(st, p, last, terms.back())) return false;
+        for (;;) {
+            const char* r = skip_blanks(p, last, false);
+            if (r == last || *r != '+') break;
+            const char* q = skip_blanks(r + 1, last, false);
+            terms.emplace_back();
+            if (!term(st, q, last, terms.back()))
+                throw InputError("expected a size after '+'", SourceRange{st.offset(q), st.offset(q)});
+            p = q;
+        }
+        ast::Size size;
+        size.range = {st.offset(first), st.offset(p)};
+        if (terms.size() == 1 && terms[0].coefficient == 1 && terms[0].symbols.size() == 1) {
+            size.symbol = terms[0].symbols[0];  // n
+        } else if (terms.size() == 1 && terms[0].symbols.empty()) {
+            size.value = terms[0].coefficient;  // 3
+        } else {
+            size.terms = std::move(terms);  // p + 1, 2n, m*n
+        }
         if constexpr (std::is_same_v<Attribute, ast::Size>) attr = std::move(size);
-        first = q;
+        first = p;
         return true;
     }
 };

@@ -309,3 +309,40 @@ TEST_CASE("functions of the model: malformed definitions and calls", "[bad_input
         CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
     }
 }
+
+TEST_CASE("sizes may be sums and products of sizes and integers", "[parser][textbook][sizes]") {
+    // vector(p + 1) and matrix(n, 2n) are sizes of their own, equal where they meet.
+    Derivative d = derive({"-e", "x : vector(n); y : vector(m); z : vector(n + m); f = [x; y]·z", "--wrt", "z"});
+    CHECK(d.unicode == "[x; y]ᵀ");
+    d = derive({"-e", "W : matrix(n, 2n); y : vector(2*n); f = sum(W*y)", "--wrt", "y"});
+    CHECK(d.unicode == "1ᵀ W");
+    Run r = run({"eval", "-e", "x : vector(3 * 4 + 1); f = sum(x)", "--at",
+                 "{\"x\": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "f = 13\n");
+    r = run({"eval", "-e", "x : vector(p + 1); f = sum(x)", "--at", "{\"x\": [1, 2, 3, 4], \"p\": 3}"});
+    CHECK(r.out == "f = 10\n");
+    // Sizes that disagree are still an error: vector(n + 1) is not vector(n).
+    r = run({"derive", "-e", "x : vector(n); y : vector(n + 1); f = x·y", "--wrt", "x"});
+    CHECK(r.code == 2);
+    // Malformed sizes, at the size.
+    struct Case {
+        const char* model;
+        const char* words;
+        int column;
+    };
+    const Case cases[] = {
+        {"x : vector(n +); f = sum(x)", "expected a size after '+'", 15},
+        {"x : vector(2 *); f = sum(x)", "expected a size after '*'", 15},
+        {"x : vector(0 + n); f = sum(x)", "invalid size '0'", 12},
+        {"x : vector(2.5n); f = sum(x)", "invalid size '2.5'", 12},
+        {"x : scalar; y : vector(x + 1); f = sum(y)", "'x' names a variable, not a size", 24},
+    };
+    for (const Case& c : cases) {
+        INFO(c.model);
+        Run e = run({"derive", "-e", c.model, "--wrt", "x"});
+        CHECK(e.code == 2);
+        CHECK(e.err.find(c.words) != std::string::npos);
+        CHECK(e.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
+    }
+}

@@ -513,6 +513,26 @@ private:
 
     Shape shape_of(const ast::TypeSpec& t) {
         auto dim = [&](const ast::Size& s) -> Dim {
+            if (!s.terms.empty()) {  // p + 1, 2n, m*n: sums and products of sizes
+                SizeTable& z = cx_.sizes();
+                Dim total = 0;
+                try {
+                    for (const ast::SizeTerm& t : s.terms) {
+                        Dim term = t.coefficient;
+                        for (const std::string& name : t.symbols) {
+                            if (m_.find(name))
+                                throw InputError(fmt::format("'{}' names a variable, not a size", name), s.range);
+                            term = z.product(term, z.symbol(name));
+                        }
+                        total = total == 0 ? term : z.sum(total, term);
+                    }
+                } catch (const std::overflow_error&) {
+                    throw InputError("size is too large (the largest size is 1000000000)", s.range);
+                }
+                if (!is_symbol(total) && total > 1000000000)
+                    throw InputError("size is too large (the largest size is 1000000000)", s.range);
+                return total;
+            }
             if (s.symbol.empty()) {
                 if (s.value < 1) throw InputError("a size must be a positive integer", s.range);
                 if (s.value > 1000000000)

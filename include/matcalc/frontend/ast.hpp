@@ -42,11 +42,19 @@ struct Expr {
     bool superscript = false;
 };
 
-// One size in a type: a positive integer or a symbol such as `n`.
+// A term of a size's sum: a coefficient times sizes (`2n` is {2, {n}}, `m*n` {1, {m, n}}).
+struct SizeTerm {
+    long long coefficient = 1;
+    std::vector<std::string> symbols;
+};
+
+// One size in a type: a positive integer, a symbol such as `n`, or sums and products of
+// them (`p + 1`, `2n`, `m*n`), in `terms`.
 struct Size {
-    std::string symbol;  // empty for an integer size
+    std::string symbol;  // empty for an integer size or a sum
     long long value = 0;
     SourceRange range;
+    std::vector<SizeTerm> terms;  // a sum or product of sizes; empty for one integer or name
 };
 
 struct TypeSpec {
