@@ -94,12 +94,9 @@ void validate_text(const std::string& text) {
     if (c == ')' || c == ']')
         notes.insert(notes.begin(), "there is no opening bracket for it");
     if (after_expression) {
-        const char* e = p;
-        while (e != st.begin && (e[-1] == ' ' || e[-1] == '\t')) --e;
-        const bool after_number = e != p && e != st.begin && is_ascii_digit(e[-1]);
-        if (after_number && (starts_name(p, end) || c == '('))
-            notes.push_back("an implicit product has no blank: write 2x or 2*x");
-        else if (starts_name(p, end) || c == '(' || is_ascii_digit(c))
+        // (Operands side by side are a product, so an operand here follows a line break
+        // inside no bracket, or a closing token: say how to join them.)
+        if (starts_name(p, end) || c == '(' || is_ascii_digit(c))
             notes.push_back("write an operator between two operands, as in 'a * b'");
         throw InputError("unexpected " + found.description + " after the expression", found.range,
                          std::move(notes));

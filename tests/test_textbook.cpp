@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <initializer_list>
 #include <random>
 #include <string>
 
@@ -100,6 +101,23 @@ void same_function(const std::string& declarations, const std::string& textbook,
         std::vector<double> b = value_of(declarations + "; f = " + plain, values);
         REQUIRE(a.size() == b.size());
         for (std::size_t i = 0; i < a.size(); ++i) CHECK(a[i] == Approx(b[i]).epsilon(1e-13));
+    }
+}
+
+// Each model is exit 2 with `words` in the message, located at column `column` of line 1.
+struct ErrorCase {
+    const char* model;
+    const char* words;
+    int column;
+};
+
+void expect_errors(std::initializer_list<ErrorCase> cases) {
+    for (const ErrorCase& c : cases) {
+        INFO(c.model);
+        Run r = run({"derive", "-e", c.model, "--wrt", "x"});
+        CHECK(r.code == 2);
+        CHECK(r.err.find(c.words) != std::string::npos);
+        CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
     }
 }
 
@@ -240,12 +258,7 @@ TEST_CASE("indexing: derivatives through an index agree with finite differences"
 }
 
 TEST_CASE("indexing: malformed indices are input errors at the index", "[bad_input][indexing]") {
-    struct Case {
-        const char* model;
-        const char* words;
-        int column;
-    };
-    const Case cases[] = {
+    expect_errors({
         {"x : vector(3); f = x[5]", "index out of range: x has 3 entries", 22},
         {"x : vector(3); f = x[0]", "indices start at 1", 22},
         {"x : vector(3); f = x[2.5]", "an index is a whole number", 22},
@@ -256,14 +269,7 @@ TEST_CASE("indexing: malformed indices are input errors at the index", "[bad_inp
         {"x : vector(3); y : scalar; f = x[y]", "'y' is not a size", 34},
         {"x : vector(3); f = x[]", "expected an index", 22},
         {"x : vector(3); f = x[1", "expected ']'", 23},
-    };
-    for (const Case& c : cases) {
-        INFO(c.model);
-        Run r = run({"derive", "-e", c.model, "--wrt", "x"});
-        CHECK(r.code == 2);
-        CHECK(r.err.find(c.words) != std::string::npos);
-        CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
-    }
+    });
     // With a symbolic size the index is checked against the values.
     Run r = run({"eval", "-e", "x : vector(n); f = x[5]", "--at", "{\"x\": [1, 2, 3]}"});
     CHECK(r.code == 2);
@@ -287,12 +293,7 @@ TEST_CASE("functions of the model: defined once, used with the arguments' shapes
 }
 
 TEST_CASE("functions of the model: malformed definitions and calls", "[bad_input][functions]") {
-    struct Case {
-        const char* model;
-        const char* words;
-        int column;
-    };
-    const Case cases[] = {
+    expect_errors({
         {"x : scalar; g(a) = g(a) + 1; f = g(x)", "the function 'g' calls itself", 20},
         {"x : scalar; g(a, b) = a b; f = g(x)", "g takes 2 arguments, not 1", 32},
         {"x : scalar; g(a, a) = a; f = g(x, x)", "the parameter 'a' is named twice", 18},
@@ -300,14 +301,7 @@ TEST_CASE("functions of the model: malformed definitions and calls", "[bad_input
         {"x : scalar; g(a) = a; g(b) = b; f = g(x)", "'g' is the name of a function", 23},
         {"x : scalar; exp(a) = a; f = exp(x)", "'exp' is the name of a function", 13},
         {"x : vector(n); g(a) = a * a; f = g(x)", "in g(...) called at line 1", 25},
-    };
-    for (const Case& c : cases) {
-        INFO(c.model);
-        Run r = run({"derive", "-e", c.model, "--wrt", "x"});
-        CHECK(r.code == 2);
-        CHECK(r.err.find(c.words) != std::string::npos);
-        CHECK(r.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
-    }
+    });
 }
 
 TEST_CASE("sizes may be sums and products of sizes and integers", "[parser][textbook][sizes]") {
@@ -326,23 +320,11 @@ TEST_CASE("sizes may be sums and products of sizes and integers", "[parser][text
     r = run({"derive", "-e", "x : vector(n); y : vector(n + 1); f = x·y", "--wrt", "x"});
     CHECK(r.code == 2);
     // Malformed sizes, at the size.
-    struct Case {
-        const char* model;
-        const char* words;
-        int column;
-    };
-    const Case cases[] = {
+    expect_errors({
         {"x : vector(n +); f = sum(x)", "expected a size after '+'", 15},
         {"x : vector(2 *); f = sum(x)", "expected a size after '*'", 15},
         {"x : vector(0 + n); f = sum(x)", "invalid size '0'", 12},
         {"x : vector(2.5n); f = sum(x)", "invalid size '2.5'", 12},
         {"x : scalar; y : vector(x + 1); f = sum(y)", "'x' names a variable, not a size", 24},
-    };
-    for (const Case& c : cases) {
-        INFO(c.model);
-        Run e = run({"derive", "-e", c.model, "--wrt", "x"});
-        CHECK(e.code == 2);
-        CHECK(e.err.find(c.words) != std::string::npos);
-        CHECK(e.err.find(fmt::format("-e:1:{}:", c.column)) != std::string::npos);
-    }
+    });
 }

@@ -19,6 +19,12 @@ namespace matcalc {
 
 namespace {
 
+// A function of the model that calls itself: reported at its definition, unlike shape
+// problems of its body, which depend on the arguments and are reported at calls.
+struct RecursiveCall : InputError {
+    using InputError::InputError;
+};
+
 class Binder {
 public:
     Binder(Model& model, const BindOptions& options) : m_(model), cx_(model.cx()), options_(options) {}
@@ -364,8 +370,8 @@ private:
         };
         if (auto mf = functions_.find(f); mf != functions_.end()) return call_model_function(e, mf->second, depth);
         if (expanding_.count(f))
-            throw InputError(fmt::format("the function '{}' calls itself", f), e.op_range,
-                             {"a function of the model may use functions defined before it, not itself"});
+            throw RecursiveCall(fmt::format("the function '{}' calls itself", f), e.op_range,
+                                {"a function of the model may use functions defined before it, not itself"});
         const OpInfo* op = find_function(f);
         if (op && op->id == Op::Constant) {
             // The constant row's spellings: ones(n), zeros(m, n) with their sizes;
@@ -476,8 +482,7 @@ private:
             scopes_.pop_back();
             expanding_.erase(d.name.name);
             // A shape problem may depend on the arguments' shapes: those are checked at calls.
-            if (dynamic_cast<const UnknownName*>(&err) || std::string_view(err.what()).find("calls itself") != std::string_view::npos)
-                throw;
+            if (dynamic_cast<const UnknownName*>(&err) || dynamic_cast<const RecursiveCall*>(&err)) throw;
             functions_[d.name.name] = {&d};
             return;
         }
