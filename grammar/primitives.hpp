@@ -76,9 +76,14 @@ inline bool starts_name(const char* p, const char* end) {
     return is_name_start(decode(p, end, n));
 }
 
+// The ones vector as matcalc prints it, 𝟏 (U+1D7CF, bold digit one, as \mathbf{1} in
+// LaTeX): a name of one character, so that `𝟏ᵀx` is 𝟏ᵀ times x.
+inline constexpr char32_t kOnesVector = 0x1D7CF;
+
 // End of the name starting at p (p itself when there is none).
 inline const char* scan_name(const char* p, const char* end) {
     std::size_t n = 0;
+    if (p != end && decode(p, end, n) == kOnesVector) return p + n;
     if (p == end || !is_name_start(decode(p, end, n))) return p;
     p += n;
     while (p != end && is_name_continue(decode(p, end, n))) p += n;
@@ -382,7 +387,7 @@ struct adjacent_parser : x3::parser<adjacent_parser> {
         if (first == last) return false;
         std::size_t n = 0;
         const char32_t c = decode(first, last, n);
-        return c == '(' || c == U'√' || c == U'‖' || is_name_start(c);
+        return c == '(' || c == U'√' || c == U'‖' || c == kOnesVector || is_name_start(c);
     }
 };
 
@@ -408,7 +413,7 @@ struct juxtaposable_parser : x3::parser<juxtaposable_parser> {
         if (c == '?' && st.wildcards) return true;
         if (c == U'‖' && st.open_norms > 0) return false;  // ‖x‖: the bar closes the norm
         return is_ascii_digit(c) || (c == '.' && p + 1 != last && is_ascii_digit(p[1])) || c == '(' ||
-               c == '[' || c == U'√' || c == U'‖' || c == U'⊤' || is_name_start(c);
+               c == '[' || c == U'√' || c == U'‖' || c == U'⊤' || c == kOnesVector || is_name_start(c);
     }
 };
 

@@ -69,7 +69,7 @@ TEST_CASE("check: the softmax of a matrix (column by column) and its gradients",
     INFO(g.out << g.err);
     CHECK(g.code == 0);
     Run d = run({"derive", "-e", model, "--of", "L", "--wrt", "W"});
-    CHECK(d.out == "∂L/∂W = (1 / B) (P ⊙ 1 1ᵀ Y − Y) Xᵀ\n");
+    CHECK(d.out == "∂L/∂W = (1 / B) (P ⊙ (𝟏 𝟏ᵀ Y) − Y) Xᵀ\n");
     // Its Jacobian (block-diagonal, one block per column) and the Hessian of the loss
     // through it, against central differences.
     Run j = run({"check", "-e", model, "--of", "P", "--wrt", "b"});

@@ -177,10 +177,10 @@ TEST_CASE("functions: logsumexp, sum and mean with an axis", "[functions][axes]"
 TEST_CASE("functions: gradients through softmax and log_softmax of a matrix print readably", "[functions][axes]") {
     // Softmax cross-entropy over a batch of columns: P − Y where Y's columns sum to 1.
     CHECK(derive({"-e", "Z, Y : matrix(k, B); f = -sum(Y ⊙ log_softmax(Z, 1))", "--wrt", "Z"}).unicode ==
-          "softmax(Z, 1) ⊙ 1ᵀ Y − Y");  // 1ᵀ Y: the column sums, 1 for one-hot Y
+          "softmax(Z, 1) ⊙ (𝟏ᵀ Y) − Y");  // 1ᵀ Y: the column sums, 1 for one-hot Y
     CHECK(derive({"-e", "Z : matrix(m, n); f = sum(logsumexp(Z, 1))", "--wrt", "Z"}).unicode == "softmax(Z, 1)");
     CHECK(derive({"-e", "Z : matrix(m, n); f = sum(logsumexp(Z, 2))", "--wrt", "Z"}).unicode == "softmax(Z, 2)");
-    CHECK(derive({"-e", "X : matrix(m, n); w : vector(n); f = sum(X, 1) * w", "--wrt", "X"}).unicode == "1 wᵀ");
+    CHECK(derive({"-e", "X : matrix(m, n); w : vector(n); f = sum(X, 1) * w", "--wrt", "X"}).unicode == "𝟏 wᵀ");
 }
 
 TEST_CASE("functions: max(x) and min(x) of one argument, ties split evenly", "[functions][ties]") {

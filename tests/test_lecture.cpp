@@ -37,10 +37,10 @@ const Slide kSlides[] = {
     {"ew_sub.mc", "x", "−I"},
     {"ew_hadamard.mc", "w", "diag(x)"},
     {"ew_divide.mc", "w", "diag(1 ⊘ x)"},
-    {"vs_add.mc", "z", "1"},
+    {"vs_add.mc", "z", "𝟏"},
     {"vs_mul.mc", "x", "z I"},
     {"vs_mul.mc", "z", "x"},
-    {"sum_reduction.mc", "x", "1ᵀ"},
+    {"sum_reduction.mc", "x", "𝟏ᵀ"},
     {"sum_xz.mc", "x", nullptr},
     {"chain_sin.mc", "x", nullptr},
     {"total_derivative.mc", "x", "3 u1"},  // ∂(x u1)/∂x + ∂(x u1)/∂u1 ∂u1/∂x = u1 + 2x² = 3x²

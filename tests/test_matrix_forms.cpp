@@ -19,7 +19,7 @@ TEST_CASE("matrix forms: Matrix Cookbook classics", "[matrix]") {
         {"tr(A*X)", "X", "numerator", "Aᵀ"},
         {"logdet(X)", "X", "numerator", "X⁻ᵀ"},
         {"det(X)", "X", "numerator", "det(X) X⁻ᵀ"},
-        {"sum(inv(A * X) * x)", "x", "numerator", "1ᵀ (A X)⁻¹"},
+        {"sum(inv(A * X) * x)", "x", "numerator", "𝟏ᵀ (A X)⁻¹"},
         {"logsumexp(W*x) - z·(W*x)", "W", "numerator", "(softmax(W x) − z) xᵀ"},
         {"softmax(x)", "x", "numerator", "diag(softmax(x)) − softmax(x) softmax(x)ᵀ"},
         {"x'*A*y", "A", "numerator", "x yᵀ"},

@@ -147,9 +147,9 @@ TEST_CASE("print: scaling is written scalar first in Unicode and LaTeX", "[print
     CHECK_PRINTS(cx.mul(cx.mul(f.x, f.z), f.b), "x * z * b", "b z x", "b z \\mathbf{x}");
     CHECK_PRINTS(cx.mul(cx.transpose(f.x), cx.apply(Op::Step, f.z)), "x' * step(z)", "step(z) xᵀ",
                  "\\operatorname{step}\\left(z\\right) \\mathbf{x}^\\top");
-    CHECK_PRINTS(cx.mul(cx.ones({f.n, 1}), f.z), "ones(n) * z", "z 1", "z \\mathbf{1}");
+    CHECK_PRINTS(cx.mul(cx.ones({f.n, 1}), f.z), "ones(n) * z", "z 𝟏", "z \\mathbf{1}");
     CHECK_PRINTS(cx.matmul(cx.mul(f.z, cx.ones({f.n, 1})), cx.ones({1, f.n})), "z * ones(n) * ones(1, n)",
-                 "z 1 1ᵀ", "z \\mathbf{1} \\mathbf{1}^\\top");
+                 "z 𝟏 𝟏ᵀ", "z \\mathbf{1} \\mathbf{1}^\\top");
     CHECK_PRINTS(cx.mul(f.z, cx.mul(f.b, f.num(2))), "z * (b * 2)", "z (2 b)", "z \\left(2 b\\right)");
 }
 
@@ -187,15 +187,15 @@ TEST_CASE("print: numbers", "[print]") {
 TEST_CASE("print: structured constants, identity and sizes", "[print]") {
     Fixture f;
     auto& cx = f.cx;
-    CHECK_PRINTS(cx.ones({f.n, 1}), "ones(n)", "1", "\\mathbf{1}");
-    CHECK_PRINTS(cx.ones({1, f.n}), "ones(1, n)", "1ᵀ", "\\mathbf{1}^\\top");
-    CHECK_PRINTS(cx.ones({f.m, f.n}), "ones(m, n)", "1", "\\mathbf{1}");
+    CHECK_PRINTS(cx.ones({f.n, 1}), "ones(n)", "𝟏", "\\mathbf{1}");
+    CHECK_PRINTS(cx.ones({1, f.n}), "ones(1, n)", "𝟏ᵀ", "\\mathbf{1}^\\top");
+    CHECK_PRINTS(cx.ones({f.m, f.n}), "ones(m, n)", "𝟏 𝟏ᵀ", "\\mathbf{1}");
     CHECK_PRINTS(cx.zeros({f.n, 1}), "zeros(n)", "0", "\\mathbf{0}");
     CHECK_PRINTS(cx.zeros({f.m, f.n}), "zeros(m, n)", "0", "\\mathbf{0}");
-    CHECK_PRINTS(cx.constant(3, {f.n, 1}), "3*ones(n)", "3·1", "3 \\mathbf{1}");
-    CHECK_PRINTS(cx.constant(0.5, {3, 1}), "0.5*ones(3)", "0.5·1", "0.5 \\mathbf{1}");
-    CHECK_PRINTS(cx.transpose(cx.ones({f.n, 1})), "ones(n)'", "1ᵀ", "\\mathbf{1}^\\top");
-    CHECK_PRINTS(cx.sub(cx.ones({f.n, 1}), f.x), "ones(n) - x", "1 − x", "\\mathbf{1} - \\mathbf{x}");
+    CHECK_PRINTS(cx.constant(3, {f.n, 1}), "3*ones(n)", "3 𝟏", "3 \\mathbf{1}");
+    CHECK_PRINTS(cx.constant(0.5, {3, 1}), "0.5*ones(3)", "0.5 𝟏", "0.5 \\mathbf{1}");
+    CHECK_PRINTS(cx.transpose(cx.ones({f.n, 1})), "ones(n)'", "𝟏ᵀ", "\\mathbf{1}^\\top");
+    CHECK_PRINTS(cx.sub(cx.ones({f.n, 1}), f.x), "ones(n) - x", "1 − x", "1 - \\mathbf{x}");
     CHECK_PRINTS(cx.identity(f.n), "eye(n)", "I", "I");
     CHECK_PRINTS(cx.identity(4), "eye(4)", "I", "I");
     CHECK_PRINTS(cx.size(f.n), "n", "n", "n");

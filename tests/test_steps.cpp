@@ -209,8 +209,8 @@ TEST_CASE("the steps show the lecture's intermediate variables and rules", "[ste
     };
     // The neuron: w·x rephrased as sum(w ⊙ x); ∂u/∂w = diag(x), ∂γ/∂u = 1ᵀ, product xᵀ.
     std::string neuron = text("lecture/relu_neuron_inline.mc", "w");
-    for (const char* s : {"u = w ⊙ x", "w·x = sum(w ⊙ x)", "γ = sum(u)", "∂u/∂w = diag(x)", "∂γ/∂u = 1ᵀ",
-                          "= 1ᵀ diag(x)", "= xᵀ", "1ᵀ diag(v) = vᵀ", "piecewise function (max)", "step(w·x + b) xᵀ"})
+    for (const char* s : {"u = w ⊙ x", "w·x = sum(w ⊙ x)", "γ = sum(u)", "∂u/∂w = diag(x)", "∂γ/∂u = 𝟏ᵀ",
+                          "= 𝟏ᵀ diag(x)", "= xᵀ", "1ᵀ diag(v) = vᵀ", "piecewise function (max)", "step(w·x + b) xᵀ"})
         has(neuron, s);
     // In the lecture's notation.
     has(text("lecture/relu_neuron_inline.mc", "w", {"--hadamard", "otimes"}), "u = w ⊗ x");

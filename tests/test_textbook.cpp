@@ -238,7 +238,7 @@ TEST_CASE("indexing: x[i], X[i, j], ranges and ':' select entries, 1-based", "[p
     same_function("x : vector(2); W : matrix(2, 3)", "W [x; 1]", "W * [x; 1]");
     // Printed ranges read back: z[n+1:n+m] of z = [x; y] is y.
     Derivative d = derive({"-e", "x : vector(n); y : vector(m); z = [x; y]; f = sum(z[n+1:n+m])", "--wrt", "y"});
-    CHECK(d.unicode == "1ᵀ");
+    CHECK(d.unicode == "𝟏ᵀ");
 }
 
 TEST_CASE("indexing: derivatives through an index agree with finite differences", "[textbook][indexing]") {
@@ -309,7 +309,7 @@ TEST_CASE("sizes may be sums and products of sizes and integers", "[parser][text
     Derivative d = derive({"-e", "x : vector(n); y : vector(m); z : vector(n + m); f = [x; y]·z", "--wrt", "z"});
     CHECK(d.unicode == "[x; y]ᵀ");
     d = derive({"-e", "W : matrix(n, 2n); y : vector(2*n); f = sum(W*y)", "--wrt", "y"});
-    CHECK(d.unicode == "1ᵀ W");
+    CHECK(d.unicode == "𝟏ᵀ W");
     Run r = run({"eval", "-e", "x : vector(3 * 4 + 1); f = sum(x)", "--at",
                  "{\"x\": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}"});
     CHECK(r.code == 0);

@@ -65,7 +65,7 @@ void close(const std::vector<double>& got, const std::vector<double>& want, doub
 
 TEST_CASE("ties: max(x, x) and min(x, x) have derivative 1", "[ties]") {
     const std::string model = "x : vector(n); f = sum(max(x, x))";
-    CHECK(derive({"-e", model, "--wrt", "x"}).unicode == "1ᵀ");
+    CHECK(derive({"-e", model, "--wrt", "x"}).unicode == "𝟏ᵀ");
     close(gradient_at(model, "x", R"({"x": [1, -2, 0]})"), {1, 1, 1}, 0);
     close(gradient_at("x : vector(n); f = sum(min(x, x))", "x", R"({"x": [1, -2, 0]})"), {1, 1, 1}, 0);
     // Two scalars that happen to be equal: half each, the partials add up to 1.

@@ -86,4 +86,4 @@ def test_reprs_are_readable():
 def test_shapes_of_symbols():
     m = matcalc.Model("W : matrix(m, n); x : vector(n); f = W*x")
     assert m.shape("W") == ("m", "n") and m.shape("x") == ("n", 1) and m.shape("f") == ("m", 1)
-    assert m.derive("W").unicode == "xᵀ ⊗ I" and m.derive("W").shape == ("m", "m*n")
+    assert m.derive("W").unicode == "kron(xᵀ, I)" and m.derive("W").shape == ("m", "m*n")

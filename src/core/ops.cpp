@@ -277,7 +277,7 @@ std::vector<OpInfo> make_table() {
     // product (docs/language.md): the printers write it as a call when ⊗ means Hadamard.
     t.push_back({.id = Op::Kron, .call_names = {"kron"}, .kind = Kind::Kron, .min_args = 2, .max_args = 2,
                  .notation = Notation::Infix, .ascii = "kron", .unicode = "⊗", .latex = "\\otimes",
-                 .precedence = 2, .rule = "Kronecker product", .doc = {"Kronecker product, printed A ⊗ B in Unicode and LaTeX", "", "(rows·rows) × (columns·columns)", "x : vector(n); y : vector(m); f = kron(x, y)"}});
+                 .precedence = 2, .rule = "Kronecker product", .doc = {"Kronecker product, printed A ⊗ B in LaTeX and kron(A, B) in text and Unicode (where ⊗ is the Hadamard product)", "", "(rows·rows) × (columns·columns)", "x : vector(n); y : vector(m); f = kron(x, y)"}});
     // vec(A) appears in Jacobians with respect to matrices; it is not part of the input
     // language (`vec` is a type name there).
     t.push_back({.id = Op::Vec, .kind = Kind::Vec, .ascii = "vec", .unicode = "vec",

@@ -167,12 +167,44 @@ bool SizeTable::unify(Dim a, Dim b) {
     b = resolve(b);
     if (a == b) return true;
     auto flexible = [&](Dim d) { return is_symbol(d) && !rigid_[index_of(d)]; };
-    if (!flexible(a) && !flexible(b)) return false;
+    if (!flexible(a) && !flexible(b)) return unify_products(a, b);
     // The flexible one takes the other's size (between two flexible ones, the older wins).
     if (!flexible(a) || (flexible(b) && index_of(a) < index_of(b))) std::swap(a, b);
     parent_[index_of(a)] = b;
     ++generation_;
     return true;
+}
+
+bool SizeTable::unify_products(Dim a, Dim b) {
+    auto factor_list = [&](Dim d) {
+        std::vector<Dim> f = factors(d).empty() ? std::vector<Dim>{d} : factors(d);
+        for (Dim& p : f) p = resolve(p);
+        return f;
+    };
+    std::vector<Dim> fa = factor_list(a), fb = factor_list(b);
+    if (fa.size() == 1 && fb.size() == 1) return false;  // two different rigid sizes
+    // Common factors cancel: n·?2 = m·n leaves ?2 = m.
+    for (auto it = fa.begin(); it != fa.end();) {
+        auto match = std::find(fb.begin(), fb.end(), *it);
+        if (match == fb.end()) {
+            ++it;
+        } else {
+            fb.erase(match);
+            it = fa.erase(it);
+        }
+    }
+    auto product_of = [&](const std::vector<Dim>& f) {
+        Dim p = 1;
+        for (Dim d : f) p = product(p, d);
+        return p;
+    };
+    auto lone_flexible = [&](const std::vector<Dim>& f) {
+        return f.size() == 1 && is_symbol(f[0]) && !rigid_[index_of(f[0])];
+    };
+    if (fa.empty() && fb.empty()) return true;
+    if (lone_flexible(fa)) return unify(fa[0], product_of(fb));
+    if (lone_flexible(fb)) return unify(fb[0], product_of(fa));
+    return false;
 }
 
 std::string SizeTable::name(Dim d) const {

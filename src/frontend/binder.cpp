@@ -260,6 +260,9 @@ private:
         // Constants by their textbook names, where the model does not use the name.
         if (e.text == "π" || e.text == "pi") return cx_.constant(M_PI);
         if (e.text == "e") return cx_.constant(M_E);
+        // The identity as matcalc prints it (and textbooks write it), sized by context.
+        if (e.text == "I") return cx_.identity(cx_.sizes().fresh());
+        if (e.text == "𝟏") return cx_.ones(Shape{cx_.sizes().fresh(), 1});  // the ones vector, sized by context
         if (e.text == "⊤" || e.text == "T")
             throw InputError(fmt::format("'{}' stands for the transpose only as an exponent", e.text), e.range,
                              {"write x^T, x' or xᵀ"});
@@ -347,6 +350,21 @@ private:
         if (a.kind == ast::ExprKind::Name) {
             if (Dim d = cx_.sizes().find(a.text)) return d;
             throw InputError(fmt::format("unknown size '{}'", a.text), a.range);
+        }
+        // Sums and products of sizes, as the printers write the sizes of vec and Kronecker
+        // forms (`zeros(m*n, m*n)`, `eye(n + 1)`).
+        if (a.kind == ast::ExprKind::Binary && (a.text == "*" || a.text == "+")) {
+            Dim l = size_argument(a.args[0]), r = size_argument(a.args[1]);
+            SizeTable& z = cx_.sizes();
+            Dim total = 0;
+            try {
+                total = a.text == "*" ? z.product(l, r) : z.sum(l, r);
+            } catch (const std::overflow_error&) {
+                throw InputError("size is too large (the largest size is 1000000000)", a.range);
+            }
+            if (!is_symbol(total) && total > 1000000000)
+                throw InputError("size is too large (the largest size is 1000000000)", a.range);
+            return total;
         }
         throw InputError("a size must be a positive integer or a size name such as n", a.range);
     }

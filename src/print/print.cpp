@@ -137,9 +137,11 @@ private:
         return juxtaposed(e) || is(e, add_) || is(e, hadamard_) || e->op->kind == Kind::MatMul;
     }
     // An infix operation written as a function call in this style (`dot(a, b)` in ASCII).
-    // Kronecker products too, when ⊗ is the Hadamard product's symbol (the lecture's style).
+    // Kronecker products too, in Unicode, where ⊗ is the Hadamard product of the input
+    // language (a printed formula must read back), and in LaTeX when ⊗ is the Hadamard
+    // product's printed symbol (the lecture's style).
     bool infix_as_call(const OpInfo& op) const {
-        return (ascii_ && is_identifier(op.ascii)) || (op.kind == Kind::Kron && o_.hadamard_as_otimes);
+        return (ascii_ && is_identifier(op.ascii)) || (op.kind == Kind::Kron && (!latex_ || o_.hadamard_as_otimes));
     }
 
     int precedence(Expr e) const {
@@ -191,8 +193,9 @@ private:
             return e->value == 0 || e->value == 1 ? kAtom : kMultiplicative;  // ones(n), c*ones(n)
         }
         if (e->value == 0) return kAtom;
-        if (e->value == 1) return row ? kPostfix : kAtom;
-        return latex_ ? kJuxtaposition : kMultiplicative;
+        bool column = sizes_.is_one(s.cols);
+        if (e->value == 1) return row ? kPostfix : column || latex_ ? kAtom : kJuxtaposition;  // 𝟏 𝟏ᵀ
+        return kJuxtaposition;
     }
 
     bool unresolved(Dim d) const { return is_symbol(sizes_.resolve(d)) && sizes_.name(d).starts_with("?"); }
@@ -333,9 +336,14 @@ private:
         }
         std::string top(spelling(op_of(Kind::Transpose)));
         if (e->value == 0) return std::string(latex_ ? "\\mathbf{0}" : "0") + (row ? top : "");  // 0ᵀ: a zero row
-        std::string ones = std::string(latex_ ? "\\mathbf{1}" : "1") + (row ? top : "");
+        // Unicode writes the ones vector 𝟏 (not 1, which reads back as the number) and a
+        // matrix of ones 𝟏 𝟏ᵀ, as input sizes them by context (docs/language.md).
+        std::string ones = latex_ ? std::string("\\mathbf{1}") + (row ? top : "")
+                           : row ? "𝟏" + top
+                           : column ? std::string("𝟏")
+                                    : "𝟏 𝟏" + top;
         if (e->value == 1) return ones;
-        return number_text(e->value) + (latex_ ? " " : "·") + ones;
+        return number_text(e->value) + " " + ones;
     }
 
     void call(Expr e, std::vector<Piece>& out) {
@@ -447,7 +455,15 @@ private:
         // The operands of w·x are atoms or postfix forms: (W x)·y, not W x·y.
         bool dot = e->op->kind == Kind::Dot;
         if (dot && lp < kPostfix) left_parens = true;
-        child(out, l, left_parens);
+        // A constant term of a sum is written as its number, 1 − x rather than 𝟏 − x, where
+        // the other term has the sum's shape (so input broadcasts the number back).
+        bool sum = e->op->id == Op::Add || e->op->id == Op::Sub;
+        auto as_number = [&](Expr c, Expr other) {
+            return sum && !ascii_ && c->op->kind == Kind::Constant && !name_of(c) && !scalar(c) && c->value >= 0 &&
+                   sizes_.same(cx_.shape(other), cx_.shape(e));
+        };
+        if (as_number(l, r)) text(out, number_text(l->value));
+        else child(out, l, left_parens);
         if (first_only) return;
         if (superscript_power(e)) return text(out, superscript(format_number(r->value)));
         if (power && latex_) {
@@ -462,12 +478,17 @@ private:
         else right_parens = rp < p || (rp == p && (ascii_ || op_class(r) != op_class(e) || !associative(e)));
         if (dot && rp < kPostfix) right_parens = true;
         // x ⊘ (W y), a / (b c): a juxtaposed product after a non-associative operator.
-        if (!associative(e) && p == kMultiplicative && rp == kJuxtaposition) right_parens = true;
+        // After ⊙ too, as input reads `a ⊙ B C` as (a ⊙ B) C, unless that is the same:
+        // a column (or a number) a, whose ⊙ scales rows as a product from the left does.
+        if (p == kMultiplicative && rp == kJuxtaposition &&
+            (!associative(e) || !sizes_.is_one(cx_.shape(l).cols)))
+            right_parens = true;
         if (!right_parens) {
             Lead first = lead(r);
             right_parens = first == Lead::Minus || (juxtaposed(e) && first == Lead::Digit);
         }
-        child(out, r, right_parens);
+        if (as_number(r, l)) text(out, number_text(r->value));
+        else child(out, r, right_parens);
     }
 
     const Context& cx_;

@@ -38,11 +38,15 @@ Expr product_constant(Context& cx, Expr e, const Atoms&) {
 }
 
 // 1 1ᵀ = 1: an outer product of ones is the matrix of ones (the adjoint of column sums, 1ᵀ V,
-// in a model lifted to the batch: then 1 ⊙ A = A and no product is computed).
-Expr outer_ones(Context& cx, Expr e, const Atoms&) {
+// in a model lifted to the batch: then 1 ⊙ A = A and no product is computed). Over an
+// inner size k, a product of constants is k times a constant: (1 1ᵀ) 1 = k 1, whose
+// printed form needs no size the reader cannot see.
+Expr product_of_constants(Context& cx, Expr e, const Atoms&) {
     if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Constant) || !is(arg(e, 1), Kind::Constant)) return nullptr;
-    if (!cx.sizes().is_one(cx.shape(arg(e, 0)).cols)) return nullptr;  // inner size 1: an outer product
-    return cx.constant(arg(e, 0)->value * arg(e, 1)->value, cx.shape(e));
+    Expr entries = cx.constant(arg(e, 0)->value * arg(e, 1)->value, cx.shape(e));
+    Dim inner = cx.shape(arg(e, 0)).cols;
+    if (cx.sizes().is_one(inner)) return entries;
+    return cx.mul(cx.numel(Shape{inner, 1}), entries);
 }
 
 Expr diag_of_ones(Context& cx, Expr e, const Atoms&) {
@@ -240,7 +244,7 @@ const std::vector<std::pair<std::string_view, Procedure>>& procedures() {
             {"collect-terms", collect_terms},
             {"transpose-constant", transpose_constant},
             {"constant-factor", product_constant},
-            {"outer-ones", outer_ones},
+            {"product-of-constants", product_of_constants},
             {"diag-of-constant", diag_of_ones},
             {"diag-diag", diag_diag},
             {"sum-of-constant", reduction_constant},

@@ -75,6 +75,9 @@ public:
     std::string symbol_name(std::size_t index) const { return names_[index]; }
 
 private:
+    // unify() of two rigid sizes: products that agree once their common factors cancel,
+    // binding a flexible factor left alone on one side (n·?2 = m·n binds ?2 to m).
+    bool unify_products(Dim a, Dim b);
     std::vector<std::string> names_;
     mutable std::vector<Dim> parent_;  // per symbol: itself, another symbol, or an integer
     std::vector<bool> rigid_;
