@@ -7,6 +7,7 @@ packages=(cmake make g++ libboost-dev libeigen3-dev catch2 libfmt-dev libbenchma
           help2man   # the manual page, made from matcalc help --all
           nodejs katex   # nodejs + katex: the test that renders every LaTeX output
           python3 python3-numpy  # the test that runs the code of codegen --lang numpy
+          python3-torch  # the test of codegen --lang torch (gradcheck, autograd as the oracle)
           pybind11-dev python3-dev python3-pytest  # import matcalc (python/) and its tests
           emscripten libjs-katex fonts-katex    # the workbench (scripts/build-web.sh)
           chromium chromium-driver python3-selenium  # its browser test

@@ -411,9 +411,9 @@ std::vector<CheckSummary> Session::check(const std::vector<std::string>& wrt, co
 std::string Session::codegen(const std::vector<std::string>& wrt, const std::string& lang,
                              const std::optional<std::string>& of, bool expand) const {
     return guarded(source_, [&](const Source*&) {
-        if (lang != "numpy" && lang != "cpp")
-            throw InputError(fmt::format("lang='{}': the languages are 'numpy' and 'cpp'", lang), std::nullopt,
-                             did_you_mean(lang, {"numpy", "cpp"}));
+        if (lang != "numpy" && lang != "cpp" && lang != "torch")
+            throw InputError(fmt::format("lang='{}': the languages are 'numpy', 'cpp' and 'torch'", lang), std::nullopt,
+                             did_you_mean(lang, {"numpy", "cpp", "torch"}));
         Model model = load_model(source_);
         const Symbol& f = function_of(model, of);
         CodegenOptions options;
@@ -421,6 +421,7 @@ std::string Session::codegen(const std::vector<std::string>& wrt, const std::str
         // command line's byte for byte: the file, or "-e text" for a model given as text.
         options.source_name = from_file_ ? source_.name : "-e text";
         options.expand = expand;
+        if (lang == "torch") return generate_torch(model, f, wrt, options);
         return lang == "numpy" ? generate_numpy(model, f, wrt, options) : generate_cpp(model, f, wrt, options);
     });
 }

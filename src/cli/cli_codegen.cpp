@@ -1,5 +1,5 @@
 // `matcalc codegen` (README, Commands): the model's function and its gradients or Jacobians
-// as a self-contained C++ header (--lang cpp) or Python module (--lang numpy) on stdout
+// as a self-contained C++ header (--lang cpp) or Python module (--lang numpy, --lang torch) on stdout
 // (codegen.hpp). Input errors are rendered against the model here, as train does.
 #include "cli_options.hpp"
 #include "matcalc/cli/cli.hpp"
@@ -28,7 +28,7 @@ int codegen(const Options& o, std::ostream& out, std::ostream& err) {
         options.source_name = o.model_text ? "-e text" : *o.model_file;
         options.expand = o.expand;
         // cli_options.cpp accepts no other language.
-        const auto generate = o.lang == "numpy" ? generate_numpy : generate_cpp;
+        const auto generate = o.lang == "numpy" ? generate_numpy : o.lang == "torch" ? generate_torch : generate_cpp;
         std::string code = generate(model, model.function(o.of), o.wrt, options);
         if (o.save) write_file_atomically(*o.save, code);
         else out << code;

@@ -101,6 +101,8 @@ const std::unordered_set<std::string_view>& python_reserved() {
         "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
         // the generated module's own names
         "np", "float", "ValueError", "NamedTuple", "_scalar_arg", "_vector_arg", "_matrix_arg", "_commutation",
+        // and those of the PyTorch module (--lang torch)
+        "torch", "once_differentiable", "tuple", "zip", "next", "_to_numpy", "_vec", "_unvec",
     };
     return words;
 }

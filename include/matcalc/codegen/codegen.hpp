@@ -56,6 +56,13 @@ std::string cpp_number(double v);
 std::string generate_numpy(Model& model, const Symbol& function, const std::vector<std::string>& wrt,
                            const CodegenOptions& options = {});
 
+// The NumPy module, and a function `<f>(...)` for PyTorch with the same arguments as
+// `<f>_and_gradients`: it returns f as a tensor whose backward evaluates the derived
+// gradients (a torch.autograd.Function; autograd does not differentiate the forward), so
+// torch.autograd.gradcheck holds in float64. Throws InputError as generate_cpp does.
+std::string generate_torch(Model& model, const Symbol& function, const std::vector<std::string>& wrt,
+                           const CodegenOptions& options = {});
+
 // cpp_identifier's name, with a trailing underscore where that is a Python keyword or a
 // name the generated module uses (np, float, ValueError): "λ" → "lambda_", "int" → "int_".
 std::string python_identifier(std::string_view name);
