@@ -30,6 +30,7 @@ struct Case {
     std::string values;              // the values file's text, also the driver's arguments
     std::vector<std::string> args;   // the function's arguments in order (names in `values`)
     std::string extra = {};          // more driver code for this case
+    bool hessian = false;            // codegen --hessian: h_<var> too, against derive --hessian
 };
 
 inline const std::string kXYA = R"("x": [0.5, -1.2, 0.8], "y": [0.3, 0.7, -0.4],
@@ -91,6 +92,12 @@ inline std::vector<Case> cases() {
                 " + sum(abs(x)) / n"},
          {"x", "A", "c"}, "{" + kXYA + R"(, "c": [0.6, -1.1]})", {"x", "y", "A", "c"}},
         // A diagonal matrix applied as a factor, never formed; an identity added.
+        // --hessian: logistic regression's gradients and Hessians (a vector and a scalar variable).
+        {"LR", {"-e", "X : matrix(N, d); w : vector(d); b : scalar; y : vector(N); p = σ(X*w + b); LR = sum(bce(p, y))/N"},
+         {"w", "b"},
+         R"({"X": [[1.0, -0.5, 0.2], [0.3, 2.0, -1.0], [-1.5, 0.5, 0.75], [0.4, -0.2, 1.1]], "w": [0.3, -0.7, 0.2],
+             "b": 0.1, "y": [1, 0, 1, 1]})",
+         {"X", "w", "b", "y"}, "", true},
         {"q", {"-e", "A : matrix(n, n); x : vector(n); y : vector(n); q = tanh(A*x) .* y + x"}, {"x", "y"}, "{" + kXYA + "}",
          {"A", "x", "y"}},
     };
@@ -130,6 +137,7 @@ inline Run codegen(const Case& c, const std::vector<std::string>& more = {}) {
     std::vector<std::string> args{"codegen"};
     args.insert(args.end(), c.model.begin(), c.model.end());
     for (const std::string& w : c.wrt) args.insert(args.end(), {"--wrt", w});
+    if (c.hessian) args.push_back("--hessian");
     args.insert(args.end(), more.begin(), more.end());
     return run(args);
 }
@@ -177,6 +185,7 @@ inline json::Value compare_with_evaluator(const Case& c, std::size_t i, const Sc
     args.insert(args.end(), c.model.begin(), c.model.end());
     for (const std::string& w : c.wrt) args.insert(args.end(), {"--wrt", w});
     args.insert(args.end(), {"--at", scratch.write(c.function + ".json", c.values), "--format", "json"});
+    if (c.hessian) args.push_back("--hessian");
     Run r = run(args);
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -190,6 +199,11 @@ inline json::Value compare_with_evaluator(const Case& c, std::size_t i, const Sc
         std::vector<double> numbers;
         flatten(d ? *d : *ds.at(k).find("jacobian"), numbers);
         compare(got, fmt::format("{} {}", i, c.wrt[k]), numbers);
+        if (c.hessian) {
+            std::vector<double> hessian;
+            flatten(*ds.at(k).find("hessian"), hessian);
+            compare(got, fmt::format("{} h_{}", i, c.wrt[k]), hessian);
+        }
     }
     return v;
 }

@@ -73,8 +73,10 @@ TEST_CASE("codegen: the generated C++ gives the evaluator's value and derivative
         for (const std::string& a : c.args) args += (args.empty() ? "" : ", ") + cpp_identifier(a);
         body += fmt::format("{{\n{}const auto r = {}_and_gradients({});\nshow(\"{} value\", r.value);\n",
                             declarations(c.values), c.function, args, i);
-        for (const std::string& w : c.wrt)
+        for (const std::string& w : c.wrt) {
             body += fmt::format("show(\"{} {}\", r.d_{});\n", i, w, cpp_identifier(w));
+            if (c.hessian) body += fmt::format("show(\"{} h_{}\", r.h_{});\n", i, w, cpp_identifier(w));
+        }
         body += c.extra + "}\n";
     }
     // The elementwise operations' formulas at a few points, for comparison with the kernels.
@@ -201,4 +203,7 @@ TEST_CASE("codegen: bad input", "[codegen]") {
     fails({"codegen", mlp, "--wrt", "W1", "--at", "x.json"}, "codegen takes no option --at");
     fails({"codegen", mlp, "--wrt", "W1", "--of", "nothing"}, "nothing");
     fails({"eval", mlp, "--lang", "cpp"}, "eval takes no option --lang (an option of codegen)");
+    for (const char* lang : {"cpp", "numpy", "torch"})
+        fails({"codegen", "-e", "x : vector(n); f = tanh(x)", "--wrt", "x", "--hessian", "--lang", lang},
+              "codegen --hessian needs a scalar function; f is a vector(n)");
 }

@@ -61,6 +61,7 @@ std::string module_of(const Case& c) {
     Model model = load_model(text ? Source{"-e", c.model.at(1)} : Source{c.model.at(0), read_file(c.model.at(0))});
     CodegenOptions options;
     options.source_name = text ? "-e text" : c.model.at(0);
+    options.hessian = c.hessian;
     return generate_numpy(model, model.function(std::nullopt), c.wrt, options);
 }
 
@@ -95,6 +96,8 @@ def run_case(i, f, kwargs, wrt):
     show(f"{i} value", r.value)
     for name, d in zip(wrt, r[1:]):
         show(f"{i} {name}", d)
+    for name, h in zip(wrt, r[1 + len(wrt):]):  # codegen --hessian
+        show(f"{i} h_{name}", h)
     # NumPy arrays, vectors as columns: the same numbers; no result shares memory with an
     # argument or another result.
     arrays = {k: np.array(v).reshape(-1, 1) if np.ndim(v) == 1 else np.array(v) for k, v in kwargs.items()}
@@ -208,6 +211,8 @@ TEST_CASE("codegen --lang numpy: the module gives the evaluator's value and deri
         // like its variable's value, each Jacobian numel(f) × numel(var).
         std::string fields = "value";
         for (const std::string& w : c.wrt) fields += " d_" + python_identifier(w);
+        if (c.hessian)
+            for (const std::string& w : c.wrt) fields += " h_" + python_identifier(w);
         said(fmt::format("fields {} {}", i, fields));
         const json::Value& value = *evaluated.find("value");
         said(fmt::format("form {}:value {}", i, value.is_number() ? "float()" : "ndarray" + numpy_shape(value)));

@@ -27,6 +27,7 @@ int codegen(const Options& o, std::ostream& out, std::ostream& err) {
         CodegenOptions options;
         options.source_name = o.model_text ? "-e text" : *o.model_file;
         options.expand = o.expand;
+        options.hessian = o.hessian;
         // cli_options.cpp accepts no other language.
         const auto generate = o.lang == "numpy" ? generate_numpy : o.lang == "torch" ? generate_torch : generate_cpp;
         std::string code = generate(model, model.function(o.of), o.wrt, options);

@@ -151,6 +151,8 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
     {"--hessian", "", kCheck, "check the Hessian against differences of the gradient",
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
+    {"--hessian", "", kCodegen, "also the Hessians of a scalar function (h_VAR, numel × numel)",
+     [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
     {"--steps", "", kDerive, "the derivation step by step, as the lecture writes it",
      [](Options& o, const std::string&, const std::string&) { o.steps = true; }},
     {"--standalone", "", kDerive, "with --format latex: a complete LaTeX document",

@@ -87,7 +87,8 @@ std::string Generator::comment(Expr e, const std::string& shown) {
 std::string Generator::what() const {
     std::string list;
     for (const Symbol* s : wrt_) list += (list.empty() ? "" : ", ") + s->name;
-    return fmt::format("{} and its {} with respect to {}", f_.name, scalar_f_ ? "gradients" : "Jacobians", list);
+    return fmt::format("{} and its {} with respect to {}", f_.name,
+                       !scalar_f_ ? "Jacobians" : options_.hessian ? "gradients and Hessians" : "gradients", list);
 }
 
 std::string Generator::size_checks(std::string_view join, const std::function<std::string(const Extent&)>& condition,
@@ -170,6 +171,14 @@ std::string Generator::run(const std::vector<std::string>& wrt) {
                 roots_.push_back(simplify(derivative(cx_, f, s->expr, Layout::Numerator,
                                                      s->type == ast::TypeSpec::Kind::Matrix)));
         }
+        if (options_.hessian) {
+            if (!scalar_f_)
+                throw InputError(fmt::format("codegen --hessian needs a scalar function; {} is a {}", f_.name,
+                                             z_.describe(cx_.shape(f))));
+            // The Jacobian of the simplified gradient, as derive --hessian takes it.
+            for (std::size_t i = 0; i < wrt_.size(); ++i)
+                roots_.push_back(simplify(hessian(cx_, f, wrt_[i]->expr, roots_[i + 1])));
+        }
     } catch (const UnsupportedDerivative& e) {
         throw InputError(fmt::format("codegen: the derivatives of {}: {}", f_.name, e.what()));
     } catch (const std::overflow_error& e) {
@@ -212,7 +221,9 @@ std::string Generator::run(const std::vector<std::string>& wrt) {
         } else if (e == roots_[0]) {
             base = fid_, shown = f_.name;
         } else if (auto r = std::find(roots_.begin() + 1, roots_.end(), e); r != roots_.end()) {
-            base = "d_" + param_of(wrt_[static_cast<std::size_t>(r - roots_.begin() - 1)]).id;
+            // d_<var> for the derivatives, then h_<var> for the Hessians (--hessian).
+            const std::size_t i = static_cast<std::size_t>(r - roots_.begin() - 1);
+            base = (i < wrt_.size() ? "d_" : "h_") + param_of(wrt_[i % wrt_.size()]).id;
         } else {
             do base = fmt::format("t{}", ++temporaries);
             while (taken_.count(base));

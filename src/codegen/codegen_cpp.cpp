@@ -252,6 +252,10 @@ std::string CppGenerator::file() {
         out << fmt::format("    Eigen::MatrixXd d_{};  // ∂{}/∂{}: {}, {}\n", param_of(s).id, f_.name, s->name,
                            shape_text(roots_[i + 1]), what);
     }
+    for (std::size_t i = 0; i + 1 + wrt_.size() < roots_.size(); ++i)  // --hessian
+        out << fmt::format("    Eigen::MatrixXd h_{};  // ∂²{}/∂{}²: {}, the Hessian over vec({})\n",
+                           param_of(wrt_[i]).id, f_.name, wrt_[i]->name, shape_text(roots_[i + 1 + wrt_.size()]),
+                           wrt_[i]->name);
     out << "};\n\n";
     if (kron_ || commutation_) {
         out << fmt::format("namespace {}_detail {{\n\n", fid_);
@@ -295,9 +299,9 @@ std::string CppGenerator::file() {
     const std::string result = fresh("result");
     out << fmt::format("    {}_result {};\n", fid_, result);
     out << fmt::format("    {}.value = {};\n", result, text(roots_[0]));
-    for (std::size_t i = 0; i < wrt_.size(); ++i) {
+    for (std::size_t i = 0; i + 1 < roots_.size(); ++i) {
         Expr d = roots_[i + 1];
-        out << fmt::format("    {}.d_{} = {};\n", result, param_of(wrt_[i]).id,
+        out << fmt::format("    {}.{}_{} = {};\n", result, i < wrt_.size() ? "d" : "h", param_of(wrt_[i % wrt_.size()]).id,
                            scalar(d) ? "Eigen::MatrixXd::Constant(1, 1, " + text(d) + ")" : text(d));
     }
     out << fmt::format("    return {};\n}}\n", result);

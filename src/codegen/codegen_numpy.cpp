@@ -271,6 +271,8 @@ std::string NumpyGenerator::signature() const {
         }
     }
     for (const Symbol* s : wrt_) fields += ", d_" + param_of(s).id;
+    if (options_.hessian)
+        for (const Symbol* s : wrt_) fields += ", h_" + param_of(s).id;
     return fmt::format("def {}_and_gradients({}):\n    \"\"\"{}.\n\n{}\n    Returns {}_result({}).\n    \"\"\"\n", fid_,
                        names, what(), docs, fid_, fields);
 }
@@ -342,12 +344,19 @@ std::string NumpyGenerator::file() {
                                      : fmt::format("∂vec {}/∂vec {}, the Jacobian", f_.name, s->name),
                            form(i + 1));
     }
+    for (std::size_t i = 0; i + 1 + wrt_.size() < roots_.size(); ++i) {  // --hessian
+        const Shape s = cx_.shape(roots_[i + 1 + wrt_.size()]);
+        out << fmt::format("    h_{}: np.ndarray  # ∂²{}/∂{}², the Hessian over vec({}), shape ({}, {})\n",
+                           param_of(wrt_[i]).id, f_.name, wrt_[i]->name, wrt_[i]->name, z_.name(s.rows), z_.name(s.cols));
+    }
     out << "\n\n" << signature() << args;
     if (!sizes.empty() || !checks.empty()) out << "    # Sizes, from the arguments, which must agree.\n" << sizes << checks;
     out << body_.str();
     out << fmt::format("    return {}_result(\n        value={},\n", fid_, result(roots_[0], forms[0]));
     for (std::size_t i = 0; i < wrt_.size(); ++i)
         out << fmt::format("        d_{}={},\n", param_of(wrt_[i]).id, result(roots_[i + 1], forms[i + 1]));
+    for (std::size_t i = 0; i + 1 + wrt_.size() < roots_.size(); ++i)
+        out << fmt::format("        h_{}={},\n", param_of(wrt_[i]).id, result(roots_[i + 1 + wrt_.size()], K::Matrix));
     out << "    )\n";
     if (torch_) out << torch_module();
     return out.str();
@@ -403,7 +412,7 @@ class {0}(torch.autograd.Function):
         device = like.device if like is not None else None
         result = {2}(*(_to_numpy(a) for a in args))
         as_tensor = lambda v: torch.as_tensor(np.asarray(v, dtype=np.float64), dtype=dtype, device=device)
-        ctx.derivatives = [as_tensor(d) for d in result[1:]]
+        ctx.derivatives = [as_tensor(d) for d in result[1:1 + len({0}.WRT)]]
         ctx.shapes = [tuple(a.shape) if torch.is_tensor(a) else np.shape(a) for a in args]
         return as_tensor(result.value)
 

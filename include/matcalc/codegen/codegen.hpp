@@ -28,6 +28,10 @@ struct Symbol;
 struct CodegenOptions {
     std::string source_name;  // the model's file (or "-e"), named in the header's first comment
     bool expand = false;      // temporaries not named after the model's definitions (--expand)
+    // --hessian: also the Hessian of a scalar function with respect to each --wrt variable,
+    // `h_<var>`, numel(var) × numel(var) over vec(var) (as derive --hessian): an InputError
+    // for a vector function.
+    bool hessian = false;
 };
 
 // The header text: `struct <f>_result { value; d_<var>...; }` and
