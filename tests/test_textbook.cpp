@@ -292,6 +292,19 @@ TEST_CASE("functions of the model: defined once, used with the arguments' shapes
     CHECK(r.code == 0);
 }
 
+TEST_CASE("functions of the model: the steps show a call as the model wrote it", "[steps][textbook][functions]") {
+    Run r = run({"derive", "-e", "x : vector(n); W : matrix(n, n); act(t) = t ⊙ σ(t); f = sum(act(W x))", "--wrt", "x",
+                 "--steps"});
+    REQUIRE(r.code == 0);
+    // The intermediate that the call expanded to carries the call, as written.
+    CHECK(r.out.find("  p = u ⊙ v     act(W x) in the model\n") != std::string::npos);
+    // A call inside another function's body is not one the model wrote: no note names it.
+    r = run({"derive", "-e", "x : vector(n); g(t) = σ(t); h(t) = t ⊙ g(t); f = sum(h(x))", "--wrt", "x", "--steps"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("h(x) in the model") != std::string::npos);
+    CHECK(r.out.find("g(t)") == std::string::npos);
+}
+
 TEST_CASE("functions of the model: malformed definitions and calls", "[bad_input][functions]") {
     expect_errors({
         {"x : scalar; g(a) = g(a) + 1; f = g(x)", "the function 'g' calls itself", 20},

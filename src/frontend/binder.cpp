@@ -470,7 +470,11 @@ private:
             ~Pop() { s.pop_back(); }
         } pop{scopes_};
         try {
-            return expr(d.value, depth + 1);
+            Expr result = expr(d.value, depth + 1);
+            // A call written in the model (not one inside another function's body, whose
+            // text names parameters): the steps show it as written.
+            if (scopes_.size() == 1) m_.mutable_written_calls().push_back({result, text_of(e.range)});
+            return result;
         } catch (InputError& err) {
             err.add_note(fmt::format("in {}(...) called at line {}", d.name.name,
                                      line_column(m_.source().text, e.range.begin).line));

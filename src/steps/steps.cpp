@@ -136,6 +136,8 @@ public:
         for (const Symbol& s : model_.symbols())
             if (s.kind == Symbol::Kind::Defined) model_name.emplace(s.expr, s.name);
         model_name[f] = function_.name;
+        std::unordered_map<Expr, std::string> written;
+        for (const Model::WrittenCall& c : model_.written_calls()) written.emplace(c.expr, c.text);
 
         // Which nodes depend on x: one pass in topological order (ids are one), linear in
         // the DAG, before the limit below is checked (a depends_on() per node was quadratic).
@@ -163,6 +165,7 @@ public:
             in.node = node;
             in.definition = definition;
             in.rephrased = rephrased;
+            if (auto w = written.find(node); w != written.end()) in.written = w->second;
             in.symbol = cx_.variable(in.name, node->shape);
             symbol_of_[node] = in.symbol;
             index_of_[in.symbol] = d_.intermediates.size();

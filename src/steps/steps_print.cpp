@@ -52,7 +52,7 @@ public:
         const std::string defs = "Intermediate variables", partials = "Local partial derivatives",
                           chain = "Chain rule", back = "Substituting back", result = "Result";
         for (const Intermediate& in : d_.intermediates) {
-            line(defs, name(in.symbol), definition(in), "");
+            line(defs, name(in.symbol), definition(in), in.written.empty() ? "" : in.written + " in the model");
             if (in.rephrased)  // the lecture's w·x = sum(w ⊙ x)
                 out.back().math_note = print(in.rephrased) + " = " + print(in.rephrased_as);
         }

@@ -72,12 +72,21 @@ public:
     // ("w, x : vector(n)", "b : scalar"), empty when every name was declared.
     const std::vector<std::string>& assumed() const { return assumed_; }
     std::vector<std::string>& mutable_assumed() { return assumed_; }
+    // The calls of the model's own functions (`swish(W x)` after `swish(t) = ...`), each
+    // with what it expanded to, as written: the steps show a call as the model wrote it.
+    struct WrittenCall {
+        Expr expr;
+        std::string text;
+    };
+    const std::vector<WrittenCall>& written_calls() const { return written_calls_; }
+    std::vector<WrittenCall>& mutable_written_calls() { return written_calls_; }
 
 private:
     Source source_;
     std::unique_ptr<Context> cx_;
     std::vector<Symbol> symbols_;
     std::vector<std::string> assumed_;
+    std::vector<WrittenCall> written_calls_;
     // find()'s index by name, brought up to date with the symbols appended since.
     mutable std::unordered_map<std::string, std::size_t> by_name_;
     mutable std::size_t indexed_ = 0;

@@ -45,6 +45,7 @@ struct Intermediate {
     Expr definition = nullptr;  // node with its intermediate arguments as their symbols
     // The dot product w·x that this product w ⊙ x rephrases (as sum(w ⊙ x)), or null.
     Expr rephrased = nullptr, rephrased_as = nullptr;
+    std::string written;  // a call of the model's own function that it is, as written: g(x)
 };
 
 struct LocalPartial {
