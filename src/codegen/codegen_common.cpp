@@ -25,6 +25,9 @@ namespace {
 // A comment longer than this prints the temporaries by name instead (a derivative
 // printed as a tree can be much longer than its DAG).
 constexpr std::size_t kCommentLength = 100;
+// Up to this many nodes, a statement's comment is its formula in the model's names where
+// that is short (`# z = W x + b`); beyond, in the statements' names (`# t9 = t7 t8`).
+constexpr std::size_t kFullCommentsUpTo = 4000;
 
 }  // namespace
 
@@ -71,13 +74,17 @@ const Generator::Param* Generator::param_of(Expr e) const {
 std::string Generator::comment(Expr e, const std::string& shown) {
     PrintOptions po;
     po.style = Style::Unicode;
-    po.max_length = 4 * kCommentLength;  // printing stops there: a shared DAG can print as a huge tree
+    // Printing stops just past the length a comment may have: a shared DAG can print as a
+    // huge tree, and the work of a cut print grows with where it is cut (one comment per
+    // statement: a generous cut made a long chain's code quadratic).
+    po.max_length = kCommentLength + 1;
     // The node itself is printed as its formula, not as its own name.
     auto own = names_.extract(e);
     po.names = &names_;
-    std::string formula = print(cx_, e, po);
-    if (formula.size() > kCommentLength) {
+    std::string formula = statement_names_only_ ? std::string() : print(cx_, e, po);
+    if (statement_names_only_ || formula.size() > kCommentLength) {  // too long: with every statement's name
         po.names = &computed_;
+        po.max_length = 4 * kCommentLength;
         formula = print(cx_, e, po);
     }
     if (!own.empty()) names_.insert(std::move(own));
@@ -199,6 +206,8 @@ std::string Generator::run(const std::vector<std::string>& wrt) {
     bind_sizes();
 
     const std::vector<Expr> order = reachable(cx_, roots_);
+    // A long program's comments name every statement: each then prints in constant time.
+    statement_names_only_ = order.size() > kFullCommentsUpTo;
     text_.assign(cx_.node_count(), {});
     find_implicit(order);
     for (const Param& p : params_)

@@ -105,6 +105,7 @@ protected:
     std::vector<Extent> bindings_;         // the extents that name size symbols
     std::vector<Extent> checks_;           // the extents that must equal their size
     mutable std::unordered_set<Dim> used_sizes_;  // bound from the arguments only if used
+    bool statement_names_only_ = false;           // comments in statements' names (a long program)
     std::ostringstream body_;              // the statements
 
 private:
