@@ -50,6 +50,15 @@ const char* const kCorpus[] = {
     "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))", "sum(log(softmax(S, 2)) ⊙ S)",
     // Reached by softmax cross-entropy's gradient before its reverse rule cancelled 1 ⊘ p itself.
     "w·(-x)", "x·(w ⊘ x)",
+    // Results that read like the textbook: products of sums multiplied out where terms
+    // cancel, sums of diagonals, positive factors inside indicators, the sigmoid and tanh
+    // written with exponentials, the commutation matrix around a Kronecker product,
+    // sum(M ⊙ I) = tr(M), normalised quantities.
+    "z * (1 - s) + s * (1 + z)", "-(w ⊙ log(σ(x)) + (1 - w) ⊙ log(1 - σ(x)))", "sum((diag(x) + diag(w)) * x)",
+    "sum((diag(x) - diag(w)) * x)", "sum(-diag(x - w) * x)", "step(2z) + step(-(3z)) + heaviside(2z) + heaviside(-(3z)) + sign(2z)",
+    "exp(-z) / (1 + exp(-z))^2", "1 / (exp(-z) + 1)", "exp(z) / (1 + exp(z))", "exp(z) / (exp(z) + 1)",
+    "(exp(z) - exp(-z)) / (exp(z) + exp(-z))", "(S' * X')'", "sum(S ⊙ eye(n))", "sum(eye(n) ⊙ (S * S))",
+    "sum(softmax(x)) * z", "sum(ones(n)' * softmax(S, 1) * x)", "sum(softmax(S, 2) * ones(n))",
 };
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
