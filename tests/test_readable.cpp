@@ -175,4 +175,10 @@ TEST_CASE("no printed result of the examples contains / 1, ·1 or sum(… ⊙ I)
         }
     }
     CHECK(results > 50);
+    // And the golden files of the tests (steps, in text and LaTeX).
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(std::string(MATCALC_SOURCE_DIR) + "/tests/golden")) {
+        if (!entry.is_regular_file()) continue;
+        INFO(entry.path().string());
+        CHECK_FALSE(std::regex_search(read_file(entry.path().string()), bad));
+    }
 }

@@ -5,10 +5,12 @@
 
 #include <map>
 #include <random>
+#include <regex>
 
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/numeric/values.hpp"
 #include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
 #include "matcalc/simplify/simplify.hpp"
 
 using namespace matcalc;
@@ -59,7 +61,11 @@ const char* const kCorpus[] = {
     "exp(-z) / (1 + exp(-z))^2", "1 / (exp(-z) + 1)", "exp(z) / (1 + exp(z))", "exp(z) / (exp(z) + 1)",
     "(exp(z) - exp(-z)) / (exp(z) + exp(-z))", "(S' * X')'", "sum(S ⊙ eye(n))", "sum(eye(n) ⊙ (S * S))",
     "sum(softmax(x)) * z", "sum(ones(n)' * softmax(S, 1) * x)", "sum(softmax(S, 2) * ones(n))",
+    "inv(S' * S + z * eye(n)) * S' * x",
 };
+
+// `/ 1`, `·1` (the inner-product dot before the ones vector), sum(M ⊙ I) (that is tr(M)).
+const std::regex kUnreadable(R"(/ 1(?![0-9.])|·1(?![0-9.])|sum\([^()]*(⊙|\.\*) (I|eye\([^()]*\))\))");
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
 Env random_env(Model& m, std::mt19937_64& rng) {
@@ -96,7 +102,12 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
         Env env = random_env(m, rng);
         for (Expr e : exprs) {
             std::vector<RewriteStep> trace;
-            simplify(m.cx(), e, &trace);
+            Expr simplified = simplify(m.cx(), e, &trace);
+            // What a person would not write (tests/test_readable.cpp scans the examples too).
+            for (Style style : {Style::Unicode, Style::Ascii}) {
+                INFO(f << ": " << print(m.cx(), simplified, {style}));
+                CHECK_FALSE(std::regex_search(print(m.cx(), simplified, {style}), kUnreadable));
+            }
             for (const RewriteStep& step : trace) {
                 ++fired[step.id];
                 INFO(f << ": rule " << step.rule);

@@ -61,10 +61,11 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
             }
         }
     }
-    // The size of each node's tree, in nodes (named nodes count one).
+    // The size of each node's tree, in nodes (named nodes count one, a function call
+    // three: its name and parentheses are what a reader reads).
     std::unordered_map<Expr, Count> size;
     for (Expr e : order) {
-        Count s = 1;
+        Count s = e->op->notation == Notation::Call ? 3 : 1;
         if (!named(e))
             for (Expr c : e->args) s = saturating_add(s, size[c]);
         size[e] = s;
@@ -73,7 +74,9 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
     Count total = 0;
     for (Expr root : roots)
         if (root) total = saturating_add(total, size[root]);
-    if (total < min_total_nodes) return {};
+    // In a short result, only what it writes three times or more and is long itself:
+    // diag(softmax(W x + b)) − softmax(W x + b) softmax(W x + b)ᵀ.
+    bool short_result = total < min_total_nodes;
     // How often the printed tree writes each node, parents first; a node given a name is
     // written once (in its definition), so its children count once through it.
     std::unordered_map<Expr, Count> uses;
@@ -84,7 +87,8 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Expr e = *it;
         Count u = uses[e];
-        bool name_it = u >= 2 && !root_set.count(e) && !named(e) && !leaf(e) && size[e] >= min_nodes;
+        bool name_it = u >= 2 && !root_set.count(e) && !named(e) && !leaf(e) && size[e] >= min_nodes &&
+                       (!short_result || (u >= 3 && size[e] >= 2 * min_nodes));
         if (name_it) chosen.insert(e);
         if (named(e) && !root_set.count(e)) continue;
         for (Expr c : e->args) uses[c] = saturating_add(uses[c], name_it ? 1 : u);

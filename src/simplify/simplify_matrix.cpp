@@ -158,6 +158,18 @@ Expr commutation_kron(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
+// (Bᵀ ⊗ A) vec(X) = vec(A X B), the Kronecker–vec identity read backwards: the ridge
+// closed form's ∂w/∂λ, −((yᵀ X M⁻¹) ⊗ M⁻¹) vec(I), is −M⁻¹ M⁻ᵀ Xᵀ y. Only where the
+// product A X B is a column (then vec of it is itself) or vec is needed anyway.
+Expr kron_vec(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Kron) || !is(arg(e, 1), Kind::Vec)) return nullptr;
+    Expr bt = arg(arg(e, 0), 0), a = arg(arg(e, 0), 1), x = arg(arg(e, 1), 0);
+    SizeTable& z = cx.sizes();
+    Shape sa = cx.shape(a), sx = cx.shape(x), sb = cx.shape(bt);
+    if (!z.same(sa.cols, sx.rows) || !z.same(sx.cols, sb.cols)) return nullptr;
+    return cx.vec(cx.matmul(cx.matmul(a, x), cx.transpose(bt)));
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
@@ -168,6 +180,7 @@ const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
         {"diag-distribute", diag_distribute},
         {"trace-cyclic", trace_cyclic},
         {"commutation-kron", commutation_kron},
+        {"kron-vec", kron_vec},
     };
     return table;
 }

@@ -54,8 +54,9 @@ struct NamedQuantity {
 
 // The subexpressions of `roots` that their printed trees would write more than once,
 // of at least `min_nodes` nodes each, in the order they can be defined (a quantity uses
-// only earlier ones); none when the roots' trees have fewer than `min_total_nodes` nodes
-// together (a short result reads best written out). Nodes that `names` names already are
+// only earlier ones); when the roots' trees have fewer than `min_total_nodes` nodes
+// together, only those written three times or more of twice `min_nodes` (a short result
+// reads best written out). A call counts three nodes. Nodes that `names` names already are
 // not entered. Linear in the size of the DAG: the printed size of a result with these
 // names grows with the DAG, not with the number of paths through it.
 std::vector<NamedQuantity> shared_quantities(const Context& cx, std::span<const Expr> roots,
