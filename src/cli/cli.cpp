@@ -350,6 +350,25 @@ std::string where_lines(const Context& cx, const std::vector<NamedQuantity>& qua
     return out;
 }
 
+// The steps with the where list after them; in LaTeX (an align* block) as rows of the
+// block, `\delta_{1} &= …`, so that the whole stays one formula.
+std::string steps_with_where(const Context& cx, std::string steps, const std::vector<NamedQuantity>& quantities,
+                             const PrintOptions& po, const std::string& comment) {
+    if (quantities.empty()) return steps;
+    const std::string end = "\\end{align*}";
+    std::size_t at = steps.rfind(end);
+    if (po.style != Style::Latex || at == std::string::npos) return steps + where_lines(cx, quantities, po, comment);
+    while (at > 0 && steps[at - 1] == '\n') --at;
+    std::string rows = " \\\\[6pt]\n&\\textbf{where} \\\\\n";
+    std::vector<std::string> lines = quantity_definitions(cx, quantities, po);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string l = lines[i];
+        l.replace(l.find(" = "), 3, " &= ");
+        rows += l + (i + 1 < lines.size() ? " \\\\\n" : "");
+    }
+    return steps.insert(at, rows);
+}
+
 Derivation steps_of(const Options& o, const Derived& r) {
     View& v = *r.view;
     try {
@@ -449,13 +468,13 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                 so.print = po;
                 so.print.style = Style::Unicode;
                 so.print.names = style_names(Style::Unicode);
-                w.key("steps_unicode").string(format_steps(*r.view->model, steps, so) +
-                                              where_lines(cx, quantities, so.print, "  "));
+                w.key("steps_unicode").string(steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities,
+                                                               so.print, "  "));
                 so.format = StepsFormat::Latex;
                 so.print.style = Style::Latex;
                 so.print.names = style_names(Style::Latex);
-                w.key("steps_latex").string(format_steps(*r.view->model, steps, so) +
-                                            where_lines(cx, quantities, so.print, "% "));
+                w.key("steps_latex").string(steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities,
+                                                             so.print, "% "));
             }
             if (o.at) {
                 before = w.str().size();
@@ -495,7 +514,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         std::unordered_map<Expr, std::string> names = with_quantities(&r.view->names, quantities, po.style);
         po.names = &names;
         std::string where = where_lines(cx, quantities, po, comment,
-                                       markdown ? Display::Markdown : o.standalone ? Display::Document : Display::None);
+                                        markdown ? Display::Markdown : o.standalone ? Display::Document : Display::None);
         std::string body = printed(cx, r.d, po);
         std::string cases;
         if (o.cases && po.style == Style::Latex) cases = latex_cases(*r.view, r.d, po);
@@ -509,7 +528,8 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;
             so.print = po;
             so.result_cases = cases;
-            w << format_steps(*r.view->model, steps_of(o, r), so);
+            w << steps_with_where(cx, format_steps(*r.view->model, steps_of(o, r), so), quantities, so.print, comment);
+            where.clear();  // written with the steps
         } else if (markdown) {
             w << "$$\n" << equation << "\n$$\n";
         } else if (o.standalone) {
