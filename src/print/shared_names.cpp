@@ -93,6 +93,15 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
         if (named(e) && !root_set.count(e)) continue;
         for (Expr c : e->args) uses[c] = saturating_add(uses[c], name_it ? 1 : u);
     }
+    // A quantity that is short once its own parts are named (δ₂ = δ₁ᵀ) is written out instead.
+    std::unordered_map<Expr, Count> named_size;
+    for (Expr e : order) {
+        Count s = e->op->notation == Notation::Call ? 3 : 1;
+        if (!named(e))
+            for (Expr c : e->args) s = saturating_add(s, chosen.count(c) ? 1 : named_size[c]);
+        named_size[e] = s;
+        if (chosen.count(e) && s < min_nodes) chosen.erase(e);
+    }
     // Names that no symbol of the model has: δ₁ (delta1), δ₂, ...
     std::unordered_set<std::string> taken;
     for (Expr e : order)
