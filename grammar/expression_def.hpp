@@ -368,7 +368,9 @@ auto const number_def = number_token;
 auto const name_def = identifier[act::to_name];
 
 auto const arguments = -(expression[act::push_arg] >> *(comma > expression[act::push_arg]));
-auto const call_def = (identifier >> &tok("("))[act::start_call] >>
+// A call's `(` touches the name: `δ₂ (x)ᵀ` is δ₂ times (x)ᵀ (the binder reads `sin (x)`,
+// a function's name and a parenthesis apart, as the call all the same).
+auto const call_def = (identifier >> x3::no_skip[&x3::lit('(')])[act::start_call] >>
                       x3::omit[enclosed("(", ")", "an argument or ')'")[arguments]][act::end_call];
 
 auto const group_def = enclosed("(", ")", "an expression")[expression][act::to_group];

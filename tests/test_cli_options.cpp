@@ -64,7 +64,7 @@ TEST_CASE("bad input: an option of another command names the command", "[bad_inp
     usage_error({"train", "-e", kModel, "--data", "xor", "--format", "json"}, {"train takes no option --format"},
                 "help train");
     usage_error({"check", "-e", kModel, "--wrt", "x", "--steps"}, {"check takes no option --steps", "derive"}, "help check");
-    usage_error({"codegen", "-e", kModel, "--wrt", "x", "--hessian"}, {"codegen takes no option --hessian"},
+    usage_error({"codegen", "-e", kModel, "--wrt", "x", "--at", "{}"}, {"codegen takes no option --at"},
                 "help codegen");
 }
 

@@ -27,7 +27,7 @@ const Identity kMatrixCalculusOrg[] = {
     {"norm1(A*x-y)", "x : vector(n); A : matrix(m, n); y : vector(m)", "norm1(A*x-y)", "x", "Aᵀ sign(A x − y)", D},
     {"norm2(A*x-y)^2", "x : vector(n); A : matrix(m, n); y : vector(m)", "norm2(A*x-y)^2", "x", "2 Aᵀ (A x − y)", D},
     {"sum(log(exp(-y.*(X*w)) + vector(1)))", "w : vector(n); X : matrix(m, n); y : vector(m)",
-     "sum(log(exp(-y.*(X*w)) + vector(1)))", "w", "−Xᵀ ((y ⊙ exp(−y ⊙ X w)) ⊘ (exp(−y ⊙ X w) + 1))", D},
+     "sum(log(exp(-y.*(X*w)) + vector(1)))", "w", "−Xᵀ (y ⊙ (1 − σ(y ⊙ X w)))", D},
     {"tr(A*X'*B*X*C)", "X : matrix(n, m); A : matrix(k, m); B : matrix(n, n); C : matrix(m, k)", "tr(A*X'*B*X*C)",
      "X", "Bᵀ X Aᵀ Cᵀ + B X C A"},
     {"log(det(inv(X)))", "X : matrix(n, n)", "log(det(inv(X)))", "X", "−X⁻ᵀ"},

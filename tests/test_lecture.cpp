@@ -53,6 +53,7 @@ const Slide kSlides[] = {
     {"relu_mse.mc", "w", nullptr},
     {"relu_mse.mc", "b", nullptr},
     {"output_neuron.mc", "w", "(yhat − y) aᵀ"},
+    {"bce_sigmoid_written.mc", "z", "yhat − y"},  // the slide's formula, multiplied out
     {"mlp_1231.mc", "W1", nullptr},
     {"mlp_1231.mc", "b2", nullptr},
     {"mlp_1231.mc", "W3", "(yhat − y) a2ᵀ"},

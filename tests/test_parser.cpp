@@ -175,7 +175,10 @@ TEST_CASE("transpose", "[parser]") {
 TEST_CASE("calls, norms, roots", "[parser]") {
     CHECK(tree("max(0, w·x + b)") == "(call max 0 (+ (· w x) b))");
     CHECK(tree("f()") == "(call f)");
-    CHECK(tree("f (x)") == "(call f x)");
+    // A call's parenthesis touches the name; apart, a juxtaposition (`δ₂ (x)ᵀ` is δ₂ times
+    // (x)ᵀ), which the binder reads as the call when the name is a function's.
+    CHECK(tree("f (x)") == "(* f x)");
+    CHECK(tree("f (x)'") == "(* f (t' x))");
     CHECK(tree("σ(z)") == "(call σ z)");
     CHECK(tree("‖a - b‖") == "(call ‖ (- a b))");
     CHECK(tree("‖a‖^2") == "(^ (call ‖ a) 2)");

@@ -193,6 +193,9 @@ TEST_CASE("print: structured constants, identity and sizes", "[print]") {
     CHECK_PRINTS(cx.zeros({f.n, 1}), "zeros(n)", "0", "\\mathbf{0}");
     CHECK_PRINTS(cx.zeros({f.m, f.n}), "zeros(m, n)", "0", "\\mathbf{0}");
     CHECK_PRINTS(cx.constant(3, {f.n, 1}), "3*ones(n)", "3 𝟏", "3 \\mathbf{1}");
+    // In a sum beside an operand of its shape, the number alone (it broadcasts): x − 0.5.
+    CHECK_PRINTS(cx.sub(f.x, cx.constant(0.5, {f.n, 1})), "x - 0.5*ones(n)", "x − 0.5", "\\mathbf{x} - 0.5");
+    CHECK_PRINTS(cx.add(cx.constant(-2, {f.n, 1}), f.x), "-2*ones(n) + x", "−2 + x", "-2 + \\mathbf{x}");
     CHECK_PRINTS(cx.constant(0.5, {3, 1}), "0.5*ones(3)", "0.5 𝟏", "0.5 \\mathbf{1}");
     CHECK_PRINTS(cx.transpose(cx.ones({f.n, 1})), "ones(n)'", "𝟏ᵀ", "\\mathbf{1}^\\top");
     CHECK_PRINTS(cx.sub(cx.ones({f.n, 1}), f.x), "ones(n) - x", "1 − x", "1 - \\mathbf{x}");

@@ -28,20 +28,19 @@ struct Printed {
     std::string wrt;
     std::string formula;  // as printed
     bool hessian = false;
+    std::string of;           // the function's name
+    std::string definitions;  // the named quantities it uses, as printed: "δ₁ = ...\n"
 };
 
 // Reads `p.formula` back into the model as `read_back = ...` and checks it against finite
 // differences of the function (or, for a Hessian, of its derived gradient). Returns an
 // empty string when it agrees, else what went wrong.
 std::string read_back_problem(const Printed& p) {
-    std::string text = p.model + "\n" + kReadBack + " = " + p.formula + "\n";
+    std::string text = p.model + "\n" + p.definitions + kReadBack + " = " + p.formula + "\n";
     try {
         Model model = load_model(Source{"read-back.mc", text});
         Context& cx = model.cx();
-        const Symbol* function = nullptr;
-        for (const Symbol& s : model.symbols())
-            if (s.kind == Symbol::Kind::Defined && s.name != kReadBack) function = &s;
-        Expr f = function->expr;
+        Expr f = model.find(p.of)->expr;
         Expr x = model.find(p.wrt)->expr;
         Expr read = model.find(kReadBack)->expr;
         const Symbol& variable = *model.find(p.wrt);
@@ -109,10 +108,19 @@ std::vector<Printed> printed_results(const std::string& model_text) {
         json::Value result = parse_json(r.out);
         const json::Value& d = result.find("derivatives")->items().at(0);
         for (std::string prefix : {"", "hessian_"})
-            for (const char* format : {"unicode", "text"})
-                if (const json::Value* formula = d.find(prefix + format))
-                    if (!results_only_notation(formula->as_string()))
-                        out.push_back({model_text, wrt, formula->as_string(), !prefix.empty()});
+            for (std::string format : {"unicode", "text"}) {
+                const json::Value* formula = d.find(prefix + format);
+                if (!formula || results_only_notation(formula->as_string())) continue;
+                // Named quantities (where δ₁ = ...) are read back first, as definitions.
+                std::string definitions;
+                if (const json::Value* named = d.find("named"))
+                    for (const json::Value& q : named->items())
+                        definitions += q.find(format == "unicode" ? "unicode_name" : "name")->as_string() + " = " +
+                                       q.find(format)->as_string() + "\n";
+                if (results_only_notation(definitions)) continue;
+                out.push_back({model_text, wrt, formula->as_string(), !prefix.empty(), result.find("of")->as_string(),
+                               definitions});
+            }
     }
     return out;
 }

@@ -5,10 +5,12 @@
 
 #include <map>
 #include <random>
+#include <regex>
 
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/numeric/values.hpp"
 #include "matcalc/frontend/model.hpp"
+#include "matcalc/print/print.hpp"
 #include "matcalc/simplify/simplify.hpp"
 
 using namespace matcalc;
@@ -50,7 +52,20 @@ const char* const kCorpus[] = {
     "sum(logsumexp(S, 1)) + max(x) - min(X * w)", "sum((ones(n) ⊙ S) * x)", "sum(gelu(x))", "sum(log(softmax(S, 2)) ⊙ S)",
     // Reached by softmax cross-entropy's gradient before its reverse rule cancelled 1 ⊘ p itself.
     "w·(-x)", "x·(w ⊘ x)",
+    // Results that read like the textbook: products of sums multiplied out where terms
+    // cancel, sums of diagonals, positive factors inside indicators, the sigmoid and tanh
+    // written with exponentials, the commutation matrix around a Kronecker product,
+    // sum(M ⊙ I) = tr(M), normalised quantities.
+    "z * (1 - s) + s * (1 + z)", "-(w ⊙ log(σ(x)) + (1 - w) ⊙ log(1 - σ(x)))", "sum((diag(x) + diag(w)) * x)",
+    "sum((diag(x) - diag(w)) * x)", "sum(-diag(x - w) * x)", "step(2z) + step(-(3z)) + heaviside(2z) + heaviside(-(3z)) + sign(2z)",
+    "exp(-z) / (1 + exp(-z))^2", "1 / (exp(-z) + 1)", "exp(z) / (1 + exp(z))", "exp(z) / (exp(z) + 1)",
+    "(exp(z) - exp(-z)) / (exp(z) + exp(-z))", "(S' * X')'", "sum(S ⊙ eye(n))", "sum(eye(n) ⊙ (S * S))",
+    "sum(softmax(x)) * z", "sum(ones(n)' * softmax(S, 1) * x)", "sum(softmax(S, 2) * ones(n))",
+    "inv(S' * S + z * eye(n)) * S' * x",
 };
+
+// `/ 1`, `·1` (the inner-product dot before the ones vector), sum(M ⊙ I) (that is tr(M)).
+const std::regex kUnreadable(R"(/ 1(?![0-9.])|·1(?![0-9.])|sum\([^()]*(⊙|\.\*) (I|eye\([^()]*\))\))");
 
 // Random values for every variable of the model at sizes n = 3, N = 4.
 Env random_env(Model& m, std::mt19937_64& rng) {
@@ -87,7 +102,12 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
         Env env = random_env(m, rng);
         for (Expr e : exprs) {
             std::vector<RewriteStep> trace;
-            simplify(m.cx(), e, &trace);
+            Expr simplified = simplify(m.cx(), e, &trace);
+            // What a person would not write (tests/test_readable.cpp scans the examples too).
+            for (Style style : {Style::Unicode, Style::Ascii}) {
+                INFO(f << ": " << print(m.cx(), simplified, {style}));
+                CHECK_FALSE(std::regex_search(print(m.cx(), simplified, {style}), kUnreadable));
+            }
             for (const RewriteStep& step : trace) {
                 ++fired[step.id];
                 INFO(f << ": rule " << step.rule);

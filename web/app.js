@@ -261,14 +261,24 @@ function renderResult(json, latexLines) {
   el.result.textContent = '';
   el.result.classList.remove('stale');
   labels.clear();
-  json.derivatives.forEach((d, i) => {
-    // The label as the command line's LaTeX writes it (`\frac{\partial L}{\partial W_{2}} =`).
-    const line = latexLines[i] || '';
+  let from = 0;
+  json.derivatives.forEach((d) => {
+    // The label as the command line's LaTeX writes it; its line is the next that ends in
+    // the formula (named quantities, `where δ₁ = …`, add lines of their own).
     const suffix = ` = ${d.latex}`;
+    const at = latexLines.findIndex((l, k) => k >= from && l.endsWith(suffix));
+    if (at >= 0) from = at + 1;
+    const line = at >= 0 ? latexLines[at] : '';
     const label = line.endsWith(suffix) ? `${line.slice(0, -suffix.length)} =` : `\\frac{\\partial ${json.of}}{\\partial ${d.wrt}} =`;
     labels.set(d.wrt, label);
     el.result.append(resultRow({ label, kind: 'derivative', wrt: d.wrt, latex: d.latex, unicode: d.unicode,
                                  shape: d.shape, what: `∂${json.of}/∂${d.wrt}` }));
+    // The subexpressions it repeats, written once under a name.
+    for (const q of d.named || []) {
+      el.result.append(resultRow({ label: `\\text{where } ${q.latex_name} =`, kind: 'named', wrt: d.wrt,
+                                   latex: q.latex, unicode: `${q.unicode_name} = ${q.unicode}`, shape: q.shape,
+                                   what: q.unicode_name }));
+    }
   });
   if (!json.derivatives.length) {
     const p = document.createElement('p');

@@ -193,6 +193,9 @@ void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) 
 void prepare_names(const Options& o, View& v) {
     v.simplifier = std::make_unique<Simplifier>(v.model->cx());
     if (!o.expand) v.names = name_definitions(*v.simplifier, v.model->definitions(v.function));
+    // The function itself is never printed by another definition's name: with s = 1 / (1 +
+    // e⁻ᶻ) (which simplifies to σ(z)) and ŷ = σ(z), ∂ŷ/∂z is σ(z) (1 − σ(z)), not s (1 − s).
+    v.names.erase(v.function->expr);
 }
 
 // The piecewise form of a derivative with step(z) of one scalar z: the two branches
@@ -237,7 +240,10 @@ std::unordered_map<const Symbol*, Expr> swept_gradients(Session& s, std::size_t 
     std::unordered_map<const Symbol*, Expr> out;
     if (xs.size() < 2 || !cx.is_scalar(v.function->expr)) return out;
     try {
-        std::vector<Expr> gs = gradients(cx, v.function->expr, xs);
+        bool declared = std::all_of(symbols.begin(), symbols.end(),
+                                    [](const Symbol* x) { return x->kind == Symbol::Kind::Declared; });
+        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
+        std::vector<Expr> gs = gradients(cx, f, xs);
         for (std::size_t i = 0; i < xs.size(); ++i) out.emplace(symbols[i], gs[i]);
     } catch (const UnsupportedDerivative&) {
         out.clear();
@@ -254,7 +260,10 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
-        Expr f = v.function->expr;
+        // 1 / (1 + e⁻ᶻ) differentiated as σ(z); not when the variable is a definition,
+        // which might be one of the nodes rewritten.
+        bool declared = w.symbol->kind == Symbol::Kind::Declared;
+        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
         Derived r;
         r.view = &v;
         r.x = w.symbol;
@@ -310,6 +319,56 @@ std::string result_note(const Options& o, const Derived& r) {
     return "numerator layout";
 }
 
+// The subexpressions the result (and its Hessian) repeat, named (none with --expand,
+// which asks for the result written out in the declared variables).
+std::vector<NamedQuantity> shared_quantities_of(const Options& o, const Derived& r) {
+    if (o.expand) return {};
+    Expr roots[] = {r.d, r.hessian};
+    return shared_quantities(r.view->model->cx(), std::span<const Expr>(roots, r.hessian ? 2 : 1), &r.view->names);
+}
+
+// "  where δ₁ = …" and the further definitions aligned below it, one a line; in LaTeX a
+// comment line "% where" and one equation a line; in Markdown one display each.
+// `display`: each LaTeX line as a display of its own, "$$" in Markdown, "\\[" in a
+// standalone document.
+enum class Display { None, Markdown, Document };
+std::string where_lines(const Context& cx, const std::vector<NamedQuantity>& quantities, const PrintOptions& po,
+                        const std::string& comment, Display display = Display::None) {
+    if (quantities.empty()) return {};
+    std::vector<std::string> lines = quantity_definitions(cx, quantities, po);
+    std::string out;
+    if (po.style == Style::Latex) {
+        out += display == Display::None ? comment + "where\n" : "where\n";
+        for (const std::string& l : lines)
+            out += display == Display::Markdown   ? "$$\n" + l + "\n$$\n"
+                   : display == Display::Document ? "\\[" + l + "\\]\n"
+                                                  : l + "\n";
+        return out;
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        out += (i == 0 ? comment + "where " : std::string(comment.size() + 6, ' ')) + lines[i] + "\n";
+    return out;
+}
+
+// The steps with the where list after them; in LaTeX (an align* block) as rows of the
+// block, `\delta_{1} &= …`, so that the whole stays one formula.
+std::string steps_with_where(const Context& cx, std::string steps, const std::vector<NamedQuantity>& quantities,
+                             const PrintOptions& po, const std::string& comment) {
+    if (quantities.empty()) return steps;
+    const std::string end = "\\end{align*}";
+    std::size_t at = steps.rfind(end);
+    if (po.style != Style::Latex || at == std::string::npos) return steps + where_lines(cx, quantities, po, comment);
+    while (at > 0 && steps[at - 1] == '\n') --at;
+    std::string rows = " \\\\[6pt]\n&\\textbf{where} \\\\\n";
+    std::vector<std::string> lines = quantity_definitions(cx, quantities, po);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string l = lines[i];
+        l.replace(l.find(" = "), 3, " &= ");
+        rows += l + (i + 1 < lines.size() ? " \\\\\n" : "");
+    }
+    return steps.insert(at, rows);
+}
+
 Derivation steps_of(const Options& o, const Derived& r) {
     View& v = *r.view;
     try {
@@ -356,15 +415,22 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         for (Derived& r : results) {
             Context& cx = r.view->model->cx();
             Expr f = r.view->function->expr;
-            po.names = &r.view->names;
+            std::vector<NamedQuantity> quantities = shared_quantities_of(o, r);
+            std::unordered_map<Expr, std::string> names[3];
+            for (Style style : {Style::Ascii, Style::Unicode, Style::Latex})
+                names[static_cast<int>(style)] = with_quantities(&r.view->names, quantities, style);
+            auto style_names = [&](Style style) { return &names[static_cast<int>(style)]; };
             w.begin_object().key("wrt").string(r.x->name);
             // text, unicode, latex and shape of a formula; `prefix` names the Hessian's.
             auto formula = [&](const std::string& prefix, Expr e) {
                 po.style = Style::Ascii;
+                po.names = style_names(po.style);
                 w.key(prefix + "text").string(printed(cx, e, po));
                 po.style = Style::Unicode;
+                po.names = style_names(po.style);
                 w.key(prefix + "unicode").string(printed(cx, e, po));
                 po.style = Style::Latex;
+                po.names = style_names(po.style);
                 std::string latex = printed(cx, e, po);
                 if (o.cases && e == r.d)
                     if (std::string c = latex_cases(*r.view, e, po); !c.empty()) latex = c;
@@ -375,14 +441,40 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             };
             formula("", r.d);
             if (r.hessian) formula("hessian_", r.hessian);  // the Hessian's formula beside the derivative's
+            if (!quantities.empty()) {  // the named quantities the formulas use, in order
+                w.key("named").begin_array();
+                for (std::size_t i = 0; i < quantities.size(); ++i) {
+                    const NamedQuantity& q = quantities[i];
+                    w.begin_object().key("name").string(q.ascii).key("unicode_name").string(q.unicode);
+                    w.key("latex_name").string(latex_name(q.ascii, cx.shape(q.expr), cx.sizes()));
+                    std::vector<NamedQuantity> one{q};
+                    for (Style style : {Style::Ascii, Style::Unicode, Style::Latex}) {
+                        po.style = style;
+                        po.names = style_names(style);
+                        std::string line = quantity_definitions(cx, one, po).front();
+                        std::string_view key = style == Style::Ascii ? "text" : style == Style::Unicode ? "unicode" : "latex";
+                        w.key(key).string(line.substr(line.find(" = ") + 3));
+                    }
+                    Shape sh = cx.shape(q.expr);
+                    w.key("shape").raw(fmt::format("[{}, {}]", shape_json_dim(cx.sizes(), sh.rows),
+                                                   shape_json_dim(cx.sizes(), sh.cols)));
+                    w.end_object();
+                }
+                w.end_array();
+            }
             if (o.steps) {  // the derivation as text and as LaTeX (align*)
                 Derivation steps = steps_of(o, r);
                 StepsPrintOptions so;
                 so.print = po;
                 so.print.style = Style::Unicode;
-                w.key("steps_unicode").string(format_steps(*r.view->model, steps, so));
+                so.print.names = style_names(Style::Unicode);
+                w.key("steps_unicode").string(steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities,
+                                                               so.print, "  "));
                 so.format = StepsFormat::Latex;
-                w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
+                so.print.style = Style::Latex;
+                so.print.names = style_names(Style::Latex);
+                w.key("steps_latex").string(steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities,
+                                                             so.print, "% "));
             }
             if (o.at) {
                 before = w.str().size();
@@ -418,7 +510,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
     if (o.at) w << fmt::format("{}{} = {}\n", markdown || o.standalone ? "" : comment, fname, matrix_text(fvalue, s.output));
     for (Derived& r : results) {
         Context& cx = r.view->model->cx();
-        po.names = &r.view->names;
+        std::vector<NamedQuantity> quantities = shared_quantities_of(o, r);
+        std::unordered_map<Expr, std::string> names = with_quantities(&r.view->names, quantities, po.style);
+        po.names = &names;
+        std::string where = where_lines(cx, quantities, po, comment,
+                                        markdown ? Display::Markdown : o.standalone ? Display::Document : Display::None);
         std::string body = printed(cx, r.d, po);
         std::string cases;
         if (o.cases && po.style == Style::Latex) cases = latex_cases(*r.view, r.d, po);
@@ -432,7 +528,8 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;
             so.print = po;
             so.result_cases = cases;
-            w << format_steps(*r.view->model, steps_of(o, r), so);
+            w << steps_with_where(cx, format_steps(*r.view->model, steps_of(o, r), so), quantities, so.print, comment);
+            where.clear();  // written with the steps
         } else if (markdown) {
             w << "$$\n" << equation << "\n$$\n";
         } else if (o.standalone) {
@@ -446,6 +543,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             w << (markdown ? "$$\n" + h + "\n$$" : o.standalone ? "\\[" + h + "\\]" : h) << "\n";
             if (o.at) w << comment << "at --at: " << matrix_text(r.hessian_value, s.output) << "\n";
         }
+        w << where;
         if (o.steps && &r != &results.back()) w << "\n";
     }
     if (o.standalone) out << latex_document(*main.model, main.function->name, body_out.str());

@@ -3,6 +3,7 @@
 // unified; every problem becomes an InputError pointing at the offending text.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -52,6 +53,7 @@ public:
         case ast::ExprKind::Binary: {
             if (e.text == "^" || e.text == ".^")
                 if (Expr textbook = textbook_power(e, depth)) return textbook;
+            if (const ast::Expr* spaced = spaced_call(e)) return call(*spaced, depth);
             Expr a = expr(e.args.at(0), depth + 1), b = expr(e.args.at(1), depth + 1);
             if (e.text == "*") return guarded(e, [&] { return cx_.times(a, b); });
             const OpInfo* op = find_operator(e.text, Notation::Infix);
@@ -375,6 +377,28 @@ private:
             throw InputError("expected a number here", a.range);
         return v->value;
     }
+
+    // `sin (x)`: a function's name, a blank, then a parenthesis reads as the call (the
+    // grammar makes it a juxtaposition, as `δ₂ (x)ᵀ` with a name of the model must be).
+    const ast::Expr* spaced_call(const ast::Expr& e) {
+        if (e.text != "*" || e.op_range.begin != e.op_range.end) return nullptr;  // juxtaposed only
+        const ast::Expr& l = e.args.at(0);
+        const ast::Expr& r = e.args.at(1);
+        if (l.kind != ast::ExprKind::Name || m_.find(l.text)) return nullptr;
+        if (!scopes_.empty() && scopes_.back().count(l.text)) return nullptr;
+        if (!functions_.count(l.text) && !find_function(l.text) && !find_prelude_function(l.text)) return nullptr;
+        const std::string& t = m_.source().text;
+        if (r.range.begin >= t.size() || t[r.range.begin] != '(') return nullptr;
+        spaced_calls_.push_back(std::make_unique<ast::Expr>());
+        ast::Expr& c = *spaced_calls_.back();
+        c.kind = ast::ExprKind::Call;
+        c.text = l.text;
+        c.args = {r};
+        c.range = e.range;
+        c.op_range = l.range;
+        return &c;
+    }
+    std::vector<std::unique_ptr<ast::Expr>> spaced_calls_;
 
     Expr call(const ast::Expr& e, int depth) {
         const std::string& f = e.text;

@@ -74,6 +74,7 @@ public:
           latex_(options.style == Style::Latex) {}
 
     std::string run(Expr root) {
+        if (!o_.name_root) unnamed_ = root;
         std::string out;
         std::vector<Piece> work, pieces;
         work.push_back({{}, root, false});
@@ -113,7 +114,7 @@ public:
 private:
     // ---- facts about nodes ---------------------------------------------------------------
     const std::string* name_of(Expr e) const {
-        if (!o_.names) return nullptr;
+        if (!o_.names || e == unnamed_) return nullptr;
         auto it = o_.names->find(e);
         return it == o_.names->end() ? nullptr : &it->second;
     }
@@ -356,6 +357,7 @@ private:
                            : column ? std::string("𝟏")
                                     : "𝟏 𝟏" + top;
         if (e->value == 1) return ones;
+        // c 1ᵀ, a product written as juxtaposition; not c·1ᵀ, which reads as an inner product.
         return number_text(e->value) + " " + ones;
     }
 
@@ -468,14 +470,7 @@ private:
         // The operands of w·x are atoms or postfix forms: (W x)·y, not W x·y.
         bool dot = e->op->kind == Kind::Dot;
         if (dot && lp < kPostfix) left_parens = true;
-        // A constant term of a sum is written as its number, 1 − x rather than 𝟏 − x, where
-        // the other term has the sum's shape (so input broadcasts the number back).
-        bool sum = e->op->id == Op::Add || e->op->id == Op::Sub;
-        auto as_number = [&](Expr c, Expr other) {
-            return sum && !ascii_ && c->op->kind == Kind::Constant && !name_of(c) && !scalar(c) && c->value >= 0 &&
-                   sizes_.same(cx_.shape(other), cx_.shape(e));
-        };
-        if (as_number(l, r)) text(out, number_text(l->value));
+        if (broadcast_number(e, l)) text(out, number_text(l->value));
         else child(out, l, left_parens);
         if (first_only) return;
         if (superscript_power(e)) return text(out, superscript(format_number(r->value)));
@@ -500,8 +495,23 @@ private:
             Lead first = lead(r);
             right_parens = first == Lead::Minus || (juxtaposed(e) && first == Lead::Digit);
         }
-        if (as_number(r, l)) text(out, number_text(r->value));
-        else child(out, r, right_parens);
+        if (broadcast_number(e, r)) {
+            std::string n = number_text(r->value);
+            return text(out, lead_of(n) == Lead::Minus ? (latex_ ? "\\left(" + n + "\\right)" : "(" + n + ")") : n);
+        }
+        child(out, r, right_parens);
+    }
+
+    // x − 0.5, not x − 0.5 𝟏, and 1 − x: in a sum a number broadcasts, so a constant vector or
+    // matrix c 1 beside an operand of its shape is written as the number alone, as a
+    // person writes it (and as the language reads it back). ASCII keeps ones(n): it
+    // parses back to the same tree.
+    bool broadcast_number(Expr e, Expr operand) const {
+        if (ascii_ || (!is(e, add_) && !is(e, sub_)) || name_of(operand)) return false;
+        if (operand->op->kind != Kind::Constant || scalar(operand)) return false;
+        if (operand->value == 0) return false;
+        Expr other = operand == e->args[0] ? e->args[1] : e->args[0];
+        return sizes_.same(cx_.shape(other), cx_.shape(operand));
     }
 
     const Context& cx_;
@@ -509,10 +519,12 @@ private:
     const PrintOptions& o_;
     bool ascii_, latex_;
     const OpInfo& add_ = info(Op::Add);
+    const OpInfo& sub_ = info(Op::Sub);
     const OpInfo& hadamard_ = info(Op::Hadamard);
     const OpInfo& div_ = info(Op::Div);
     const OpInfo& pow_ = info(Op::Pow);
     const char juxtaposed_tag_ = 0;
+    Expr unnamed_ = nullptr;  // the root, written out although it has a name (a definition)
     std::unordered_map<Expr, Lead> lead_memo_;
 };
 

@@ -24,6 +24,13 @@ using rules::is;
 
 bool scalar(Context& cx, Expr e) { return cx.is_scalar(e); }
 
+// A number greater than zero, also written as a product or quotient of such: 2, 1/3.
+bool positive_number(Expr e, int depth = 0) {
+    if (is(e, Kind::Constant)) return e->value > 0;
+    if (depth > 4 || (!is(e, Op::Div) && !is(e, Op::Hadamard))) return false;
+    return positive_number(arg(e, 0), depth + 1) && positive_number(arg(e, 1), depth + 1);
+}
+
 // The predicates of guards: name, number of wildcards, test.
 struct Predicate {
     std::string_view name;
@@ -44,7 +51,7 @@ const Predicate kPredicates[] = {
     {"zero", 1, [](Context& cx, auto x, const Atoms&) { return cx.is_zero(x[0]); }},
     // the constant 1 in every entry of a vector or matrix (not the scalar 1)
     {"ones", 1, [](Context& cx, auto x, const Atoms&) { return rules::ones(cx, x[0]); }},
-    {"positive", 1, [](Context&, auto x, const Atoms&) { return is(x[0], Kind::Constant) && x[0]->value > 0; }},
+    {"positive", 1, [](Context&, auto x, const Atoms&) { return positive_number(x[0]); }},
     {"one_row", 1, [](Context& cx, auto x, const Atoms&) { return cx.sizes().is_one(cx.shape(x[0]).rows); }},
     {"one_column", 1, [](Context& cx, auto x, const Atoms&) { return cx.sizes().is_one(cx.shape(x[0]).cols); }},
     {"symmetric", 1, [](Context& cx, auto x, const Atoms& atoms) { return rules::symmetric(cx, x[0], atoms); }},

@@ -26,6 +26,10 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms);
 // Sums and differences with equal terms collected (simplify_normal_forms.cpp).
 Expr collect_terms(Context& cx, Expr e, const Atoms& atoms);
 
+// A sum multiplied out, when that makes it smaller: y (1 − p) − p (1 − y) = y − p
+// (simplify_polynomial.cpp).
+Expr expand_cancelling(Context& cx, Expr e, const Atoms& atoms);
+
 // a·b = sum(a ⊙ b) when a factor of one divides the other: (y ⊘ p)·p = sum(y).
 Expr dot_cancelling(Context& cx, Expr e, const Atoms& atoms);
 // a ⊙ (b + c) = a ⊙ b + a ⊙ c when a cancels in a term: p ⊙ (s − y ⊘ p) = s p − y.

@@ -131,6 +131,45 @@ Expr trace_cyclic(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
+// K(p,m) (A ⊗ B) K(n,q) = B ⊗ A for A m×n and B p×q, anywhere in a chain (a commutation
+// matrix of a vector's size is I, and need not be written): the Hessian of ‖R − U Vᵀ‖²,
+// 2 (Uᵀ ⊗ I) K(m,n) (I ⊗ U) K(n,k), is then 2 (Uᵀ ⊗ I)(U ⊗ I) = 2 (UᵀU ⊗ I).
+Expr commutation_kron(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul)) return nullptr;
+    std::vector<Expr> f;
+    chain_factors(e, f);
+    SizeTable& z = cx.sizes();
+    auto commutation = [&](std::size_t i, Dim m, Dim n) {
+        return i < f.size() && is(f[i], Kind::Commutation) && z.same(f[i]->dim, m) && z.same(f[i]->dim2, n);
+    };
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        if (!is(f[i], Kind::Kron)) continue;
+        Shape a = cx.shape(arg(f[i], 0)), b = cx.shape(arg(f[i], 1));
+        bool left_trivial = z.is_one(b.rows) || z.is_one(a.rows), right_trivial = z.is_one(a.cols) || z.is_one(b.cols);
+        bool left = i > 0 && commutation(i - 1, b.rows, a.rows), right = commutation(i + 1, a.cols, b.cols);
+        if (!(left || left_trivial) || !(right || right_trivial) || (!left && !right)) continue;
+        std::vector<Expr> out(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(left ? i - 1 : i));
+        out.push_back(cx.kron(arg(f[i], 1), arg(f[i], 0)));
+        out.insert(out.end(), f.begin() + static_cast<std::ptrdiff_t>(right ? i + 2 : i + 1), f.end());
+        Expr r = out[0];
+        for (std::size_t j = 1; j < out.size(); ++j) r = cx.matmul(r, out[j]);
+        return r;
+    }
+    return nullptr;
+}
+
+// (Bᵀ ⊗ A) vec(X) = vec(A X B), the Kronecker–vec identity read backwards: the ridge
+// closed form's ∂w/∂λ, −((yᵀ X M⁻¹) ⊗ M⁻¹) vec(I), is −M⁻¹ M⁻ᵀ Xᵀ y. Only where the
+// product A X B is a column (then vec of it is itself) or vec is needed anyway.
+Expr kron_vec(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Kron) || !is(arg(e, 1), Kind::Vec)) return nullptr;
+    Expr bt = arg(arg(e, 0), 0), a = arg(arg(e, 0), 1), x = arg(arg(e, 1), 0);
+    SizeTable& z = cx.sizes();
+    Shape sa = cx.shape(a), sx = cx.shape(x), sb = cx.shape(bt);
+    if (!z.same(sa.cols, sx.rows) || !z.same(sx.cols, sb.cols)) return nullptr;
+    return cx.vec(cx.matmul(cx.matmul(a, x), cx.transpose(bt)));
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
@@ -140,6 +179,8 @@ const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
         {"stack-elementwise", stack_elementwise},
         {"diag-distribute", diag_distribute},
         {"trace-cyclic", trace_cyclic},
+        {"commutation-kron", commutation_kron},
+        {"kron-vec", kron_vec},
     };
     return table;
 }

@@ -141,6 +141,29 @@ void sign_times_value(Context& cx, Monomial& m) {
     }
 }
 
+// σ(u) e⁻ᵘ = 1 − σ(u), in a monomial: the logistic loss log(1 + e⁻ᵘ) has the derivative
+// −e⁻ᵘ / (1 + e⁻ᵘ), which the sigmoid's rule writes −σ(u) e⁻ᵘ; it is −(1 − σ(u)).
+void sigmoid_times_exp(Context& cx, Monomial& m) {
+    for (std::size_t i = 0; i < m.factors.size(); ++i) {
+        if (m.factors[i].base->op->id != Op::Sigmoid || m.factors[i].power <= 0) continue;
+        Expr u = m.factors[i].base->args[0];
+        for (std::size_t j = 0; j < m.factors.size(); ++j) {
+            Expr ex = m.factors[j].base;
+            if (ex->op->id != Op::Exp || ex->args[0]->op->id != Op::Neg || ex->args[0]->args[0] != u) continue;
+            double k = std::min(m.factors[i].power, m.factors[j].power);
+            if (k <= 0) continue;
+            Expr s = m.factors[i].base;
+            m.factors[i].power -= k;
+            m.factors[j].power -= k;
+            Expr complement = cx.sub(cx.ones(cx.shape(s)), s);
+            auto [at, fresh] = m.index.emplace(complement, m.factors.size());
+            if (fresh) m.factors.push_back({complement, k});  // may reallocate: no references kept
+            else m.factors[at->second].power += k;
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
@@ -154,6 +177,7 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     flattener.add(e, 1.0, m, true);
     if (flattener.gave_up()) return nullptr;
     sign_times_value(cx, m);
+    sigmoid_times_exp(cx, m);
     std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
     // A coefficient past the range of doubles has no form to print or parse back.
     if (!std::isfinite(m.numerator) || !std::isfinite(m.denominator) || m.denominator == 0) return nullptr;

@@ -15,6 +15,8 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -36,7 +38,39 @@ struct PrintOptions {
     // exponentially longer than itself: output beyond this many bytes is cut and ends
     // with "..." (0: no limit).
     std::size_t max_length = std::size_t{64} << 20;
+    // false: the root is written out even when `names` names it (the right side of a
+    // definition δ₁ = …).
+    bool name_root = true;
 };
+
+// A subexpression a result repeats, named as backpropagation is written by hand: the
+// result prints δ₂ hᵀ + δ₁ xᵀ, then `where δ₁ = …, δ₂ = …`, each definition in terms of
+// the earlier ones. Each name is valid input (docs/language.md): `delta1` in ASCII,
+// `δ₁` in Unicode, `\delta_{1}` in LaTeX.
+struct NamedQuantity {
+    std::string ascii, unicode;
+    Expr expr;
+};
+
+// The subexpressions of `roots` that their printed trees would write more than once,
+// of at least `min_nodes` nodes each, in the order they can be defined (a quantity uses
+// only earlier ones); when the roots' trees have fewer than `min_total_nodes` nodes
+// together, only those written three times or more of twice `min_nodes` (a short result
+// reads best written out). A call counts three nodes. Nodes that `names` names already are
+// not entered. Linear in the size of the DAG: the printed size of a result with these
+// names grows with the DAG, not with the number of paths through it.
+std::vector<NamedQuantity> shared_quantities(const Context& cx, std::span<const Expr> roots,
+                                             const std::unordered_map<Expr, std::string>* names,
+                                             std::size_t min_nodes = 4, std::size_t min_total_nodes = 40);
+
+// `names` with the quantities' names in `style` added.
+std::unordered_map<Expr, std::string> with_quantities(const std::unordered_map<Expr, std::string>* names,
+                                                      const std::vector<NamedQuantity>& quantities, Style style);
+
+// The definitions of the quantities, one a line in `style` ("δ₁ = …"), each written with
+// the names before it (`names` as with_quantities made it).
+std::vector<std::string> quantity_definitions(const Context& cx, const std::vector<NamedQuantity>& quantities,
+                                              PrintOptions options);
 
 std::string print(const Context& cx, Expr e, const PrintOptions& options = {});
 
