@@ -313,7 +313,12 @@ std::string result_note(const Options& o, const Derived& r) {
 Derivation steps_of(const Options& o, const Derived& r) {
     View& v = *r.view;
     try {
-        return derive_steps(*v.model, *v.function, *r.x, r.d, result_note(o, r), !o.expand);
+        Derivation d = derive_steps(*v.model, *v.function, *r.x, r.d, result_note(o, r), !o.expand);
+        // Backpropagation: asked for, or for a scalar function's brief form and its numbers.
+        const bool scalar = v.model->cx().is_scalar(v.function->expr);
+        if (o.steps_mode == StepsMode::Backward || (scalar && (o.steps_mode == StepsMode::Brief || o.at)))
+            derive_backward(*v.model, d);
+        return d;
     } catch (const UnsupportedDerivative& e) {
         throw InputError(fmt::format("--steps for ∂{}/∂{}: {}", v.function->name, r.x->name, e.what()));
     } catch (const std::overflow_error& e) {
@@ -380,9 +385,17 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                 StepsPrintOptions so;
                 so.print = po;
                 so.print.style = Style::Unicode;
+                so.mode = o.steps_mode;
+                std::unordered_map<Expr, std::string> values;
+                if (o.at) {
+                    values = cli::steps_values(*r.view->model, steps, r.view->env, o.digits);
+                    so.values = &values;
+                }
                 w.key("steps_unicode").string(format_steps(*r.view->model, steps, so));
-                so.format = StepsFormat::Latex;
-                w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
+                if (o.steps_mode == StepsMode::Forward) {  // the other forms are text only
+                    so.format = StepsFormat::Latex;
+                    w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
+                }
             }
             if (o.at) {
                 before = w.str().size();
@@ -432,7 +445,14 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;
             so.print = po;
             so.result_cases = cases;
-            w << format_steps(*r.view->model, steps_of(o, r), so);
+            so.mode = o.steps_mode;
+            Derivation steps = steps_of(o, r);
+            std::unordered_map<Expr, std::string> values;
+            if (o.at) {
+                values = cli::steps_values(*r.view->model, steps, r.view->env, o.digits);
+                so.values = &values;
+            }
+            w << format_steps(*r.view->model, steps, so);
         } else if (markdown) {
             w << "$$\n" << equation << "\n$$\n";
         } else if (o.standalone) {
@@ -560,6 +580,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                      : o.command == "eval"    ? eval(o, session, out)
                      : o.command == "train"   ? cli::train(o, out, err)
                      : o.command == "codegen" ? cli::codegen(o, out, err)
+                     : o.command == "compare" ? cli::compare(o, out, err)
                                               : check(o, session, out);
         // A write error on the output (a full disk, /dev/full) is not a success.
         out.flush();
