@@ -83,6 +83,23 @@ const Case kRight[] = {
     {"mlp_1231", "b1", "((W2' ((W3' (yhat - y)) ⊙ a2 ⊙ (1 - a2))) ⊙ a1 ⊙ (1 - a1))'", 0, nullptr, "jacobian"},
     {"mlp_1231", "z3", "yhat - y", 0, nullptr},
     {kProduct, "x", "sin(x) + x cos(x)", 0, nullptr},
+    {"ew_divide", "w", "diag(1 ⊘ x)", 0, nullptr, "jacobian"},
+    {"ew_divide", "x", "diag(-w ./ x.^2)", 0, nullptr, "jacobian"},
+    {"ew_sub", "x", "-eye(n)", 0, nullptr, "jacobian"},
+    {"ew_add", "w", "eye(n)", 0, nullptr, "jacobian"},
+    {"sum_reduction", "x", "ones(n)'", 0, nullptr, "jacobian"},
+    {"sum_reduction", "x", "ones(n)", 0, nullptr, "gradient"},
+    {"sum_xz", "z", "sum(x)", 0, nullptr},
+    {"sum_xz", "z", "ones(n)·x", 0, nullptr},
+    {"sum_xz", "x", "z ones(n)ᵀ", 0, nullptr, "jacobian"},
+    {"linear_scalar", "w", "x", 0, nullptr},
+    {"neuron_sum", "w", "x'", 0, nullptr, "jacobian"},
+    {"leaky_relu", "x", "0.01 + 0.99 step(x)", 0, nullptr},
+    {"relu", "x", "step(x)", 0, nullptr},
+    {"relu_broadcast", "x", "diag(step(x))", 0, nullptr, "jacobian"},
+    {"vector_chain", "x", "[2/x; 3cos(3x)]", 0, nullptr, "jacobian"},
+    {"vector_chain", "x", "[2x / x^2; 3 cos(g2)]", 0, nullptr, "jacobian"},
+    {"relu_mse", "b", "-(2/N) sum((y - max(0, X w + b)) ⊙ step(X w + b))", 0, nullptr},
 };
 
 // Wrong claims: each exits 1 with its diagnosis.
@@ -118,6 +135,17 @@ const Case kWrong[] = {
     {"mlp_1231", "W1", "((W2' ((W3' (yhat - y)) ⊙ a2 ⊙ (1 - a2))) ⊙ a1 ⊙ (1 - a1))' x", 1, "transposed"},
     {"mlp_1231", "b1", "(W2' ((W3' (yhat - y)) ⊙ a2 ⊙ (1 - a2))) ⊙ a1", 1, nullptr},
     {"mlp_1231", "z3", "2(yhat - y)", 1, "off by a constant factor: 2 times the derivative"},
+    {"ew_divide", "x", "diag(w ./ x.^2)", 1, "the wrong sign"},
+    {"ew_divide", "x", "diag(-w ./ x)", 1, nullptr},
+    {"ew_sub", "x", "eye(n)", 1, "the wrong sign"},
+    {"sum_xz", "x", "-z ones(n)", 1, "the wrong sign"},
+    {"sum_xz", "z", "n", 1, nullptr},
+    {"leaky_relu", "x", "0.99 step(x)", 1, "a term missing: 0.01"},
+    {"leaky_relu", "x", "step(x)", 1, nullptr},
+    {"relu", "x", "-step(x)", 1, "the wrong sign"},
+    {"vector_chain", "x", "[2/x, 3cos(g2)]", 1, "the other layout"},
+    {"vector_chain", "x", "[1/x; 3cos(g2)]", 1, nullptr},
+    {"relu_mse", "b", "(2/N) sum((y - max(0, X w + b)) ⊙ step(X w + b))", 1, "the wrong sign"},
 };
 
 }  // namespace
@@ -208,6 +236,8 @@ TEST_CASE("compare: malformed claims exit 2, located in the claim", "[compare]")
         {"mlp_1231", "W2", "a2", "--claim: error: the claim is", "3 × 2 (the gradient)"},
         {"jacobian_fg", "x", "x", "--claim: error: the claim is scalar", "2 × 1 (the Jacobian)"},
         {"affine", "w", "", "--claim:1:", "error:"},
+        // The elementwise derivative for the Jacobian of an elementwise function: a shape error.
+        {"relu_broadcast", "x", "step(x)", "--claim: error: the claim is n × 1", "n × n (the Jacobian)"},
     };
     for (const Bad& b : bad) {
         Run r = run({"compare", example(std::string("lecture/") + b.model + ".mc"), "--wrt", b.wrt, "--claim", b.claim});

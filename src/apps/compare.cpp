@@ -49,6 +49,7 @@ Shape transposed(Shape s) { return Shape{s.cols, s.rows}; }
 struct Shapes {
     Shape jacobian, gradient;
     bool has_jacobian = true, has_gradient = false;
+    bool gradient_first = false;
 };
 
 Shapes shapes_of(Model& model, const Symbol& f, const Symbol& x) {
@@ -66,9 +67,11 @@ Shapes shapes_of(Model& model, const Symbol& f, const Symbol& x) {
         return z.product(z.resolve(sh.rows), z.resolve(sh.cols));
     };
     s.jacobian = Shape{numel(fs), numel(xs)};
-    // A scalar function of a matrix: the derivative as derive prints it is the gradient,
-    // and a claim shaped like its transpose is "transposed", not a Jacobian in vec form.
-    if (scalar_f && declared_matrix(x)) s.has_jacobian = false;
+    // A scalar function of a matrix: the derivative as derive prints it is the gradient
+    // (tried first), and a claim shaped like its transpose is "transposed", not a Jacobian
+    // in vec form (1 × 2 for a 2 × 1 matrix).
+    s.gradient_first = scalar_f && declared_matrix(x);
+    if (s.gradient_first) s.has_jacobian = !same_shape(cx.sizes(), s.jacobian, transposed(xs));
     return s;
 }
 
@@ -176,13 +179,14 @@ std::string expected_shapes(const Model& model, const Symbol& f, const Symbol& x
     Model& m = const_cast<Model&>(model);  // shapes_of may intern a product of sizes
     Shapes s = shapes_of(m, f, x);
     const SizeTable& z = m.cx().sizes();
-    std::string text;
-    if (s.has_jacobian) text = shape_text(z, s.jacobian, Style::Unicode) + " (the Jacobian)";
-    if (s.has_gradient) {
-        if (!text.empty()) text += " or ";
-        text += shape_text(z, s.gradient, Style::Unicode) + " (the gradient)";
-    }
-    return text;
+    std::vector<std::string> forms;
+    if (s.has_jacobian) forms.push_back(shape_text(z, s.jacobian, Style::Unicode) + " (the Jacobian)");
+    if (s.has_gradient && !(s.has_jacobian && same_shape(z, s.jacobian, s.gradient)))
+        forms.push_back(shape_text(z, s.gradient, Style::Unicode) + " (the gradient)");
+    else if (s.has_gradient && s.gradient_first)
+        forms.at(0) = shape_text(z, s.gradient, Style::Unicode) + " (the gradient)";  // one shape: a matrix's gradient
+    if (s.gradient_first) std::reverse(forms.begin(), forms.end());
+    return forms.size() == 2 ? forms[0] + " or " + forms[1] : forms.at(0);
 }
 
 CompareResult compare_claim(Model& model, const Symbol& f, const Symbol& x, Expr claim, const CompareOptions& options) {
@@ -197,6 +201,7 @@ CompareResult compare_claim(Model& model, const Symbol& f, const Symbol& x, Expr
         if (found || !allowed) return;
         if (same_shape(z, cs, s)) found = true, r.compared_as = as, r.transposed_shape = false;
     };
+    if (shapes.gradient_first) try_as(shapes.has_gradient, shapes.gradient, ComparedAs::Gradient);
     try_as(shapes.has_jacobian, shapes.jacobian, ComparedAs::Jacobian);
     try_as(shapes.has_gradient, shapes.gradient, ComparedAs::Gradient);
     auto try_transposed = [&](bool allowed, Shape s, ComparedAs as) {
