@@ -100,6 +100,10 @@ const Case kRight[] = {
     {"vector_chain", "x", "[2/x; 3cos(3x)]", 0, nullptr, "jacobian"},
     {"vector_chain", "x", "[2x / x^2; 3 cos(g2)]", 0, nullptr, "jacobian"},
     {"relu_mse", "b", "-(2/N) sum((y - max(0, X w + b)) ⊙ step(X w + b))", 0, nullptr},
+    // A number in every entry, as matcalc prints 1 for a vector of ones and 0ᵀ for zeros.
+    {"vs_add", "z", "1", 0, nullptr, "jacobian"},
+    {"perceptron", "w", "0", 0, nullptr, "jacobian"},
+    {"sum_reduction", "x", "1", 0, nullptr, "jacobian"},
 };
 
 // Wrong claims: each exits 1 with its diagnosis.
@@ -146,6 +150,8 @@ const Case kWrong[] = {
     {"vector_chain", "x", "[2/x, 3cos(g2)]", 1, "the other layout"},
     {"vector_chain", "x", "[1/x; 3cos(g2)]", 1, nullptr},
     {"relu_mse", "b", "(2/N) sum((y - max(0, X w + b)) ⊙ step(X w + b))", 1, "the wrong sign"},
+    {"sum_reduction", "x", "2", 1, "off by a constant factor: 2 times the derivative"},
+    {"ew_add", "w", "1", 1, nullptr},  // ones everywhere for the identity
 };
 
 }  // namespace
@@ -235,6 +241,7 @@ TEST_CASE("compare: malformed claims exit 2, located in the claim", "[compare]")
         {"affine", "w", "[x; x]", "--claim: error: the claim is", "1 × n (the Jacobian) or n × 1 (the gradient)"},
         {"mlp_1231", "W2", "a2", "--claim: error: the claim is", "3 × 2 (the gradient)"},
         {"jacobian_fg", "x", "x", "--claim: error: the claim is scalar", "2 × 1 (the Jacobian)"},
+        {"affine", "w", "b", "--claim: error: the claim is scalar", "1 × n (the Jacobian)"},
         {"affine", "w", "", "--claim:1:", "error:"},
         // The elementwise derivative for the Jacobian of an elementwise function: a shape error.
         {"relu_broadcast", "x", "step(x)", "--claim: error: the claim is n × 1", "n × n (the Jacobian)"},

@@ -193,6 +193,12 @@ CompareResult compare_claim(Model& model, const Symbol& f, const Symbol& x, Expr
     Context& cx = model.cx();
     SizeTable& z = cx.sizes();
     const Shapes shapes = shapes_of(model, f, x);
+    // A number stands for itself in every entry, as matcalc prints 1 for a vector of ones
+    // and 0 for a zero gradient: the claim `1` or `0` takes the derivative's shape.
+    if (cx.is_scalar(claim) && !claim->has_variable) {
+        const Shape like = shapes.gradient_first || !shapes.has_jacobian ? shapes.gradient : shapes.jacobian;
+        if (!z.is_scalar(like)) claim = cx.mul(claim, cx.ones(like));
+    }
     const Shape cs = cx.shape(claim);
     CompareResult r;
     // Which derivative the claim stands for, by its shape; the Jacobian first.
