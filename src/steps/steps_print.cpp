@@ -138,8 +138,7 @@ private:
             }
             std::string note = a.rule;
             if (brief) note = shape_text(cx_.sizes(), cx_.shape(a.symbol), text_style()) + ", " + note;
-            out.push_back({section, independent_names_.count(a.symbol) && !brief ? independent_names_.at(a.symbol) : adjoint_name(a),
-                           with_value(print(a.formula), a.symbol), note, ""});
+            out.push_back({section, adjoint_name(a), with_value(print(a.formula), a.symbol), note, ""});
         }
     }
 
