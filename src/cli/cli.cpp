@@ -392,10 +392,8 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                     so.values = &values;
                 }
                 w.key("steps_unicode").string(format_steps(*r.view->model, steps, so));
-                if (o.steps_mode == StepsMode::Forward) {  // the other forms are text only
-                    so.format = StepsFormat::Latex;
-                    w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
-                }
+                so.format = StepsFormat::Latex;
+                w.key("steps_latex").string(format_steps(*r.view->model, steps, so));
             }
             if (o.at) {
                 before = w.str().size();

@@ -352,8 +352,6 @@ Options parse_options(const std::vector<std::string>& args) {
             throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
         if (o.train.log_append && !o.train_files.count("--log")) throw UsageError("--log-append needs --log FILE");
         if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
-        if (o.steps_mode != StepsMode::Forward && (o.format == "latex" || o.format == "markdown"))
-            throw UsageError("--steps backward and --steps brief are written as text (--format text or unicode)");
     } catch (UsageError& e) {
         // COMMAND ... --help shows the help whatever else is wrong on the line.
         if (std::find_if(args.begin() + 1, args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; }) !=

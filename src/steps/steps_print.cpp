@@ -41,9 +41,15 @@ public:
                 if (!depends_on(node, d.variable->expr)) independent_names_.emplace(node, name);
         }
         steps_.names = &independent_names_;
-        // Backpropagation's symbols ∂f/∂v are named in Unicode; in ASCII df/dv.
+        // Backpropagation's symbols ∂f/∂v are named in Unicode; in ASCII df/dv, in LaTeX
+        // \frac{\partial f}{\partial v}, written as they are (with the model's names in
+        // LaTeX beside them).
+        if (style_ == Style::Latex && !d.backward.empty()) {
+            for (auto& [node, name] : independent_names_) name = latex_name(name, cx_.shape(node), cx_.sizes());
+            steps_.names_verbatim = true;
+        }
         for (const Adjoint& a : d.backward)
-            if (style_ == Style::Ascii) independent_names_.emplace(a.symbol, adjoint_name(a));
+            if (style_ != Style::Unicode) independent_names_.emplace(a.symbol, adjoint_name(a));
     }
 
     std::vector<StepLine> lines() {
@@ -113,7 +119,11 @@ private:
     Style text_style() const { return style_ == Style::Ascii ? Style::Ascii : Style::Unicode; }
 
     std::string adjoint_name(const Adjoint& a) const {
-        const std::string& v = a.of < d_.intermediates.size() ? d_.intermediates[a.of].name : d_.variable->name;
+        const bool variable = a.of >= d_.intermediates.size();
+        const std::string& v = variable ? d_.variable->name : d_.intermediates[a.of].name;
+        if (style_ == Style::Latex)
+            return partial_names(d_.function->name, cx_.shape(d_.function->expr), v,
+                                 variable ? d_.variable->expr->shape : d_.intermediates[a.of].symbol->shape);
         return style_ == Style::Ascii ? fmt::format("d{}/d{}", d_.function->name, v) : a.symbol->name;
     }
 
