@@ -52,14 +52,14 @@ std::set<std::string> listed_options(const std::string& command) {
     return out;
 }
 
-const std::vector<std::string> kCommands = {"derive", "eval", "check", "codegen", "train"};
+const std::vector<std::string> kCommands = {"derive", "eval", "check", "codegen", "train", "compare"};
 
 }  // namespace
 
 TEST_CASE("bad input: an option of another command names the command", "[bad_input][cli]") {
     usage_error({"derive", "-e", kModel, "--wrt", "x", "--epochs", "5", "--optimizer", "adam"},
                 {"derive takes no option --epochs", "an option of train"}, "help derive");
-    usage_error({"eval", "-e", kModel, "--at", "{}", "--wrt", "x"}, {"eval takes no option --wrt", "derive, check and codegen"},
+    usage_error({"eval", "-e", kModel, "--at", "{}", "--wrt", "x"}, {"eval takes no option --wrt", "derive, check, codegen and compare"},
                 "help eval");
     usage_error({"train", "-e", kModel, "--data", "xor", "--format", "json"}, {"train takes no option --format"},
                 "help train");
@@ -85,7 +85,9 @@ TEST_CASE("bad input: usage errors are one line and a pointer, never the whole u
     usage_error({"derive", "--wrt", "x"}, {"no model given"}, "help derive");
     usage_error({"derive", "-e", kModel}, {"derive needs --wrt VAR"}, "help derive");
     usage_error({"derive", "-e", kModel, "--wrt"}, {"--wrt needs a value"}, "help derive");
-    usage_error({"derive", "-e", kModel, "--wrt", "x", "--steps=yes"}, {"--steps takes no value"}, "help derive");
+    usage_error({"derive", "-e", kModel, "--wrt", "x", "--steps=yes"},
+                {"unknown --steps form 'yes' (expected forward, backward or brief)"}, "help derive");
+    usage_error({"derive", "-e", kModel, "--wrt", "x", "--expand=yes"}, {"--expand takes no value"}, "help derive");
     usage_error({"eval", "-e", kModel}, {"eval needs --at"}, "help eval");
     usage_error({"check", "-e", kModel, "--wrt", "x", "--points", "0"}, {"--points expects an integer"}, "help check");
 }

@@ -163,6 +163,28 @@ TEST_CASE("every LaTeX string matcalc writes renders in KaTeX", "[katex][latex]"
     for (const auto& [formula, wrt] : kFormulas)
         derivations += collect_steps({"-e", std::string(kDecl) + formula, "--wrt", wrt}, latex);
     CHECK(derivations > 80);
+    // Backpropagation and the brief form, with and without numbers, as LaTeX and Markdown.
+    const std::string mlp = example("lecture/mlp_1231.mc"), mse = example("lecture/relu_mse_steps.mc");
+    for (const char* form : {"backward", "brief"})
+        for (const std::vector<std::string>& a : {std::vector<std::string>{mlp, "--wrt", "W1", "--at", example("lecture/mlp_1231.json")},
+                                                  {mlp, "--wrt", "W2"}, {mse, "--wrt", "w"}})
+            for (const char* format : {"latex", "markdown"}) {
+                std::vector<std::string> args{"derive", "--steps", form, "--format", format};
+                args.insert(args.end(), a.begin(), a.end());
+                Run r = run(args);
+                REQUIRE(r.code == 0);
+                const std::string open = format == std::string("latex") ? "\\begin{align*}" : "$$\n";
+                const std::string close = format == std::string("latex") ? "\\end{align*}" : "\n$$";
+                std::size_t before = latex.size();
+                for (std::size_t at = r.out.find(open); at != std::string::npos; at = r.out.find(open, at + 1)) {
+                    std::size_t end = r.out.find(close, at + open.size());
+                    if (end == std::string::npos) break;
+                    latex.insert(format == std::string("latex") ? r.out.substr(at, end + close.size() - at)
+                                                                : r.out.substr(at + open.size(), end - at - open.size()));
+                    at = end + close.size() - 1;
+                }
+                CHECK(latex.size() > before);
+            }
 
     std::string dir = std::filesystem::temp_directory_path() / "matcalc_katex";
     std::filesystem::create_directories(dir);

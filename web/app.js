@@ -16,6 +16,8 @@ const el = {
   numbers: $('numbers'), randomValues: $('random-values'), runCheck: $('run-check'), check: $('check'),
   codePanel: $('code-panel'), codeLang: $('code-lang'), code: $('code'),
   copyCode: $('copy-code'), downloadCode: $('download-code'), version: $('version'),
+  answerPanel: $('answer-panel'), claim: $('claim'), claimWrt: $('claim-wrt'), checkClaim: $('check-claim'),
+  claimResult: $('claim-result'),
 };
 
 // Timings for the browser test and for curious users (window.matcalcTimings).
@@ -399,6 +401,34 @@ async function runCheck() {
   el.check.className = `output ${reply.status === 0 ? 'ok' : 'failed'}`;
 }
 
+// "Check my answer": `matcalc compare` for the claim typed, with respect to one of the
+// variables derived; its text (the verdict, the slip, the point and both values) as it is.
+function fillClaimWrt() {
+  const names = current ? current.names : [];
+  const keep = el.claimWrt.value;
+  el.claimWrt.replaceChildren(...names.map((n) => {
+    const o = document.createElement('option');
+    o.value = n;
+    o.textContent = `∂/∂${n}`;
+    return o;
+  }));
+  if (names.includes(keep)) el.claimWrt.value = keep;
+}
+
+async function checkClaim() {
+  if (!current || !el.claimWrt.value || !el.claim.value.trim()) {
+    el.claimResult.textContent = '';
+    el.claimResult.className = 'output';
+    return;
+  }
+  el.claimResult.textContent = 'comparing…';
+  const of = el.of.value.trim();
+  const reply = await cli('compare', '-e', el.model.value, ...(of ? ['--of', of] : []), '--wrt', el.claimWrt.value,
+    '--claim', el.claim.value);
+  el.claimResult.textContent = forPage(reply.out + reply.err).replace(/^--claim(?=:)/gm, 'answer');
+  el.claimResult.className = `output ${reply.status === 0 ? 'ok' : 'failed'}`;
+}
+
 let lastCode = { name: 'matcalc.hpp', text: '' };
 async function updateCode() {
   if (!el.codePanel.open || !current) return;
@@ -413,6 +443,7 @@ async function updateCode() {
 }
 
 async function updatePanels() {
+  fillClaimWrt();
   await Promise.all([updateSteps(), updateHessian(), updateNumbers(), updateCode()]);
 }
 
@@ -466,6 +497,8 @@ function init() {
     if (await fillRandomValues(Math.floor(Math.random() * 2 ** 31))) { saveFragment(); updateNumbers(); }
   });
   el.runCheck.addEventListener('click', runCheck);
+  el.checkClaim.addEventListener('click', checkClaim);
+  el.claim.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); checkClaim(); } });
   el.codeLang.addEventListener('change', () => { saveFragment(); updateCode(); });
   el.copyCode.addEventListener('click', (e) => copyText(lastCode.text, e.target));
   el.downloadCode.addEventListener('click', () => download(lastCode.name, lastCode.text));

@@ -46,6 +46,7 @@ __all__ = [
     "Model",
     "Derivative",
     "CheckResult",
+    "CompareResult",
     "TrainResult",
     "Epoch",
     "InputError",
@@ -95,6 +96,23 @@ class Derivative:
 
     def __hash__(self) -> int:
         return hash((self.of, self.wrt, self.text, self.shape))
+
+
+class CompareResult(NamedTuple):
+    """A claimed derivative against matcalc's (``matcalc compare``, docs/compare.md).
+
+    ``equal`` when it is ∂f/∂wrt; ``compared_as`` is ``"jacobian"`` or ``"gradient"``
+    (decided by the claim's shape); ``diagnosis`` names the slip of an unequal claim ("the
+    wrong sign", "transposed", "a term missing: ...") or is None; ``symbolic`` when the
+    simplifier decided, else ``points`` random points did.
+    """
+
+    equal: bool
+    compared_as: str
+    diagnosis: Optional[str]
+    max_error: float
+    symbolic: bool
+    points: int
 
 
 class CheckResult(NamedTuple):
@@ -263,6 +281,16 @@ class Model:
                                                                   _seed(seed), float(tolerance), bool(hessian),
                                                                   values, of)]
         return results[0] if single else results
+
+    def compare(self, wrt: str, claim: str, points: int = 5, seed: int = 1, tolerance: float = 1e-6,
+                of: Optional[str] = None) -> CompareResult:
+        """Is ``claim`` (an expression over the model's names) the derivative of the function
+        with respect to ``wrt``? A :class:`CompareResult`. An error in the claim raises
+        :class:`InputError` located in it (``claim:1:7: error: ...``)."""
+        if not isinstance(wrt, str) or not isinstance(claim, str):
+            raise InputError(f"{self.name}: error: compare takes one variable's name and the claim as text")
+        return CompareResult(**self._session.compare(wrt, claim, _integer(points, "points"), _seed(seed),
+                                                      float(tolerance), of))
 
     def codegen(self, wrt: Union[str, Sequence[str]], lang: str = "numpy", of: Optional[str] = None,
                 expand: bool = False) -> str:

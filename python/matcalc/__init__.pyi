@@ -52,6 +52,14 @@ class CheckResult(NamedTuple):
     absolute_error: float
     relative_error: float
 
+class CompareResult(NamedTuple):
+    equal: bool
+    compared_as: str
+    diagnosis: Optional[str]
+    max_error: float
+    symbolic: bool
+    points: int
+
 class Epoch(NamedTuple):
     epoch: int
     loss: float
@@ -93,6 +101,8 @@ class Model:
     @overload
     def check(self, wrt: Sequence[str], points: int = ..., seed: int = ..., tolerance: float = ...,
               at: Optional[Values] = ..., hessian: bool = ..., of: Optional[str] = ...) -> list[CheckResult]: ...
+    def compare(self, wrt: str, claim: str, points: int = ..., seed: int = ..., tolerance: float = ...,
+                of: Optional[str] = ...) -> CompareResult: ...
     def codegen(self, wrt: Union[str, Sequence[str]], lang: str = ..., of: Optional[str] = ...,
                 expand: bool = ...) -> str: ...
     def train(self, data: Union[str, os.PathLike[str], npt.ArrayLike], epochs: int = ..., batch: int = ...,

@@ -211,6 +211,21 @@ PYBIND11_MODULE(_matcalc, m) {
              },
              py::arg("wrt"), py::arg("points"), py::arg("seed"), py::arg("tolerance"), py::arg("hessian"),
              py::arg("at"), py::arg("of"))
+        .def("compare",
+             [](const Session& s, const std::string& wrt, const std::string& claim, int points, std::uint64_t seed,
+                double tolerance, OptName of) {
+                 CheckSettings settings{points, seed, tolerance, false};
+                 CompareSummary c = engine([&] { return s.compare(wrt, claim, settings, of); });
+                 py::dict d;
+                 d["equal"] = c.equal;
+                 d["compared_as"] = text(c.compared_as);
+                 d["diagnosis"] = c.diagnosis ? py::object(text(*c.diagnosis)) : py::object(py::none());
+                 d["max_error"] = c.max_error;
+                 d["symbolic"] = c.symbolic;
+                 d["points"] = c.points;
+                 return d;
+             },
+             py::arg("wrt"), py::arg("claim"), py::arg("points"), py::arg("seed"), py::arg("tolerance"), py::arg("of"))
         .def("codegen",
              [](const Session& s, const std::vector<std::string>& wrt, const std::string& lang, OptName of,
                 bool expand) { return text(engine([&] { return s.codegen(wrt, lang, of, expand); })); },

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "matcalc/apps/check.hpp"
+#include "matcalc/apps/compare.hpp"
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/codegen/codegen.hpp"
 #include "matcalc/frontend/model.hpp"
@@ -405,6 +406,28 @@ std::vector<CheckSummary> Session::check(const std::vector<std::string>& wrt, co
                            c.symbolic, c.numeric, c.absolute_error, c.relative_error});
         }
         return out;
+    });
+}
+
+CompareSummary Session::compare(const std::string& wrt, const std::string& claim, const CheckSettings& settings,
+                               const std::optional<std::string>& of) const {
+    const Source claim_source{"claim", claim};
+    return guarded(source_, [&](const Source*& blame) {
+        if (settings.points < 1 || settings.points > 1000)
+            throw InputError(fmt::format("points={}: give 1 to 1000 points", settings.points));
+        if (!(settings.tolerance > 0))
+            throw InputError(fmt::format("tolerance={}: give a positive number", settings.tolerance));
+        Run r{source_, blame, {}, {}, {}, false};
+        open(r, of, {wrt}, std::nullopt);
+        View& v = r.views[r.wrt.at(0).view];
+        blame = &claim_source;  // from here on, errors are the claim's
+        Expr e = bind_claim(*v.model, claim_source);
+        CompareOptions options;
+        options.points = settings.points;
+        options.seed = settings.seed;
+        options.tolerance = settings.tolerance;
+        CompareResult c = compare_claim(*v.model, *v.function, *r.wrt.at(0).symbol, e, options);
+        return CompareSummary{c.equal, compared_as_name(c.compared_as), c.diagnosis, c.max_error, c.symbolic, c.points};
     });
 }
 

@@ -77,6 +77,16 @@ struct CheckSummary {
     double symbolic = 0, numeric = 0, absolute_error = 0, relative_error = 0;
 };
 
+// Model.compare: a claimed derivative against matcalc's (apps/compare.hpp).
+struct CompareSummary {
+    bool equal = false;
+    std::string compared_as;  // "jacobian" or "gradient"
+    std::optional<std::string> diagnosis;
+    double max_error = 0;
+    bool symbolic = false;
+    int points = 0;
+};
+
 struct CheckSettings {
     int points = 5;
     std::uint64_t seed = 1;
@@ -139,6 +149,9 @@ public:
     Eigen::MatrixXd hessian(const std::string& wrt, const ValuesText& at, const std::optional<std::string>& of) const;
     std::vector<CheckSummary> check(const std::vector<std::string>& wrt, const CheckSettings& settings,
                                     const std::optional<ValuesText>& at, const std::optional<std::string>& of) const;
+    // Errors in the claim are located in it (its text named "claim").
+    CompareSummary compare(const std::string& wrt, const std::string& claim, const CheckSettings& settings,
+                           const std::optional<std::string>& of) const;
     std::string codegen(const std::vector<std::string>& wrt, const std::string& lang,
                         const std::optional<std::string>& of, bool expand) const;
     TrainOutcome train(const TrainSettings& settings, const std::optional<std::string>& of) const;

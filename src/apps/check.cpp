@@ -72,14 +72,11 @@ bool all_finite(const std::vector<Eigen::MatrixXd>& values) {
 
 }  // namespace
 
-std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vector<Expr>& wrt,
-                                           const std::vector<Expr>& derivatives, const Env* at,
-                                           const CheckOptions& options) {
+std::vector<DrawnPoint> draw_points(Model& model, std::span<const Expr> roots, const std::vector<Expr>& wrt,
+                                    const Env* at, const CheckOptions& options) {
     Context& cx = model.cx();
     std::mt19937_64 rng(options.seed);
     Env base = at ? *at : Env{};
-    std::vector<Expr> roots{f};
-    roots.insert(roots.end(), derivatives.begin(), derivatives.end());
     // Sizes the values did not fix are drawn small, but large enough for the model's
     // indices (X[2:3, :] of a matrix(m, n) needs m ≥ 3).
     SizeTable& sizes = cx.sizes();
@@ -122,9 +119,7 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
                              std::nullopt, {"check a smaller instance: symbolic sizes with small values in --at"});
     }
 
-    std::vector<CheckResult> results(wrt.size());
-    for (std::size_t k = 0; k < wrt.size(); ++k) results[k].wrt = wrt[k]->name;
-
+    std::vector<DrawnPoint> points;
     std::normal_distribution<double> normal(0.0, 1.0);
     std::uniform_real_distribution<double> positive(0.1, 0.9);
     for (int point = 0; point < options.points; ++point) {
@@ -144,13 +139,30 @@ std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vect
                     env.values[s->name] = m;
                 }
             }
-            require_values(model, f, env);
+            require_values(model, roots[0], env);
             values = evaluate_all(cx, roots, env);
             found = all_finite(values) && (piecewise.empty() || kink_distance(cx, piecewise, env) > 1e-3);
             if (use_given && !found) throw InputError("the function or its derivative is not finite at the --at point, or a piecewise function is at its kink there");
         }
         if (!found) throw InputError("could not find a point where the function and its derivatives are finite");
+        points.push_back({std::move(env), std::move(values)});
+    }
+    return points;
+}
 
+std::vector<CheckResult> check_derivatives(Model& model, Expr f, const std::vector<Expr>& wrt,
+                                           const std::vector<Expr>& derivatives, const Env* at,
+                                           const CheckOptions& options) {
+    Context& cx = model.cx();
+    std::vector<Expr> roots{f};
+    roots.insert(roots.end(), derivatives.begin(), derivatives.end());
+    std::vector<CheckResult> results(wrt.size());
+    for (std::size_t k = 0; k < wrt.size(); ++k) results[k].wrt = wrt[k]->name;
+
+    std::vector<DrawnPoint> points = draw_points(model, roots, wrt, at, options);
+    for (int point = 0; point < options.points; ++point) {
+        Env& env = points[point].env;
+        const std::vector<Eigen::MatrixXd>& values = points[point].values;
         for (std::size_t k = 0; k < wrt.size(); ++k) {
             Expr x = wrt[k];
             Eigen::MatrixXd symbolic = jacobian_matrix(cx, f, x, values[k + 1]);

@@ -322,4 +322,26 @@ Dataset read_csv(const Source& csv, std::optional<std::string> target_column, Ta
     return d;
 }
 
+std::vector<Record> read_records(const Source& csv) {
+    if (csv.text.size() > kMaxCsvBytes)
+        throw InputError(fmt::format("the file is larger than the limit of {} MiB", kMaxCsvBytes >> 20));
+    CsvReader reader(csv.text);
+    std::vector<Record> records;
+    std::vector<Field> fields;
+    std::string scratch;
+    while (!reader.done()) {
+        const std::size_t start = reader.position();
+        reader.next(fields, kMaxColumns, "a line has more than {} fields, the limit");
+        if (blank(fields)) continue;
+        Record r;
+        r.line = line_column(csv.text, start).line;
+        for (const Field& f : fields) {
+            r.fields.emplace_back(content(csv.text, f, scratch));
+            r.ranges.push_back(f.range());
+        }
+        records.push_back(std::move(r));
+    }
+    return records;
+}
+
 }  // namespace matcalc::data

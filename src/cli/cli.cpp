@@ -372,7 +372,12 @@ std::string steps_with_where(const Context& cx, std::string steps, const std::ve
 Derivation steps_of(const Options& o, const Derived& r) {
     View& v = *r.view;
     try {
-        return derive_steps(*v.model, *v.function, *r.x, r.d, result_note(o, r), !o.expand);
+        Derivation d = derive_steps(*v.model, *v.function, *r.x, r.d, result_note(o, r), !o.expand);
+        // Backpropagation: asked for, or for a scalar function's brief form and its numbers.
+        const bool scalar = v.model->cx().is_scalar(v.function->expr);
+        if (o.steps_mode == StepsMode::Backward || (scalar && (o.steps_mode == StepsMode::Brief || o.at)))
+            derive_backward(*v.model, d);
+        return d;
     } catch (const UnsupportedDerivative& e) {
         throw InputError(fmt::format("--steps for ∂{}/∂{}: {}", v.function->name, r.x->name, e.what()));
     } catch (const std::overflow_error& e) {
@@ -468,6 +473,12 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                 so.print = po;
                 so.print.style = Style::Unicode;
                 so.print.names = style_names(Style::Unicode);
+                so.mode = o.steps_mode;
+                std::unordered_map<Expr, std::string> values;
+                if (o.at) {
+                    values = cli::steps_values(*r.view->model, steps, r.view->env, o.digits);
+                    so.values = &values;
+                }
                 w.key("steps_unicode").string(steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities,
                                                                so.print, "  "));
                 so.format = StepsFormat::Latex;
@@ -528,7 +539,14 @@ int derive(const Options& o, Session& s, std::ostream& out) {
             so.format = markdown ? StepsFormat::Markdown : po.style == Style::Latex ? StepsFormat::Latex : StepsFormat::Text;
             so.print = po;
             so.result_cases = cases;
-            w << steps_with_where(cx, format_steps(*r.view->model, steps_of(o, r), so), quantities, so.print, comment);
+            so.mode = o.steps_mode;
+            Derivation steps = steps_of(o, r);
+            std::unordered_map<Expr, std::string> values;
+            if (o.at) {
+                values = cli::steps_values(*r.view->model, steps, r.view->env, o.digits);
+                so.values = &values;
+            }
+            w << steps_with_where(cx, format_steps(*r.view->model, steps, so), quantities, so.print, comment);
             where.clear();  // written with the steps
         } else if (markdown) {
             w << "$$\n" << equation << "\n$$\n";
@@ -658,6 +676,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                      : o.command == "eval"    ? eval(o, session, out)
                      : o.command == "train"   ? cli::train(o, out, err)
                      : o.command == "codegen" ? cli::codegen(o, out, err)
+                     : o.command == "compare" ? cli::compare(o, out, err)
                                               : check(o, session, out);
         // A write error on the output (a full disk, /dev/full) is not a success.
         out.flush();

@@ -20,7 +20,7 @@ namespace matcalc::cli {
 
 namespace {
 
-enum CommandBit : unsigned { kDerive = 1, kEval = 2, kCheck = 4, kCodegen = 8, kTrain = 16, kEvery = 31 };
+enum CommandBit : unsigned { kDerive = 1, kEval = 2, kCheck = 4, kCodegen = 8, kTrain = 16, kCompare = 32, kEvery = 63 };
 
 struct CommandInfo {
     std::string_view name;
@@ -47,6 +47,14 @@ const CommandInfo kCommands[] = {
      "C++ or NumPy code for a function and its derivatives",
      "Writes the function and its gradients (scalar function) or Jacobians as one\n"
      "self-contained C++ function over Eigen or Python function over NumPy."},
+    {"compare", kCompare, "MODEL --wrt VAR --claim 'EXPR' | --claims FILE [options]",
+     "is a claimed derivative right? (a student's answer against matcalc's)",
+     "Reads the claim as d(function)/d(VAR), an expression over the model's names: shaped like\n"
+     "the Jacobian (numerator layout) or, for a scalar function, like VAR (the gradient). Equal\n"
+     "when the difference simplifies to zero, else compared at random points as check draws\n"
+     "them. Exit 0 equal, 1 not equal (the point, both values and the slip: the wrong sign, a\n"
+     "constant factor, the other layout, transposed, a term missing or extra), 2 bad input.\n"
+     "--claims grades a file of claims (CSV with id and claim columns, or one per line)."},
     {"train", kTrain, "MODEL --data CSV|xor|moons|circles|spirals [options]",
      "train a model's parameters from data with the derived gradients",
      "Minimises the loss over the model's `param` symbols; `input` symbols take the data's\n"
@@ -117,10 +125,10 @@ const OptionInfo kOptions[] = {
          if (o.model_text || o.model_file) throw UsageError("give one model: a file or -e TEXT");
          o.model_text = v;
      }},
-    {"--wrt", "VAR", kDerive | kCheck | kCodegen,
+    {"--wrt", "VAR", kDerive | kCheck | kCodegen | kCompare,
      "differentiate with respect to VAR, a declared variable or a definition (repeatable)",
      [](Options& o, const std::string&, const std::string& v) { o.wrt.push_back(v); }},
-    {"--of", "NAME", kDerive | kEval | kCheck | kCodegen, "the function: a definition (default: the last one)",
+    {"--of", "NAME", kDerive | kEval | kCheck | kCodegen | kCompare, "the function: a definition (default: the last one)",
      [](Options& o, const std::string&, const std::string& v) { o.of = v; }},
     {"--of", "LOSS", kTrain, "the loss to minimise: a definition (default: the last one)",
      [](Options& o, const std::string&, const std::string& v) { o.of = v; }},
@@ -136,11 +144,19 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string&, const std::string& v) { o.at = v; }},
     {"--at", "VALUES", kCheck, "the first point (a JSON file or text); other variables keep its values",
      [](Options& o, const std::string&, const std::string& v) { o.at = v; }},
+    {"--claim", "EXPR", kCompare, "the claimed derivative, e.g. '2(w·x + b - y) x' (errors located as --claim:1:COL)",
+     [](Options& o, const std::string&, const std::string& v) { o.claim = v; }},
+    {"--claims", "FILE", kCompare, "grade a file of claims: CSV with columns id and claim, or one claim per line",
+     [](Options& o, const std::string&, const std::string& v) { o.claims = v; }},
+    {"--report", "FILE", kCompare, "with --claims: write id, equal, diagnosis, max_error, claim there as CSV",
+     [](Options& o, const std::string&, const std::string& v) { o.report = v; }},
+    {"--format", "F", kCompare, "text (default) | latex | json",
+     [](Options& o, const std::string&, const std::string& v) { o.format = choice("format", v, "text|latex|json"); }},
     {"--layout", "L", kDerive, "numerator (default) | denominator: the transposed form for vector variables",
      [](Options& o, const std::string&, const std::string& v) {
          o.layout = choice("layout", v, "numerator|denominator") == "numerator" ? Layout::Numerator : Layout::Denominator;
      }},
-    {"--infer", "", kDerive | kEval | kCheck | kCodegen,
+    {"--infer", "", kDerive | kEval | kCheck | kCodegen | kCompare,
      "declare names the model does not: a-g scalars, h-z vectors, A-Z matrices, sizes from their uses",
      [](Options& o, const std::string&, const std::string&) { o.infer = true; }},
     {"--expand", "", kDerive | kCheck | kCodegen, "write results in the declared variables (no definitions' names)",
@@ -153,8 +169,15 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
     {"--hessian", "", kCodegen, "also the Hessians of a scalar function (h_VAR, numel × numel)",
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
-    {"--steps", "", kDerive, "the derivation step by step, as the lecture writes it",
-     [](Options& o, const std::string&, const std::string&) { o.steps = true; }},
+    {"--steps", "", kDerive,
+     "the derivation step by step; --steps backward: as backpropagation; --steps brief: a line per step",
+     [](Options& o, const std::string&, const std::string& v) {
+         o.steps = true;
+         std::string m = v.empty() ? "forward" : choice("--steps form", v, "forward|backward|brief");
+         o.steps_mode = m == "backward" ? StepsMode::Backward : m == "brief" ? StepsMode::Brief : StepsMode::Forward;
+     }},
+    {"--digits", "N", kDerive, "with --steps and --at: significant digits of the numbers (default 4)",
+     [](Options& o, const std::string& n, const std::string& v) { o.digits = static_cast<int>(parse_integer(n, v, 1, 17)); }},
     {"--standalone", "", kDerive, "with --format latex: a complete LaTeX document",
      [](Options& o, const std::string&, const std::string&) { o.standalone = true; }},
     {"--hadamard", "H", kDerive, "odot (default, ⊙) | otimes (⊗, the lecture's symbol)",
@@ -167,11 +190,11 @@ const OptionInfo kOptions[] = {
          std::string p = v == "double" ? "float64" : v == "float" ? "float32" : v;
          o.precision = choice("precision", p, "float64|float32") == "float64" ? Precision::Float64 : Precision::Float32;
      }},
-    {"--points", "K", kCheck, "the number of random points (default 5)",
+    {"--points", "K", kCheck | kCompare, "the number of random points (default 5)",
      [](Options& o, const std::string& n, const std::string& v) {
          o.check.points = static_cast<int>(parse_integer(n, v, 1, 1000));
      }},
-    {"--seed", "S", kCheck, "the seed of the random points (default 1)",
+    {"--seed", "S", kCheck | kCompare, "the seed of the random points (default 1)",
      [](Options& o, const std::string& n, const std::string& v) {
          o.check.seed = static_cast<std::uint64_t>(parse_integer(n, v, 0, (1LL << 62)));
      }},
@@ -181,7 +204,7 @@ const OptionInfo kOptions[] = {
      }},
     {"--extreme", "", kCheck, "also: is the derivative finite wherever the function is, at scales 1e3, 1e8, 1e-8",
      [](Options& o, const std::string&, const std::string&) { o.check.extreme = true; }},
-    {"--tol", "T", kCheck, "the tolerance on each entry's error (default 1e-6)",
+    {"--tol", "T", kCheck | kCompare, "the tolerance on each entry's error (default 1e-6)",
      [](Options& o, const std::string& n, const std::string& v) { o.check.tolerance = parse_number(n, v, true); }},
     {"--lang", "L", kCodegen, "cpp (default) | numpy | torch (a PyTorch function whose backward is the derived gradients)",
      [](Options& o, const std::string&, const std::string& v) { o.lang = choice("language", v, "cpp|numpy|torch"); }},
@@ -220,10 +243,10 @@ const OptionInfo kOptions[] = {
      }},
     {"--noise", "SIGMA", kTrain, "noise of a generated data set (default 0.1)",
      [](Options& o, const std::string& n, const std::string& v) { o.train.noise = parse_number(n, v, false); }},
-    {"--max-work", "N", kDerive | kEval | kCheck | kTrain,
+    {"--max-work", "N", kDerive | kEval | kCheck | kTrain | kCompare,
      "refuse an evaluation of more than N multiply-adds, estimated first (default 2e10, about 4 s)",
      [](Options& o, const std::string& n, const std::string& v) { o.budget.max_work = parse_number(n, v, true); }},
-    {"--max-memory", "MIB", kDerive | kEval | kCheck | kTrain,
+    {"--max-memory", "MIB", kDerive | kEval | kCheck | kTrain | kCompare,
      "refuse an evaluation that holds more than MIB mebibytes of values (default 768)",
      [](Options& o, const std::string& n, const std::string& v) {
          o.budget.max_memory = static_cast<std::size_t>(parse_integer(n, v, 1, 1 << 20)) << 20;
@@ -293,6 +316,12 @@ Options parse_options(const std::vector<std::string>& args) {
                 has_inline = true;
             }
             if (a == "-h") a = "--help";
+            // --steps takes its form as an optional word: --steps, --steps backward, --steps=brief.
+            if (a == "--steps" && !has_inline && i + 1 < args.size() &&
+                (args[i + 1] == "forward" || args[i + 1] == "backward" || args[i + 1] == "brief")) {
+                value = args[++i];
+                has_inline = true;
+            }
             if (a.empty() || a[0] != '-' || a == "-") {
                 if (o.model_text || o.model_file) throw UsageError(fmt::format("unexpected argument '{}'", a));
                 o.model_file = a;
@@ -301,7 +330,7 @@ Options parse_options(const std::vector<std::string>& args) {
             const OptionInfo* opt = find_option(a, command->bit);
             if (!opt) reject_option(a, *command);
             if (opt->metavar.empty()) {
-                if (has_inline) throw UsageError(fmt::format("{} takes no value", a));
+                if (has_inline && a != "--steps") throw UsageError(fmt::format("{} takes no value", a));
             } else if (!has_inline) {
                 if (i + 1 >= args.size()) throw UsageError(fmt::format("{} needs a value ({})", a, opt->metavar));
                 value = args[++i];
@@ -310,9 +339,17 @@ Options parse_options(const std::vector<std::string>& args) {
         }
         if (o.help) return o;
         if (!o.model_file && !o.model_text) throw UsageError("no model given (a file, or -e 'TEXT')");
-        if ((command->bit & (kDerive | kCheck | kCodegen)) && o.wrt.empty())
+        if ((command->bit & (kDerive | kCheck | kCodegen | kCompare)) && o.wrt.empty())
             throw UsageError(fmt::format("{} needs --wrt VAR", o.command));
         if (command->bit == kEval && !o.at) throw UsageError("eval needs --at VALUES");
+        if (command->bit == kCompare) {
+            if (o.wrt.size() != 1) throw UsageError("compare needs one --wrt VAR");
+            if (!o.claim && !o.claims) throw UsageError("compare needs --claim 'EXPR' (or --claims FILE)");
+            if (o.claim && o.claims) throw UsageError("give --claim or --claims, not both");
+            if (o.report && !o.claims) throw UsageError("--report needs --claims FILE");
+            if (o.claims && o.format.value_or("text") != "text")
+                throw UsageError("--claims prints a table: --format is for one --claim");
+        }
         if (command->bit == kTrain && !o.train_files.count("--data"))
             throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
         if (o.train.log_append && !o.train_files.count("--log")) throw UsageError("--log-append needs --log FILE");

@@ -15,6 +15,7 @@
 #include "matcalc/apps/check.hpp"
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/apps/train.hpp"
+#include "matcalc/steps/steps.hpp"
 
 namespace matcalc {
 class Model;
@@ -41,6 +42,8 @@ struct Options {
     bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
     bool hessian = false;
     bool steps = false;       // the derivation step by step (steps.hpp)
+    StepsMode steps_mode = StepsMode::Forward;  // --steps [forward | backward | brief]
+    int digits = 4;           // --steps --at: significant digits of the numbers
     bool standalone = false;  // --format latex: a complete document
     bool otimes = false;      // --hadamard otimes: the lecture's ⊗ for the Hadamard product
     std::string lang = "cpp"; // codegen --lang: cpp or numpy
@@ -57,6 +60,7 @@ struct Options {
         bool log_append = false;  // --log-append: add to the --log file instead of replacing it
         OptimizerSettings optimizer;
     } train;
+    std::optional<std::string> claim, claims, report;  // compare
     std::map<std::string, std::string> train_files;  // --data, --target, --init, --save, --log, --test, --output
 };
 
@@ -82,6 +86,14 @@ Source read_values_argument(const std::string& option, const std::string& argume
 
 // `matcalc train` (cli_train.cpp): the exit code; input errors are written to `err`.
 int train(const Options& o, std::ostream& out, std::ostream& err);
+
+// `matcalc compare` (cli_compare.cpp): the exit code; input errors are written to `err`.
+int compare(const Options& o, std::ostream& out, std::ostream& err);
+
+// derive --steps --at (cli_steps.cpp): the value of every intermediate, local partial,
+// chained derivative, adjoint and the result at the point `env`, as text with `digits`
+// significant digits (a scalar -0.2261, a column [a; b], a row [a, b], a matrix [a, b; c, d]).
+std::unordered_map<Expr, std::string> steps_values(Model& model, const Derivation& d, const Env& env, int digits);
 
 // `matcalc codegen` (cli_codegen.cpp): the header on `out`; input errors are written to `err`.
 int codegen(const Options& o, std::ostream& out, std::ostream& err);

@@ -707,6 +707,22 @@ Expr Model::bind_expression(std::string_view text) {
     }
 }
 
+Expr Model::bind_expression(const Source& text) {
+    ast::Expr parsed = parse_expression(text);
+    // Positions in errors refer to `text` (`--claim:1:7: error: ...`), not to the model.
+    Source saved = std::exchange(source_, text);
+    try {
+        BindOptions none;
+        Binder b(*this, none);
+        Expr e = cx_->refresh(b.expr(parsed));
+        source_ = std::move(saved);
+        return e;
+    } catch (...) {
+        source_ = std::move(saved);
+        throw;
+    }
+}
+
 Model bind_program(const Source& source, const ast::Program& program, const BindOptions& options) {
     Model model(source, std::make_unique<Context>());
     Binder binder(model, options);

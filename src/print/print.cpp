@@ -256,7 +256,7 @@ private:
     // The pieces of e; with first_only, at least the first one (enough for lead(), and
     // without deciding the parentheses of right operands, which would call lead()).
     void expand(Expr e, std::vector<Piece>& out, bool first_only = false) {
-        if (const std::string* name = name_of(e)) return text(out, symbol_name(*name, e));
+        if (const std::string* name = name_of(e)) return text(out, o_.names_verbatim ? *name : symbol_name(*name, e));
         const OpInfo& op = *e->op;
         switch (op.kind) {
         case Kind::Variable:

@@ -115,6 +115,21 @@ std::vector<Rewritten> replay(Context& cx, Expr start, const std::vector<Rewrite
     return out;
 }
 
+// The rule of one backward step, ∂f/∂v from ∂f/∂u for u = definition(v, ...), as the
+// lecture's backpropagation slides name it.
+std::string backward_rule(const Context& cx, Expr definition, Expr v, Expr term) {
+    const OpInfo& op = *definition->op;
+    const bool scalar = cx.is_scalar(definition);
+    if (op.id == Op::MatMul) return definition->args[1] == v ? "matrix product: Wᵀ δ" : "matrix product: δ aᵀ";
+    if (op.id == Op::Add) return scalar ? "sum rule" : "sum rule: δ passes through";
+    if (op.id == Op::Sub) return "difference rule";
+    if (op.id == Op::Neg) return "negation";
+    if (op.id == Op::Hadamard)
+        return cx.is_scalar(definition->args[0]) || cx.is_scalar(definition->args[1]) ? "scaling" : "product rule (elementwise)";
+    if (op.kind == Kind::Elementwise && op.max_args == 1 && !scalar) return fmt::format("derivative of {}, elementwise", op.unicode);
+    return local_rule(cx, definition, v, term);
+}
+
 }  // namespace
 
 namespace {
@@ -293,6 +308,61 @@ Derivation derive_steps(Model& model, const Symbol& function, const Symbol& vari
     steps.apply_chain_rule();
     if (d.chain_result) steps.substitute_back(keep_names);
     return d;
+}
+
+void derive_backward(Model& model, Derivation& d) {
+    Context& cx = model.cx();
+    if (!cx.is_scalar(d.function->expr))
+        throw InputError(fmt::format("--steps backward needs a scalar function; {} is {}", d.function->name,
+                                     cx.sizes().describe(cx.shape(d.function->expr))),
+                         std::nullopt, {"backpropagation carries ∂f/∂v of one scalar f; --steps writes the forward chain"});
+    const std::size_t n = d.intermediates.size();
+    if (n == 0) return;
+    Expr x = d.variable->expr;
+    // As in the forward chain: nodes of intermediates written as their symbols, so that
+    // σ'(z2) reads a2 ⊙ (1 − a2).
+    std::unordered_map<Expr, Expr> to_symbols;
+    for (const Intermediate& in : d.intermediates) {
+        to_symbols[in.node] = in.symbol;
+        to_symbols[in.definition] = in.symbol;
+    }
+    Simplifier local(cx);
+    const std::string& f = d.function->name;
+    // adjoint_of[i]: the expression standing for ∂f/∂(intermediate i): 1 for f itself, else its symbol.
+    std::vector<Expr> adjoint_of(n, nullptr);
+    std::vector<std::size_t> line_of(n, 0);
+    adjoint_of[n - 1] = cx.constant(1.0);
+    // From the intermediate below f down to the first, then the variable itself (k = -1).
+    for (std::ptrdiff_t k = static_cast<std::ptrdiff_t>(n) - 2; k >= -1; --k) {
+        const bool variable = k == -1;
+        Expr v = variable ? x : d.intermediates[k].symbol;
+        Adjoint a;
+        a.of = variable ? n : static_cast<std::size_t>(k);
+        Expr sum = nullptr;
+        std::string rule;
+        int users = 0;
+        for (std::size_t j = variable ? 0 : static_cast<std::size_t>(k) + 1; j < n; ++j) {
+            const Intermediate& u = d.intermediates[j];
+            if (std::find(u.definition->args.begin(), u.definition->args.end(), v) == u.definition->args.end()) continue;
+            // (∂u/∂v)ᵀ applied to ∂f/∂u: the gradient of ⟨∂f/∂u, u(v)⟩ with respect to v.
+            Expr weighted = j == n - 1 ? u.definition : cx.sum(cx.mul(adjoint_of[j], u.definition));
+            Expr term = local(cx.substitute(local(gradient(cx, weighted, v)), to_symbols));
+            sum = sum ? cx.add(sum, term) : term;
+            if (j != n - 1) a.from.push_back(line_of[j]);
+            rule = backward_rule(cx, u.definition, v, term);
+            ++users;
+        }
+        if (!sum) continue;  // not on a path to f (cannot happen: every intermediate feeds f)
+        a.formula = users > 1 ? local(sum) : sum;
+        a.rule = users > 1 ? "total derivative (a sum over the uses)" : rule;
+        const std::string name = variable ? d.variable->name : d.intermediates[k].name;
+        a.symbol = cx.variable(fmt::format("∂{}/∂{}", f, name), v->shape);
+        if (!variable) {
+            adjoint_of[static_cast<std::size_t>(k)] = a.symbol;
+            line_of[static_cast<std::size_t>(k)] = d.backward.size();
+        }
+        d.backward.push_back(std::move(a));
+    }
 }
 
 }  // namespace matcalc

@@ -39,25 +39,40 @@ public:
         if (o.print.names) {
             for (const auto& [node, name] : *o.print.names)
                 if (!depends_on(node, d.variable->expr)) independent_names_.emplace(node, name);
-            steps_.names = &independent_names_;
         }
+        steps_.names = &independent_names_;
+        // Backpropagation's symbols ∂f/∂v are named in Unicode; in ASCII df/dv, in LaTeX
+        // \frac{\partial f}{\partial v}, written as they are (with the model's names in
+        // LaTeX beside them).
+        if (style_ == Style::Latex && !d.backward.empty()) {
+            for (auto& [node, name] : independent_names_) name = latex_name(name, cx_.shape(node), cx_.sizes());
+            steps_.names_verbatim = true;
+        }
+        for (const Adjoint& a : d.backward)
+            if (style_ != Style::Unicode) independent_names_.emplace(a.symbol, adjoint_name(a));
     }
 
     std::vector<StepLine> lines() {
+        if (o_.mode == StepsMode::Brief) return brief_lines();
         std::vector<StepLine> out;
-        const Context& cx = cx_;
         auto line = [&](std::string section, std::string lhs, std::string rhs, std::string note) {
             out.push_back({std::move(section), std::move(lhs), std::move(rhs), std::move(note), ""});
         };
         const std::string defs = "Intermediate variables", partials = "Local partial derivatives",
                           chain = "Chain rule", back = "Substituting back", result = "Result";
         for (const Intermediate& in : d_.intermediates) {
-            line(defs, name(in.symbol), definition(in), in.written.empty() ? "" : in.written + " in the model");
+            line(defs, name(in.symbol), with_value(definition(in), in.symbol),
+                 in.written.empty() ? "" : in.written + " in the model");
             if (in.rephrased)  // the lecture's w·x = sum(w ⊙ x)
                 out.back().math_note = print(in.rephrased) + " = " + print(in.rephrased_as);
         }
+        if (o_.mode == StepsMode::Backward) {
+            backward_lines(out, false);
+            result_line(out, result);
+            return out;
+        }
         for (const LocalPartial& p : d_.partials)
-            line(partials, partial(d_.intermediates[p.of].symbol, p.wrt), print(p.jacobian), p.rule);
+            line(partials, partial(d_.intermediates[p.of].symbol, p.wrt), with_value(print(p.jacobian), p.jacobian), p.rule);
         Expr x = d_.variable->expr;
         for (const ChainStep& c : d_.chain) {
             Expr v = d_.intermediates[c.of].symbol;
@@ -70,8 +85,8 @@ public:
             }
             line(chain, partial(v, x), symbolic, c.rule);
             rewrites(out, chain, c.product, "", c.simplified);
+            out.back().rhs = with_value(out.back().rhs, c.result);
         }
-        Expr f = d_.function->expr;
         if (d_.substituted) {
             std::vector<std::string> names;
             for (const Intermediate& in : d_.intermediates)
@@ -86,15 +101,88 @@ public:
                 rewrites(out, back, d_.substituted, note, d_.back_simplified, &o_.print);
             }
         }
-        Expr r = d_.result;
-        std::string body = o_.result_cases.empty() || style_ != Style::Latex ? print(r, o_.print) : o_.result_cases;
-        line(result, partial_names(d_.function->name, cx.shape(f), d_.variable->name, cx.shape(x)), body,
-             fmt::format("{}, {}", shape_text(cx.sizes(), cx.shape(r), style_ == Style::Ascii ? Style::Ascii : Style::Unicode),
-                         d_.result_note));
+        result_line(out, result);
+        // With numbers: backpropagation at the point too, the lecture's worked steps.
+        if (o_.values && !d_.backward.empty()) backward_lines(out, false, "Backpropagation at the point");
         return out;
     }
 
 private:
+    void result_line(std::vector<StepLine>& out, const std::string& section) const {
+        const Context& cx = cx_;
+        Expr r = d_.result, f = d_.function->expr, x = d_.variable->expr;
+        std::string body = o_.result_cases.empty() || style_ != Style::Latex ? print(r, o_.print) : o_.result_cases;
+        out.push_back({section, partial_names(d_.function->name, cx.shape(f), d_.variable->name, cx.shape(x)),
+                       with_value(body, r),
+                       fmt::format("{}, {}", shape_text(cx.sizes(), cx.shape(r), text_style()), d_.result_note), ""});
+    }
+
+    Style text_style() const { return style_ == Style::Ascii ? Style::Ascii : Style::Unicode; }
+
+    std::string adjoint_name(const Adjoint& a) const {
+        const bool variable = a.of >= d_.intermediates.size();
+        const std::string& v = variable ? d_.variable->name : d_.intermediates[a.of].name;
+        if (style_ == Style::Latex)
+            return partial_names(d_.function->name, cx_.shape(d_.function->expr), v,
+                                 variable ? d_.variable->expr->shape : d_.intermediates[a.of].symbol->shape);
+        return style_ == Style::Ascii ? fmt::format("d{}/d{}", d_.function->name, v) : a.symbol->name;
+    }
+
+    std::string with_value(std::string rhs, Expr e) const {
+        if (!o_.values) return rhs;
+        auto it = o_.values->find(e);
+        return it == o_.values->end() || it->second == rhs ? rhs : rhs + " = " + it->second;
+    }
+
+    // Backpropagation: ∂f/∂v for each intermediate from the function down, then the
+    // variable; `brief` leaves out the lines that only pass an adjoint on (∂L/∂γ = ∂L/∂z3
+    // through a sum), printing the one they pass instead.
+    void backward_lines(std::vector<StepLine>& out, bool brief, const std::string& section = "Backpropagation") {
+        for (const Adjoint& a : d_.backward) {
+            bool passes = false;
+            for (const Adjoint& b : d_.backward)
+                if (&b != &a && a.formula == b.symbol) passes = true;
+            if (brief && passes && a.of < d_.intermediates.size()) {
+                auto it = independent_names_.find(a.formula);
+                independent_names_[a.symbol] = it != independent_names_.end() ? it->second : adjoint_name(*find_adjoint(a.formula));
+                continue;
+            }
+            std::string note = a.rule;
+            if (brief) note = shape_text(cx_.sizes(), cx_.shape(a.symbol), text_style()) + ", " + note;
+            out.push_back({section, adjoint_name(a), with_value(print(a.formula), a.symbol), note, ""});
+        }
+    }
+
+    const Adjoint* find_adjoint(Expr symbol) const {
+        for (const Adjoint& a : d_.backward)
+            if (a.symbol == symbol) return &a;
+        return nullptr;
+    }
+
+    // At most one line per intermediate: backpropagation for a scalar function, else the
+    // forward chain's results; the shape on every line.
+    std::vector<StepLine> brief_lines() {
+        std::vector<StepLine> out;
+        if (!d_.backward.empty()) {
+            backward_lines(out, true);
+        } else {
+            Expr x = d_.variable->expr;
+            for (std::size_t i = 0; i < d_.intermediates.size(); ++i) {
+                Expr v = d_.intermediates[i].symbol, value = nullptr;
+                std::string rule;
+                for (const ChainStep& c : d_.chain)
+                    if (c.of == i) value = c.result, rule = c.rule;
+                for (const LocalPartial& p : d_.partials)
+                    if (!value && p.of == i && p.wrt == x) value = p.jacobian, rule = p.rule;
+                if (!value) continue;
+                out.push_back({"Forward", partial(v, x), with_value(print(value), value),
+                               shape_text(cx_.sizes(), cx_.shape(value), text_style()) + ", " + rule, ""});
+            }
+        }
+        result_line(out, "Result");
+        return out;
+    }
+
     std::string print(Expr e) const { return print(e, steps_); }
     // Every formula printed counts against one budget: the forward chain writes each
     // Jacobian whole, so the text of a deep network's steps grows with the square of its
@@ -260,14 +348,14 @@ std::string format_steps(const Model& model, const Derivation& d, const StepsPri
     std::vector<StepLine> lines = step_lines(model, d, o);
     const std::string& f = d.function->name;
     const std::string& x = d.variable->name;
+    const char* how = o.mode == StepsMode::Backward ? " by backpropagation" : o.mode == StepsMode::Brief ? ", in brief" : ", step by step";
     switch (o.format) {
     case StepsFormat::Text: {
         bool ascii = o.print.style == Style::Ascii;
-        return format_text(lines, fmt::format("{}{}/{}{}, step by step", ascii ? "d" : "∂", f, ascii ? "d" : "∂", x),
-                           ascii);
+        return format_text(lines, fmt::format("{}{}/{}{}{}", ascii ? "d" : "∂", f, ascii ? "d" : "∂", x, how), ascii);
     }
     case StepsFormat::Latex: return format_latex(lines);
-    case StepsFormat::Markdown: return format_markdown(lines, fmt::format("∂{}/∂{}, step by step", f, x));
+    case StepsFormat::Markdown: return format_markdown(lines, fmt::format("∂{}/∂{}{}", f, x, how));
     }
     return {};
 }

@@ -166,6 +166,27 @@ def main():
             got = wait_for(driver, lambda d: "ok" in d.find_element(By.ID, "check").get_attribute("class").split())
             check("check against finite differences passes", got is not None, driver.find_element(By.ID, "check").text)
 
+            # Check my answer: matcalc compare on the claim typed, with respect to w.
+            driver.find_element(By.CSS_SELECTOR, "#answer-panel summary").click()
+            wait_for(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#claim-wrt option[value='w']"))
+            driver.execute_script("const s = document.getElementById('claim-wrt'); s.value = 'w';")
+            set_text(driver, "claim", "step(w·x + b) xᵀ")
+            driver.find_element(By.ID, "check-claim").click()
+            got = wait_for(driver, lambda d: "ok" in d.find_element(By.ID, "claim-result").get_attribute("class").split())
+            check("a right answer is equal", got is not None and
+                  driver.find_element(By.ID, "claim-result").text.startswith("equal"),
+                  driver.find_element(By.ID, "claim-result").text)
+            set_text(driver, "claim", "-step(w·x + b) x")
+            driver.find_element(By.ID, "check-claim").click()
+            got = wait_for(driver, lambda d: "the wrong sign" in d.find_element(By.ID, "claim-result").text)
+            check("a wrong answer is named", got is not None and
+                  "failed" in driver.find_element(By.ID, "claim-result").get_attribute("class").split(),
+                  driver.find_element(By.ID, "claim-result").text)
+            set_text(driver, "claim", "x +")
+            driver.find_element(By.ID, "check-claim").click()
+            got = wait_for(driver, lambda d: d.find_element(By.ID, "claim-result").text.startswith("answer:1:4: error:"))
+            check("a malformed answer is located", got is not None, driver.find_element(By.ID, "claim-result").text)
+
             driver.find_element(By.CSS_SELECTOR, "#code-panel summary").click()
             got = wait_for(driver, lambda d: "step" in d.find_element(By.ID, "code").text and d.find_element(By.ID, "code").text)
             check("C++ code", got is not None and "#include <Eigen" in got, (got or "")[:200])

@@ -144,6 +144,21 @@ function sameButLastBits(a, b) {
   }
   for (const args of malformed) same(args, 'malformed');
 
+  // compare: byte for byte where no random point is drawn (equal symbolically, malformed or
+  // misshapen claims); where points are drawn, the same verdict (their values differ).
+  const neuron = ['-e', 'w, a : vector(k); w0, y : scalar; z = w·a + w0; yhat = σ(z); L = bce(yhat, y)', '--wrt', 'w'];
+  for (const claim of ['(yhat - y) a', '(σ(z) − y) aᵀ', '(yhat - y) q', '[a; a]', 'a +'])
+    same(['compare', ...neuron, '--claim', claim], 'compare');
+  same(['compare', ...neuron, '--claim', '(yhat - y) a', '--format', 'json'], 'compare');
+  for (const [claim, status] of [['(y - yhat) a', 1], ['2(yhat - y) a', 1], ['σ(z)(1 - σ(z)) (yhat - y) a / (yhat (1 - yhat))', 0]]) {
+    const args = ['compare', ...neuron, '--claim', claim, '--format', 'json'];
+    const a = web(args), b = nativeRun(args);
+    compared += 1;
+    if (a.status !== status || b.status !== status ||
+        (status === 1 && JSON.parse(a.out).diagnosis !== JSON.parse(b.out).diagnosis))
+      failures.push(`compare ${claim}: exits ${a.status} in wasm, ${b.status} natively\n${a.out}${b.out}`);
+  }
+
   // The page's helpers: variables of the function only, example values that load.
   const relu = 'w, x, unused : vector(n); b : scalar; f = max(0, w·x + b)';
   const vars = wasm.variables(relu, '');

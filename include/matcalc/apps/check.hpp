@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,21 @@ struct CheckResult {
     double relative_error = 0.0;  // there: |J − J_fd| / |J_fd| (0 when equal)
     bool ok = true;
 };
+
+// A random point as `check` draws it, and the values of the roots there.
+struct DrawnPoint {
+    Env env;
+    std::vector<Eigen::MatrixXd> values;  // one per root, in order
+};
+
+// `options.points` random points (seeded by `options.seed`) where every root is finite
+// and no piecewise function among them is near its kink; roots[0] is the function. Sizes
+// not fixed by `at` are drawn from 2..4 (more where an index needs it); every declared
+// variable gets standard normal entries (then entries in (0.1, 0.9) after 100 tries), but
+// those `at` gives that are not in `wrt`. With `at`, the first point is `at` itself.
+// Shared by check_derivatives and compare (compare.hpp), so both draw the same points.
+std::vector<DrawnPoint> draw_points(Model& model, std::span<const Expr> roots, const std::vector<Expr>& wrt,
+                                    const Env* at, const CheckOptions& options);
 
 // The Jacobian numel(f) × numel(x) (entries of matrices in vec order) from the value of
 // the numerator-layout derivative (docs/language.md, Derivatives: a gradient for matrix x).

@@ -82,6 +82,17 @@ inline constexpr Eigen::Index kMaxGenerated = 1'000'000;           // samples of
 Dataset read_csv(const Source& csv, std::optional<std::string> target_column = std::nullopt,
                  Targets targets = Targets::Auto);
 
+// One line of a CSV file as text: its fields (quotes removed, spaces around trimmed),
+// where each is, and its line number (1-based).
+struct Record {
+    std::vector<std::string> fields;
+    std::vector<SourceRange> ranges;
+    std::size_t line = 0;
+};
+// The records of a CSV file in the quoting read_csv reads, blank lines skipped, any
+// number of fields per line (`compare --claims`). InputError at a malformed quote.
+std::vector<Record> read_records(const Source& csv);
+
 // The generated data sets: 2 features x1, x2 and a binary target y (one 0/1 column).
 //   xor:     the corners (0,0) (0,1) (1,0) (1,1) with labels 0 1 1 0, cycled in this
 //            order (with noise 0 the first four rows are exactly the xor table), each

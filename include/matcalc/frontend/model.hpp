@@ -66,6 +66,9 @@ public:
     const Symbol& function(const std::optional<std::string>& of) const;
     // Binds one more expression in this model's scope (round-trip tests, values).
     Expr bind_expression(std::string_view text);
+    // The same for an expression that is a text of its own (`compare --claim`): errors
+    // are located in `text`.
+    Expr bind_expression(const Source& text);
 
     std::vector<Symbol>& mutable_symbols() { return symbols_; }
     // With BindOptions::infer: the declarations assumed, in order of first use

@@ -32,6 +32,9 @@ struct PrintOptions {
     Style style = Style::Unicode;
     // Print these nodes as their definition name (name_definitions in simplify.hpp), in every style.
     const std::unordered_map<Expr, std::string>* names = nullptr;
+    // Write the names of `names` as they are, also in LaTeX (the caller wrote them for the
+    // style: the steps' ∂L/∂z as \frac{...}{...}); otherwise LaTeX writes them with latex_name.
+    bool names_verbatim = false;
     // Write the Hadamard product ⊗ (\otimes), as the lecture does, instead of ⊙ (\odot).
     bool hadamard_as_otimes = false;
     // Shared subexpressions are written out at each use, so a DAG can stand for a text

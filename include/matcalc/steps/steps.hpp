@@ -64,6 +64,16 @@ struct ChainStep {
     Expr result = nullptr;               // the product simplified
 };
 
+// Backpropagation (derive --steps backward): ∂f/∂v of a scalar f for one intermediate v
+// (or the variable), shaped like v (a gradient), from the ones of the intermediates that use v.
+struct Adjoint {
+    std::size_t of = 0;        // an index of intermediates; intermediates.size(): the variable
+    Expr symbol = nullptr;     // a variable standing for ∂f/∂v in the lines below it
+    Expr formula = nullptr;    // Σ_u (∂u/∂v)ᵀ ∂f/∂u in the symbols, simplified
+    std::vector<std::size_t> from;  // the adjoints (indices of `backward`) it is made from
+    std::string rule;          // the local rule (one user) or "total derivative"
+};
+
 struct Derivation {
     const Symbol* function = nullptr;
     const Symbol* variable = nullptr;
@@ -75,6 +85,7 @@ struct Derivation {
     std::vector<Rewritten> back_simplified;   // its simplification, rewrite by rewrite
     Expr result = nullptr;                    // as `derive` prints it
     std::string result_note;                  // the layout, or "the gradient, shaped like X"
+    std::vector<Adjoint> backward;            // with derive_backward: from f down to the variable
 };
 
 // At most this many intermediate variables (an InputError beyond).
@@ -86,14 +97,32 @@ inline constexpr std::size_t kMaxIntermediates = 200;
 Derivation derive_steps(Model& model, const Symbol& function, const Symbol& variable, Expr result,
                         std::string result_note, bool keep_names = true);
 
+// Adds the backward form to a derivation of a scalar function: the adjoint of every
+// intermediate, from the function down to the variable (the lecture's backpropagation:
+// δ of each layer from the one above, ∂L/∂W = δ aᵀ). InputError for a function that is
+// not a scalar.
+void derive_backward(Model& model, Derivation& d);
+
 // How a derivation is written.
 enum class StepsFormat { Text, Latex, Markdown };
+
+// Which derivation: forward (intermediates, local partials, the chain rule forward,
+// substitution back), backward (intermediates, then backpropagation), or brief (one line
+// per intermediate: the backward lines of a scalar function, else the forward chain's
+// results, each with its shape and rule).
+enum class StepsMode { Forward, Backward, Brief };
 
 struct StepsPrintOptions {
     StepsFormat format = StepsFormat::Text;
     PrintOptions print;  // style (Ascii/Unicode for Text; Latex otherwise), names, ⊗
     // LaTeX/Markdown: the result in `cases` form (--piecewise cases), when not empty.
     std::string result_cases;
+    StepsMode mode = StepsMode::Forward;
+    // With --at: the value of expressions of the derivation at the point, as text
+    // (values_of_steps in the command line computes them); a line whose right-hand side
+    // has one ends with "= value". Forward mode with values of adjoints adds a section
+    // "Backpropagation at the point".
+    const std::unordered_map<Expr, std::string>* values = nullptr;
 };
 
 // One written line of a derivation: `lhs = rhs` (lhs empty for a continuation line) and
