@@ -72,12 +72,16 @@ void BasicEvaluator<T>::multiply(Slot& s) {
     }
     if (factor.node->op->kind == Kind::Commutation) {
         // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
+        // On the left each column of M, read as an m×n matrix, is transposed (K vec A =
+        // vec Aᵀ): a transpose per column rather than a copy of each row across the
+        // columns, which strides through memory; on the right whole columns move.
         const Index m = factor.commutation_m, n = factor.rows / m;
+        if (left) {
+            for (Index c = 0; c < M.cols(); ++c) out.col(c).reshaped(n, m) = M.col(c).reshaped(m, n).transpose();
+            return;
+        }
         for (Index i = 0; i < m; ++i)
-            for (Index j = 0; j < n; ++j) {
-                if (left) out.row(j + i * n) = M.row(i + j * m);
-                else out.col(i + j * m) = M.col(j + i * n);
-            }
+            for (Index j = 0; j < n; ++j) out.col(i + j * m) = M.col(j + i * n);
         return;
     }
     const Slot& a_slot = slots_[factor.args[0]];
