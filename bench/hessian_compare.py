@@ -4,9 +4,11 @@
 # python3-torch, one thread, float64) in one run, for the cases of bench_hessian.cpp:
 # x'Ax and logistic regression at n = 100 and 1000, the batch MLP
 # (tanh(X W1 + 1 b1ᵀ) w2, 4 inputs, 16 hidden units, mean squared error, ∂²L/∂b1²) at
-# N = 64, 256 and 1024. Each torch Hessian is checked against matcalc's at the same values
-# (bench_hessian prints nothing of its values: the check here uses torch twice, once with
-# vectorize=True). States which BLAS torch uses; run it as
+# N = 64, 256 and 1024, at values of the same sizes drawn here (the times do not depend on
+# them). torch's two forms (plain and vectorize=True) are checked against each other; the
+# values of matcalc's Hessians are checked in the tests (tests/test_kronecker.cpp against
+# finite differences, tests/test_structured_eval.cpp against the batch MLP's closed form).
+# States which BLAS torch uses; run it as
 #   OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/hessian_compare.py [build/bench_hessian]
 # on a processor with AVX-512 (grep avx512 /proc/cpuinfo) and libopenblas0-pthread installed.
 import json
