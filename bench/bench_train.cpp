@@ -1,17 +1,21 @@
-// One training step (forward, every gradient, SGD update), float64, one thread, side by
-// side: the program compiled from the derived expressions (matcalc::Trainer, a per-sample
-// model lifted to the batch) against the hand-written Eigen backprop of the reference MLP,
-// at 2-16-1 (tanh) batch 32, 64-32-10 (ReLU) batch 32 and 784-128-10 (ReLU) batch 256,
-// sigmoid outputs with binary cross-entropy summed over the outputs (the reference's BCE).
-// The same data, initial values and batch. bench/compare_train.py runs it and prints the
-// ratio per size. derived_float32: the derived program with --precision float32.
+// One training step (forward, every gradient, SGD update), one thread, side by side in one
+// run: the program compiled from the derived expressions (matcalc::Trainer, a per-sample
+// model lifted to the batch); the project's hand-written reference backprop
+// (tests/support/reference_mlp.cpp, built with the engine's flags); and an independent
+// hand-written Eigen program (bench/anchor/, -O3 -march=native, no code of the project).
+// At 2-16-1 (tanh) batch 32, 64-32-10 (ReLU) batch 32, 784-128-10 (ReLU) batch 256 and
+// 784-512-512-10 (ReLU) batch 256, sigmoid outputs with binary cross-entropy summed over the
+// outputs. The same data, initial values and batch. In float64, and in float32 (the derived
+// program with --precision float32, the anchor in float; the reference is double only).
+// bench/compare_train.py runs it and prints the ratios per size.
 #include <benchmark/benchmark.h>
 
 #include <random>
 
+#include "anchor_mlp.hpp"
+#include "matcalc/apps/train.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "reference_mlp.hpp"
-#include "matcalc/apps/train.hpp"
 
 using namespace matcalc;
 using Eigen::MatrixXd;
@@ -19,8 +23,9 @@ using Eigen::MatrixXd;
 namespace {
 
 struct Size {
-    int in, hidden, out, batch;
-    const char* activation;  // tanh or relu
+    std::vector<int> widths;  // input, hidden..., output
+    int batch;
+    const char* activation;   // of the hidden layers: tanh or relu
 };
 
 // Zero: every step computes and applies its update (P −= 0·G costs what any update costs)
@@ -28,83 +33,111 @@ struct Size {
 // numbers; a run that trained one batch for that long would saturate σ (float32 at once).
 constexpr double kLearningRate = 0.0;
 
-const Size kSizes[] = {{2, 16, 1, 32, "tanh"}, {64, 32, 10, 32, "relu"}, {784, 128, 10, 256, "relu"}};
+const Size kSizes[] = {{{2, 16, 1}, 32, "tanh"},
+                       {{64, 32, 10}, 32, "relu"},
+                       {{784, 128, 10}, 256, "relu"},
+                       {{784, 512, 512, 10}, 256, "relu"}};
 
 std::string model_text(const Size& s) {
-    std::string act = std::string(s.activation) == "tanh" ? "tanh(W1*x + b1)" : "max(0, W1*x + b1)";
-    return "input x : vector(" + std::to_string(s.in) + "); target y : vector(" + std::to_string(s.out) + ")\n" +
-           "param W1 : matrix(" + std::to_string(s.hidden) + ", " + std::to_string(s.in) + ") ~ glorot\n" +
-           "param b1 : vector(" + std::to_string(s.hidden) + ") ~ zeros\n" +
-           "param W2 : matrix(" + std::to_string(s.out) + ", " + std::to_string(s.hidden) + ") ~ glorot\n" +
-           "param b2 : vector(" + std::to_string(s.out) + ") ~ zeros\n" + "h = " + act + "\n" +
-           "yhat = σ(W2*h + b2)\nL = sum(bce(yhat, y))\n";
+    const std::size_t layers = s.widths.size() - 1;
+    std::string text = "input x : vector(" + std::to_string(s.widths.front()) + "); target y : vector(" +
+                       std::to_string(s.widths.back()) + ")\n";
+    for (std::size_t l = 1; l <= layers; ++l) {
+        const std::string k = std::to_string(l);
+        text += "param W" + k + " : matrix(" + std::to_string(s.widths[l]) + ", " + std::to_string(s.widths[l - 1]) +
+                ") ~ glorot\nparam b" + k + " : vector(" + std::to_string(s.widths[l]) + ") ~ zeros\n";
+    }
+    std::string below = "x";
+    for (std::size_t l = 1; l < layers; ++l) {
+        const std::string k = std::to_string(l), z = "W" + k + "*" + below + " + b" + k;
+        text += "h" + k + " = " + (std::string(s.activation) == "tanh" ? "tanh(" + z + ")" : "max(0, " + z + ")") + "\n";
+        below = "h" + k;
+    }
+    const std::string k = std::to_string(layers);
+    return text + "yhat = σ(W" + k + "*" + below + " + b" + k + ")\nL = sum(bce(yhat, y))\n";
 }
 
 struct Fixture {
     Model model;
     std::unique_ptr<Trainer> trainer;
-    std::unique_ptr<reference::MLP> reference;
+    std::map<std::string, MatrixXd> init;
     MatrixXd X, Y;
     explicit Fixture(const Size& s, Precision precision = Precision::Float64)
         : model(load_model(Source{"bench.mc", model_text(s)})) {
         trainer = std::make_unique<Trainer>(model, model.function(std::nullopt),
                                             OptimizerSettings{OptimizerKind::SGD, kLearningRate}, precision);
-        std::map<std::string, MatrixXd> init = initial_parameters(model, 1, Env{});
+        init = initial_parameters(model, 1, Env{});
         trainer->set_parameters(init);
-        reference::Activation a = std::string(s.activation) == "tanh" ? reference::Activation::Tanh
-                                                                      : reference::Activation::ReLU;
-        std::vector<reference::Layer> layers{{init.at("W1"), init.at("b1").reshaped(), a},
-                                             {init.at("W2"), init.at("b2").reshaped(), reference::Activation::Sigmoid}};
-        reference = std::make_unique<reference::MLP>(layers, reference::Loss::BCE);
         std::mt19937_64 rng(5);
         std::normal_distribution<double> normal;
-        X.resize(s.in, s.batch);
-        Y.resize(s.out, s.batch);
+        X.resize(s.widths.front(), s.batch);
+        Y.resize(s.widths.back(), s.batch);
         for (Eigen::Index i = 0; i < X.size(); ++i) X(i) = normal(rng);
-        for (Eigen::Index i = 0; i < Y.size(); ++i) Y(i) = rng() & 1;
+        for (Eigen::Index i = 0; i < Y.size(); ++i) Y(i) = static_cast<double>(rng() & 1);
     }
+    std::size_t layers() const { return init.size() / 2; }
+    const MatrixXd& W(std::size_t l) const { return init.at("W" + std::to_string(l + 1)); }
+    Eigen::VectorXd b(std::size_t l) const { return init.at("b" + std::to_string(l + 1)).reshaped(); }
 };
 
 std::string label(const Size& s) {
-    return std::to_string(s.in) + "-" + std::to_string(s.hidden) + "-" + std::to_string(s.out) + "/b" +
-           std::to_string(s.batch);
+    std::string out;
+    for (int w : s.widths) out += (out.empty() ? "" : "-") + std::to_string(w);
+    return out + "/b" + std::to_string(s.batch);
 }
 
-void derived(benchmark::State& state) {
-    Fixture f(kSizes[state.range(0)]);
+void derived(benchmark::State& state, Precision precision) {
+    Fixture f(kSizes[state.range(0)], precision);
     if (!f.trainer->lifted()) state.SkipWithError("not lifted");
     for (auto _ : state) benchmark::DoNotOptimize(f.trainer->step(f.X, f.Y));
     state.SetLabel(label(kSizes[state.range(0)]));
 }
+void derived(benchmark::State& state) { derived(state, Precision::Float64); }
+void derived_float32(benchmark::State& state) { derived(state, Precision::Float32); }
 
-// The same program in single precision (--precision float32), for information: the
-// reference is double only.
-void derived_float32(benchmark::State& state) {
-    Fixture f(kSizes[state.range(0)], Precision::Float32);
-    if (!f.trainer->lifted()) state.SkipWithError("not lifted");
-    for (auto _ : state) benchmark::DoNotOptimize(f.trainer->step(f.X, f.Y));
-    state.SetLabel(label(kSizes[state.range(0)]));
-}
-
+// The project's reference (double only).
 void hand_written(benchmark::State& state) {
-    Fixture f(kSizes[state.range(0)]);
+    const Size& s = kSizes[state.range(0)];
+    Fixture f(s);
+    const reference::Activation hidden =
+        std::string(s.activation) == "tanh" ? reference::Activation::Tanh : reference::Activation::ReLU;
+    std::vector<reference::Layer> layers;
+    for (std::size_t l = 0; l < f.layers(); ++l)
+        layers.push_back({f.W(l), f.b(l), l + 1 == f.layers() ? reference::Activation::Sigmoid : hidden});
+    reference::MLP mlp(layers, reference::Loss::BCE);
     OptimizerSettings sgd;
     sgd.lr = kLearningRate;
-    for (auto _ : state) benchmark::DoNotOptimize(f.reference->train_step(f.X, f.Y, sgd));
-    state.SetLabel(label(kSizes[state.range(0)]));
+    for (auto _ : state) benchmark::DoNotOptimize(mlp.train_step(f.X, f.Y, sgd));
+    state.SetLabel(label(s));
 }
+
+// The independent anchor, in T.
+template <class T>
+void anchor_step(benchmark::State& state) {
+    const Size& s = kSizes[state.range(0)];
+    Fixture f(s);
+    const anchor::Act hidden = std::string(s.activation) == "tanh" ? anchor::Act::Tanh : anchor::Act::ReLU;
+    std::vector<anchor::LayerInit> layers;
+    for (std::size_t l = 0; l < f.layers(); ++l)
+        layers.push_back({f.W(l), f.b(l), l + 1 == f.layers() ? anchor::Act::Sigmoid : hidden});
+    anchor::MLP<T> mlp(layers);
+    mlp.set_batch(f.X, f.Y);
+    // The same loss as the derived program's, or the comparison is not of one computation.
+    const double ours = f.trainer->loss(f.X, f.Y), theirs = mlp.step(0.0);
+    if (std::abs(ours - theirs) > 1e-4 * std::max(1.0, std::abs(ours))) state.SkipWithError("the anchor's loss differs");
+    for (auto _ : state) benchmark::DoNotOptimize(mlp.step(kLearningRate));
+    state.SetLabel(label(s));
+}
+void anchor64(benchmark::State& state) { anchor_step<double>(state); }
+void anchor32(benchmark::State& state) { anchor_step<float>(state); }
 
 }  // namespace
 
-// Interleaved per size, so that each pair runs close together in time.
-BENCHMARK(derived)->Arg(0);
-BENCHMARK(hand_written)->Arg(0);
-BENCHMARK(derived_float32)->Arg(0);
-BENCHMARK(derived)->Arg(1);
-BENCHMARK(hand_written)->Arg(1);
-BENCHMARK(derived_float32)->Arg(1);
-BENCHMARK(derived)->Arg(2);
-BENCHMARK(hand_written)->Arg(2);
-BENCHMARK(derived_float32)->Arg(2);
+// bench/compare_train.py interleaves the repetitions of all of them at random.
+BENCHMARK(derived)->DenseRange(0, 3);
+BENCHMARK(hand_written)->DenseRange(0, 3);
+BENCHMARK(anchor64)->Name("anchor")->DenseRange(0, 3);
+BENCHMARK(derived_float32)->DenseRange(0, 3);
+BENCHMARK(anchor32)->Name("anchor_float32")->DenseRange(0, 3);
 
 BENCHMARK_MAIN();

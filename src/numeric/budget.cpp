@@ -51,7 +51,11 @@ void BasicEvaluator<T>::check_budget() const {
                     const Slot& A = slots_[factor.args[0]];
                     const Slot& B = slots_[factor.args[1]];
                     double vectors = left ? double(other.cols) : double(other.rows);
-                    w = vectors * (numel(B) * double(A.cols) + double(B.rows) * numel(A));
+                    // An identity A or B is skipped (multiply(), kron_with_identity()).
+                    const bool a_identity = A.node->op->kind == Kind::Identity;
+                    const bool b_identity = B.node->op->kind == Kind::Identity;
+                    w = numel(s) + vectors * ((b_identity ? 0.0 : numel(B) * double(A.cols)) +
+                                              (a_identity ? 0.0 : double(B.rows) * numel(A)));
                 } else {
                     w = numel(other) + numel(s);
                 }

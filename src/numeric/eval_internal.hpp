@@ -1,11 +1,12 @@
-// Shared by eval.cpp, evaluator.cpp and values_json.cpp (not installed): concrete sizes under an Env and
-// the limits of one evaluation.
+// Shared by the numeric stage's sources (not installed): concrete sizes under an Env, the
+// limits of one evaluation, the elementwise kernels.
 #pragma once
 
 #include <string>
 
 #include <Eigen/Core>
 
+#include "matcalc/core/ops.hpp"
 #include "matcalc/numeric/evaluator.hpp"
 
 namespace matcalc {
@@ -16,6 +17,13 @@ inline constexpr Eigen::Index kMaxTotalEntries = kMaxEntries * 4;
 // The integer value of the size d under env (products and sums from their parts).
 // InputError when it is not known or too large.
 Eigen::Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env);
+
+// The operation table's kernel of an elementwise operation over arrays of T.
+template <class T>
+ArrayKernel<T> array_kernel(const OpInfo& op) {
+    if constexpr (std::is_same_v<T, double>) return op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
+    else return op.kernel1 ? op.kernel1.array32 : op.kernel2.array32;
+}
 
 // "3×4".
 std::string describe_dims(Eigen::Index rows, Eigen::Index cols);

@@ -1,9 +1,11 @@
 // The compiled evaluator (evaluator.hpp, BasicEvaluator): a DAG compiled into slots in node-id
 // order (a topological order, so no recursion at any depth), each computed node with an
 // output buffer allocated once and shared with nodes of the same shape whose values are
-// dead by then; structured factors applied rather than formed; elementwise operations
-// through the operation table's kernels with the broadcasting of the shape rules. In
-// double (Evaluator) or single precision (Evaluator32).
+// dead by then; structured factors applied rather than formed (evaluator_products.cpp);
+// elementwise operations through the operation table's kernels with the broadcasting of
+// the shape rules, consecutive ones fused (evaluator_fusion.cpp). In double (Evaluator) or
+// single precision (Evaluator32).
+#include <algorithm>
 #include <map>
 #include <type_traits>
 
@@ -20,12 +22,6 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 
 namespace {
-
-template <class T>
-ArrayKernel<T> array_kernel(const OpInfo& op) {
-    if constexpr (std::is_same_v<T, double>) return op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
-    else return op.kernel1 ? op.kernel1.array32 : op.kernel2.array32;
-}
 
 // Kronecker products and commutation matrices can be applied without being formed.
 // So can identities and diagonal matrices (a diagonal n²×n² from an elementwise function
@@ -52,14 +48,11 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
     std::vector<Expr> order = reachable(cx, roots);
     std::vector<std::size_t> slot_of(cx.node_count(), 0);
     slots_.reserve(order.size());
-    Index total = 0;
     for (Expr e : order) {
         auto [rows, cols] = concrete_shape(cx, e, env);
-        if (rows > kMaxEntries / cols)
-            throw InputError(fmt::format("a value of {} entries ({} × {}) is too large to evaluate", rows * cols,
-                                         rows, cols));
-        total += rows * cols;
-        if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
+        // Whether the value is too large to hold is decided in check_sizes(), once it is
+        // known which values are formed at all (a diagonal of (N h)² entries that is only
+        // applied is not).
         Slot s;
         s.node = e;
         s.rows = rows;
@@ -100,6 +93,20 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
     for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
 }
 
+// After the passes that leave values implicit: the values that are formed fit.
+template <class T>
+void BasicEvaluator<T>::check_sizes() const {
+    Index total = 0;
+    for (const Slot& s : slots_) {
+        if (s.implicit) continue;  // applied by its products, never held
+        if (s.rows > kMaxEntries / s.cols)
+            throw InputError(fmt::format("a value of {} entries ({} × {}) is too large to evaluate", s.rows * s.cols,
+                                         s.rows, s.cols));
+        total += s.rows * s.cols;
+        if (total > kMaxTotalEntries) throw InputError("the values of this expression are too large to evaluate");
+    }
+}
+
 // Pass 2: which factors are applied, never formed.
 template <class T>
 void BasicEvaluator<T>::leave_factors_implicit() {
@@ -124,6 +131,24 @@ void BasicEvaluator<T>::leave_factors_implicit() {
         if (!structured(s.node)) continue;
         if (!dense[i]) s.implicit = true;  // a formed one is filled in fill_constants()
     }
+    // An identity inside a Kronecker product that is applied is skipped by multiply()
+    // (A ⊗ I acts as X ↦ X Aᵀ): never formed either, unless something else reads it. The
+    // I of w wᵀ ⊗ I over a batch of N samples is N×N.
+    std::vector<char> read_formed(slots_.size(), 0);
+    for (const Slot& s : slots_) {
+        const bool applied_kron = s.node->op->kind == Kind::Kron && s.implicit;
+        for (std::size_t a : s.args)
+            if (!applied_kron && s.node->op->kind != Kind::MatMul) read_formed[a] = 1;
+    }
+    for (std::size_t r : root_slots_) read_formed[r] = 1;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].node->op->kind == Kind::Identity && !read_formed[i] && dense[i]) {
+            bool only_in_applied_kron = true;
+            for (const Slot& s : slots_)
+                for (std::size_t a : s.args)
+                    if (a == i && !(s.node->op->kind == Kind::Kron && s.implicit)) only_in_applied_kron = false;
+            if (only_in_applied_kron) slots_[i].implicit = true;
+        }
     // multiply() applies an implicit structured factor to a formed matrix: a transpose
     // beside one is formed.
     for (const Slot& p : slots_) {
@@ -217,6 +242,8 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
     make_slots(cx, roots, env);
     leave_factors_implicit();
     fuse_scaled_products();
+    fuse_elementwise();
+    check_sizes();
     check_budget();    // before anything large is allocated or computed
     fill_constants();
     assign_storage();  // pass 4: output buffers, shared where values are dead
@@ -369,6 +396,10 @@ void BasicEvaluator<T>::step(Slot& s) {
                 for (Index j = 0; j < Z.cols(); ++j) log_softmax(Z.col(j), out.col(j));
             break;
         }
+        if (!s.fused_ops.empty()) {
+            run_fused(s);
+            break;
+        }
         // The table's kernel over whole arrays: a 1×1 argument with stride 0, a row or a
         // column broadcast one column of the result at a time (column-major data).
         const ArrayKernel<T> kernel = array_kernel<T>(op);
@@ -495,98 +526,6 @@ void BasicEvaluator<T>::step(Slot& s) {
     }
     case Kind::Variable: case Kind::Constant: case Kind::Identity: case Kind::Size: case Kind::Commutation:
         throw std::logic_error(fmt::format("evaluator: no rule for {}", op.name));
-    }
-}
-
-template <class T>
-bool BasicEvaluator<T>::implicit_transpose(std::size_t slot) const {
-    return slots_[slot].implicit && slots_[slot].node->op->kind == Kind::Transpose;
-}
-
-template <class T>
-void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
-    const Slot& a = slots_[p.args[0]];
-    const Slot& b = slots_[p.args[1]];
-    auto ones = [](const Slot& s) { return s.node->op->kind == Kind::Constant && s.node->value == 1.0; };
-    auto apply = [&](const auto& A, const auto& B) {
-        if (ones(a) && a.rows == 1) {  // 1ᵀ B: the sums of B's columns
-            if (scale == T(1)) out.noalias() = B.colwise().sum();
-            else out.noalias() = scale * B.colwise().sum();
-        } else if (ones(b) && b.cols == 1) {  // A 1: the sums of A's rows
-            if (scale == T(1)) out.noalias() = A.rowwise().sum();
-            else out.noalias() = scale * A.rowwise().sum();
-        } else if (scale == T(1)) {
-            out.noalias() = A * B;
-        } else if (out.rows() == 1 || out.cols() == 1) {
-            out.noalias() = A * B;  // Eigen's matrix–vector product would copy a scaled vector
-            out *= scale;
-        } else {
-            out.noalias() = (scale * A) * B;  // GEMM multiplies by the scale once per entry
-        }
-    };
-    const bool ta = implicit_transpose(p.args[0]), tb = implicit_transpose(p.args[1]);
-    const Matrix& A = *slots_[ta ? a.args[0] : p.args[0]].value;
-    const Matrix& B = *slots_[tb ? b.args[0] : p.args[1]].value;
-    if (ta && tb) apply(A.transpose(), B.transpose());
-    else if (ta) apply(A.transpose(), B);
-    else if (tb) apply(A, B.transpose());
-    else apply(A, B);
-}
-
-// A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
-// column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
-// to the rows; K(m,n) permutes rows, and M K(m,n) columns; a diagonal scales.
-template <class T>
-void BasicEvaluator<T>::multiply(Slot& s) {
-    Matrix& out = *s.out;
-    const bool left = slots_[s.args[0]].implicit;
-    const Slot& factor = slots_[s.args[left ? 0 : 1]];
-    const Matrix& M = *slots_[s.args[left ? 1 : 0]].value;
-    switch (factor.node->op->kind) {
-    case Kind::Identity:
-        out = M;
-        return;
-    case Kind::Diag: {  // diag(v) M scales the rows, M diag(v) the columns
-        auto v = slots_[factor.args[0]].value->reshaped();
-        if (left) out.noalias() = v.asDiagonal() * M;
-        else out.noalias() = M * v.asDiagonal();
-        return;
-    }
-    case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
-    case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
-    case Kind::Norm1: case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det:
-    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum:
-    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
-        break;
-    }
-    if (factor.node->op->kind == Kind::Commutation) {
-        // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
-        const Index m = factor.commutation_m, n = factor.rows / m;
-        for (Index i = 0; i < m; ++i)
-            for (Index j = 0; j < n; ++j) {
-                if (left) out.row(j + i * n) = M.row(i + j * m);
-                else out.col(i + j * m) = M.col(j + i * n);
-            }
-        return;
-    }
-    const Matrix& A = *slots_[factor.args[0]].value;
-    const Matrix& B = *slots_[factor.args[1]].value;
-    Matrix &X = s.kron_x, &BX = s.kron_t, &Y = s.kron_y;  // a column (row) of M as a matrix, its image
-    if (left) {
-        for (Index k = 0; k < M.cols(); ++k) {
-            X = M.col(k).reshaped(B.cols(), A.cols());
-            BX.noalias() = B * X;
-            Y.noalias() = BX * A.transpose();
-            out.col(k) = Y.reshaped();
-        }
-    } else {
-        // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M.
-        for (Index r = 0; r < M.rows(); ++r) {
-            X = M.row(r).transpose().reshaped(B.rows(), A.rows());
-            BX.noalias() = B.transpose() * X;
-            Y.noalias() = BX * A;
-            out.row(r) = Y.reshaped().transpose();
-        }
     }
 }
 

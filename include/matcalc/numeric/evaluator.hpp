@@ -89,8 +89,9 @@ std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Exp
 // are reused once the value in them is dead. Kronecker products, commutation matrices,
 // diagonals, identities and transposes that only multiply are applied, never formed; a
 // scalar times a product is one scaled product; elementwise operations run the operation
-// table's array kernels (ops.hpp). run() evaluates every node once; running again with new
-// values of the same shapes allocates nothing (tests/test_eval_alloc.cpp counts), except
+// table's array kernels (ops.hpp), consecutive ones as one pass over blocks of entries
+// (an argument used only by the next operation is never stored whole). run() evaluates
+// every node once; running again with new values of the same shapes allocates nothing (tests/test_eval_alloc.cpp counts), except
 // inside Eigen for the LU of det/logdet/inv and for the blocking workspace of matrix
 // products too large for its stack buffer.
 //
@@ -138,15 +139,34 @@ private:
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
         Matrix kron_x, kron_t, kron_y;
+        // An elementwise operation with elementwise arguments inlined into it (theirs
+        // implicit: used only here, of its shape): the kernels of the group in order, run
+        // over blocks of entries (kFusedBlock), the inner results in `scratch`, one column
+        // per inner node, never a buffer of the whole size. Empty: not a fused group.
+        struct FusedOp {
+            void (*kernel)(const T*, std::ptrdiff_t, const T*, std::ptrdiff_t, T*, std::ptrdiff_t);
+            int a, b;  // operands: ≥ 0 a column of scratch, < 0 the input −1 − k
+            int out;   // a column of scratch, or −1: the group's result
+        };
+        std::vector<FusedOp> fused_ops;
+        std::vector<std::size_t> fused_inputs;  // slots read by the group
+        Matrix scratch;
     };
+    static constexpr Eigen::Index kFusedBlock = 512;
     // The compilation's passes, in order (evaluator.cpp).
     void make_slots(const Context& cx, std::span<const Expr> roots, const Env& env);
     void leave_factors_implicit();
     void fuse_scaled_products();
+    void fuse_elementwise();
+    int fused_operand(Slot& root, std::size_t arg, int& temps);
+    void run_fused(Slot& s);
     void check_broadcasts() const;
+    void check_sizes() const;   // InputError for a formed value too large to hold
     void check_budget() const;  // against current_budget(), before fill_constants()
     void fill_constants();      // constants and formed identities and commutation matrices
     void multiply(Slot& s);
+    // multiply() for a Kronecker factor A ⊗ B of which A or B is an identity (never formed).
+    void kron_with_identity(Slot& s, const Matrix& M, bool left, const Slot& a, const Slot& b);
     // out = scale · (the product p), its factors read transposed where they are implicit
     // transposes, a product with a vector of ones summed instead.
     void product(const Slot& p, Matrix& out, T scale);

@@ -1,0 +1,103 @@
+// The evaluator's fused elementwise passes (evaluator.hpp, BasicEvaluator).
+#include <algorithm>
+
+#include "eval_internal.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/numeric/evaluator.hpp"
+
+namespace matcalc {
+
+using Eigen::Index;
+
+// Pass 3b: elementwise operations fused. An elementwise value used once, by an
+// elementwise operation of its shape, is computed inside that operation's pass, a block of
+// entries at a time: 1 − h² ⊙ G is one pass over G, not three (h², 1 − h², the product)
+// with two arrays written and read in between. The kernels are the table's, called on each
+// block in the order the separate passes would run, so the numbers are the same bits.
+// Broadcast rows or columns (the column loop of step()) are left to the separate passes.
+template <class T>
+void BasicEvaluator<T>::fuse_elementwise() {
+    std::vector<std::size_t> uses(slots_.size(), 0), user(slots_.size(), Slot::npos);
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        for (std::size_t a : slots_[i].args) ++uses[a], user[a] = i;
+    for (std::size_t r : root_slots_) uses[r] += 2;  // the caller reads the roots
+    // Whether s can run as (part of) a fused group: its arguments whole or 1×1.
+    auto fusable = [&](const Slot& s) {
+        if (s.node->op->kind != Kind::Elementwise || s.fused != Slot::npos || log_softmax_source(s) != Slot::npos ||
+            !array_kernel<T>(*s.node->op))
+            return false;
+        for (std::size_t a : s.args) {
+            const Slot& arg = slots_[a];
+            if (arg.rows * arg.cols != s.rows * s.cols && arg.rows * arg.cols != 1) return false;
+            if (arg.implicit && arg.node->op->kind != Kind::Elementwise) return false;
+        }
+        return true;
+    };
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (uses[i] != 1 || !fusable(s) || s.rows * s.cols <= 1) continue;
+        const Slot& u = slots_[user[i]];
+        if (!fusable(u) || u.rows != s.rows || u.cols != s.cols) continue;
+        s.implicit = true;
+    }
+    for (Slot& s : slots_) {
+        if (s.implicit || !fusable(s)) continue;
+        bool inner = false;
+        for (std::size_t a : s.args) inner = inner || slots_[a].implicit;
+        if (!inner) continue;
+        int temps = 0;
+        const int a = fused_operand(s, s.args[0], temps);
+        const int b = s.args.size() == 2 ? fused_operand(s, s.args[1], temps) : a;
+        s.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, -1});
+        s.scratch.resize(kFusedBlock, temps);
+    }
+}
+
+// The operand of a fused group for argument slot `arg`: an input, or a column of scratch
+// holding an inlined operation's block (its own operands computed first).
+template <class T>
+int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, int& temps) {
+    Slot& s = slots_[arg];
+    if (!s.implicit || s.node->op->kind != Kind::Elementwise) {
+        root.fused_inputs.push_back(arg);
+        return -static_cast<int>(root.fused_inputs.size());
+    }
+    const int a = fused_operand(root, s.args[0], temps);
+    const int b = s.args.size() == 2 ? fused_operand(root, s.args[1], temps) : a;
+    // A column of its own: the kernels' loops are vectorised for arrays that do not overlap.
+    const int out = temps++;
+    root.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, out});
+    return out;
+}
+
+template <class T>
+void BasicEvaluator<T>::run_fused(Slot& s) {
+    Matrix& out = *s.out;
+    const Index n = out.size();
+    T* const scratch = s.scratch.data();
+    auto operand = [&](int k, Index start, std::ptrdiff_t& stride) -> const T* {
+        if (k >= 0) return stride = 1, scratch + k * kFusedBlock;
+        const Matrix& v = *slots_[s.fused_inputs[static_cast<std::size_t>(-1 - k)]].value;
+        if (v.size() == 1) return stride = 0, v.data();
+        return stride = 1, v.data() + start;
+    };
+    for (Index start = 0; start < n; start += kFusedBlock) {
+        const Index len = std::min(kFusedBlock, n - start);
+        for (const auto& op : s.fused_ops) {
+            std::ptrdiff_t sa = 0, sb = 0;
+            const T* a = operand(op.a, start, sa);
+            const T* b = operand(op.b, start, sb);
+            T* o = op.out < 0 ? out.data() + start : scratch + op.out * kFusedBlock;
+            op.kernel(a, sa, b, sb, o, len);
+        }
+    }
+}
+
+template void BasicEvaluator<double>::fuse_elementwise();
+template void BasicEvaluator<float>::fuse_elementwise();
+template void BasicEvaluator<double>::run_fused(Slot&);
+template void BasicEvaluator<float>::run_fused(Slot&);
+template int BasicEvaluator<double>::fused_operand(Slot&, std::size_t, int&);
+template int BasicEvaluator<float>::fused_operand(Slot&, std::size_t, int&);
+
+}  // namespace matcalc

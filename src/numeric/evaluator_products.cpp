@@ -1,0 +1,171 @@
+// The evaluator's matrix products (evaluator.hpp, BasicEvaluator): dense products with
+// transposed or scaled factors, and products with a structured factor applied, never
+// formed (Kronecker products, commutation matrices, diagonals, identities).
+#include "eval_internal.hpp"
+#include "matcalc/core/ops.hpp"
+#include "matcalc/numeric/evaluator.hpp"
+
+namespace matcalc {
+
+using Eigen::Index;
+
+template <class T>
+bool BasicEvaluator<T>::implicit_transpose(std::size_t slot) const {
+    return slots_[slot].implicit && slots_[slot].node->op->kind == Kind::Transpose;
+}
+
+template <class T>
+void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
+    const Slot& a = slots_[p.args[0]];
+    const Slot& b = slots_[p.args[1]];
+    auto ones = [](const Slot& s) { return s.node->op->kind == Kind::Constant && s.node->value == 1.0; };
+    auto apply = [&](const auto& A, const auto& B) {
+        if (ones(a) && a.rows == 1) {  // 1ᵀ B: the sums of B's columns
+            if (scale == T(1)) out.noalias() = B.colwise().sum();
+            else out.noalias() = scale * B.colwise().sum();
+        } else if (ones(b) && b.cols == 1) {  // A 1: the sums of A's rows
+            if (scale == T(1)) out.noalias() = A.rowwise().sum();
+            else out.noalias() = scale * A.rowwise().sum();
+        } else if (scale == T(1)) {
+            out.noalias() = A * B;
+        } else if (out.rows() == 1 || out.cols() == 1) {
+            out.noalias() = A * B;  // Eigen's matrix–vector product would copy a scaled vector
+            out *= scale;
+        } else {
+            out.noalias() = (scale * A) * B;  // GEMM multiplies by the scale once per entry
+        }
+    };
+    const bool ta = implicit_transpose(p.args[0]), tb = implicit_transpose(p.args[1]);
+    const Matrix& A = *slots_[ta ? a.args[0] : p.args[0]].value;
+    const Matrix& B = *slots_[tb ? b.args[0] : p.args[1]].value;
+    if (ta && tb) apply(A.transpose(), B.transpose());
+    else if (ta) apply(A.transpose(), B);
+    else if (tb) apply(A, B.transpose());
+    else apply(A, B);
+}
+
+// A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
+// column of M read as a matrix X (vec(B X Aᵀ) = (A ⊗ B) vec X); M (A ⊗ B) does the same
+// to the rows; K(m,n) permutes rows, and M K(m,n) columns; a diagonal scales.
+template <class T>
+void BasicEvaluator<T>::multiply(Slot& s) {
+    Matrix& out = *s.out;
+    const bool left = slots_[s.args[0]].implicit;
+    const Slot& factor = slots_[s.args[left ? 0 : 1]];
+    const Matrix& M = *slots_[s.args[left ? 1 : 0]].value;
+    switch (factor.node->op->kind) {
+    case Kind::Identity:
+        out = M;
+        return;
+    case Kind::Diag: {  // diag(v) M scales the rows, M diag(v) the columns
+        auto v = slots_[factor.args[0]].value->reshaped();
+        if (left) out.noalias() = v.asDiagonal() * M;
+        else out.noalias() = M * v.asDiagonal();
+        return;
+    }
+    case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
+    case Kind::MatMul: case Kind::Transpose: case Kind::Dot: case Kind::Sum: case Kind::Mean: case Kind::Norm:
+    case Kind::Norm1: case Kind::DiagPart: case Kind::Stack: case Kind::Trace: case Kind::Det:
+    case Kind::LogDet: case Kind::Inverse: case Kind::LogSumExp: case Kind::Softmax: case Kind::Extremum:
+    case Kind::Kron: case Kind::Vec: case Kind::Unvec: case Kind::Block:
+        break;
+    }
+    if (factor.node->op->kind == Kind::Commutation) {
+        // K(m,n) has a one at row j + i n, column i + j m (i < m, j < n).
+        // On the left each column of M, read as an m×n matrix, is transposed (K vec A =
+        // vec Aᵀ): a transpose per column rather than a copy of each row across the
+        // columns, which strides through memory; on the right whole columns move.
+        const Index m = factor.commutation_m, n = factor.rows / m;
+        if (left) {
+            for (Index c = 0; c < M.cols(); ++c) out.col(c).reshaped(n, m) = M.col(c).reshaped(m, n).transpose();
+            return;
+        }
+        for (Index i = 0; i < m; ++i)
+            for (Index j = 0; j < n; ++j) out.col(i + j * m) = M.col(j + i * n);
+        return;
+    }
+    const Slot& a_slot = slots_[factor.args[0]];
+    const Slot& b_slot = slots_[factor.args[1]];
+    const bool a_identity = a_slot.node->op->kind == Kind::Identity;
+    const bool b_identity = b_slot.node->op->kind == Kind::Identity;
+    if (a_identity || b_identity) {
+        kron_with_identity(s, M, left, a_slot, b_slot);
+        return;
+    }
+    const Matrix& A = *a_slot.value;
+    const Matrix& B = *b_slot.value;
+    Matrix &X = s.kron_x, &BX = s.kron_t, &Y = s.kron_y;  // a column (row) of M as a matrix, its image
+    if (left) {
+        for (Index k = 0; k < M.cols(); ++k) {
+            X = M.col(k).reshaped(B.cols(), A.cols());
+            BX.noalias() = B * X;
+            Y.noalias() = BX * A.transpose();
+            out.col(k) = Y.reshaped();
+        }
+    } else {
+        // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M.
+        for (Index r = 0; r < M.rows(); ++r) {
+            X = M.row(r).transpose().reshaped(B.rows(), A.rows());
+            BX.noalias() = B.transpose() * X;
+            Y.noalias() = BX * A;
+            out.row(r) = Y.reshaped().transpose();
+        }
+    }
+}
+
+// (A ⊗ B) M or M (A ⊗ B) where A or B is an identity, from the other factor alone:
+// (I ⊗ B) M is B times each column of M read as a t×q matrix, and those side by side are
+// one matrix B [X₁ X₂ …] = B M.reshaped(t, q·k), a single product; (A ⊗ I) M applies Aᵀ
+// from the right to each X. On the right, M (I ⊗ B) is each row of M read as a matrix
+// times B, M (A ⊗ I) each such matrix times A. Never the identity's own entries: their
+// product with X is X.
+template <class T>
+void BasicEvaluator<T>::kron_with_identity(Slot& s, const Matrix& M, bool left, const Slot& a, const Slot& b) {
+    Matrix& out = *s.out;
+    const bool a_identity = a.node->op->kind == Kind::Identity;
+    const bool b_identity = b.node->op->kind == Kind::Identity;
+    if (a_identity && b_identity) {
+        out = M;
+        return;
+    }
+    if (left) {
+        if (a_identity) {  // (I_q ⊗ B): B [X₁ … X_k] at once
+            const Matrix& B = *b.value;
+            out.reshaped(B.rows(), out.size() / B.rows()).noalias() = B * M.reshaped(B.cols(), M.size() / B.cols());
+            return;
+        }
+        const Matrix& A = *a.value;  // (A ⊗ I_t): X Aᵀ, X = column k of M as t×q
+        const Index t = b.rows;
+        for (Index k = 0; k < M.cols(); ++k)
+            out.col(k).reshaped(t, A.rows()).noalias() = M.col(k).reshaped(t, A.cols()) * A.transpose();
+        return;
+    }
+    // Row r of M (A ⊗ B) is (Aᵀ ⊗ Bᵀ) applied to row r of M read as a (B.rows × A.rows) matrix.
+    if (a_identity) {
+        const Matrix& B = *b.value;
+        for (Index r = 0; r < M.rows(); ++r) {
+            s.kron_x = M.row(r).transpose().reshaped(B.rows(), a.rows);
+            s.kron_y.noalias() = B.transpose() * s.kron_x;
+            out.row(r) = s.kron_y.reshaped().transpose();
+        }
+        return;
+    }
+    const Matrix& A = *a.value;
+    const Index t = b.rows;
+    for (Index r = 0; r < M.rows(); ++r) {
+        s.kron_x = M.row(r).transpose().reshaped(t, A.rows());
+        s.kron_y.noalias() = s.kron_x * A;
+        out.row(r) = s.kron_y.reshaped().transpose();
+    }
+}
+
+template bool BasicEvaluator<double>::implicit_transpose(std::size_t) const;
+template bool BasicEvaluator<float>::implicit_transpose(std::size_t) const;
+template void BasicEvaluator<double>::product(const Slot&, Matrix&, double);
+template void BasicEvaluator<float>::product(const Slot&, Matrix&, float);
+template void BasicEvaluator<double>::multiply(Slot&);
+template void BasicEvaluator<float>::multiply(Slot&);
+template void BasicEvaluator<double>::kron_with_identity(Slot&, const Matrix&, bool, const Slot&, const Slot&);
+template void BasicEvaluator<float>::kron_with_identity(Slot&, const Matrix&, bool, const Slot&, const Slot&);
+
+}  // namespace matcalc
