@@ -78,15 +78,7 @@ public:
         std::string out;
         std::vector<Piece> work, pieces;
         work.push_back({{}, root, false});
-        // A truncated print (max_length) also stops after a bounded number of expansions:
-        // a left-deep DAG expands its whole depth before writing a character, and printing
-        // each node of a long chain that way (codegen's comments) was quadratic.
-        std::size_t expansions = 0;
         while (!work.empty()) {
-            if (o_.max_length && ++expansions > 4 * o_.max_length) {
-                out += "...";
-                break;
-            }
             Piece p = std::move(work.back());
             work.pop_back();
             if (!p.child) {
@@ -222,11 +214,6 @@ private:
                 break;
             }
             path.push_back(cur);
-            // A truncated print (max_length: codegen's comments, one per statement) looks a
-            // bounded way down: otherwise printing every node of a long chain this way is
-            // quadratic (each looks down the whole chain). A right operand whose beginning is
-            // this deep is cut long before it is written anyway.
-            if (o_.max_length && path.size() > 16) break;
             // The ones and zeros vectors are written `1`, `0`, but are not numbers.
             if (!ascii_ && !name_of(cur) && cur->op->kind == Kind::Constant && !scalar(cur) &&
                 (cur->value == 0 || cur->value == 1))
