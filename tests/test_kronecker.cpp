@@ -238,6 +238,18 @@ TEST_CASE("sizes that are products of symbols", "[kronecker][shape]") {
     CHECK(z.sum(n, n) == z.product(2, n));
     CHECK(z.name(z.sum(n, 1)) == "n+1");
 
+    // Unification cancels common factors and divides integer coefficients out, binding a
+    // flexible factor left alone: 2·?0 = 6 binds ?0 = 3, 4·?1 = 6 has no integer answer.
+    Dim f0 = z.fresh(), f1 = z.fresh();
+    CHECK(z.unify(z.product(2, f0), 6));
+    CHECK(z.resolve(f0) == 3);
+    CHECK_FALSE(z.unify(z.product(4, f1), 6));
+    CHECK(z.unify(z.product(2, z.product(n, f1)), z.product(6, n)));
+    CHECK(z.resolve(f1) == 3);
+    // In a model: the I of kron(aᵀ, I) is sized by the product with a 6-vector.
+    Model model = load_model(Source{"kron.mc", "a : vector(2); v : vector(6); f = kron(a', I) * v"});
+    CHECK(model.cx().sizes().describe(model.cx().shape(model.find("f")->expr)) == "vector(3)");
+
     // Evaluation computes them from their parts, whatever else the sizes table says.
     Context cx;
     Dim a = cx.sizes().symbol("a");

@@ -1,6 +1,7 @@
 #include "matcalc/core/shape.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <functional>
 #include <stdexcept>
 
@@ -193,6 +194,22 @@ bool SizeTable::unify_products(Dim a, Dim b) {
             it = fa.erase(it);
         }
     }
+    // Integer coefficients divide out: 2·?0 = 6 leaves ?0 = 3 (kron(aᵀ, I) with a of 2
+    // entries, where the Jacobian has 6 columns).
+    auto take_coefficient = [&](std::vector<Dim>& f) {
+        Dim c = 1;
+        for (auto it = f.begin(); it != f.end();)
+            if (is_symbol(*it)) {
+                ++it;
+            } else {
+                c *= *it;
+                it = f.erase(it);
+            }
+        return c;
+    };
+    Dim ca = take_coefficient(fa), cb = take_coefficient(fb), common = std::gcd(ca, cb);
+    if (ca / common != 1) fa.insert(fa.begin(), ca / common);
+    if (cb / common != 1) fb.insert(fb.begin(), cb / common);
     auto product_of = [&](const std::vector<Dim>& f) {
         Dim p = 1;
         for (Dim d : f) p = product(p, d);
