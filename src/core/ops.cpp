@@ -37,10 +37,10 @@ std::vector<OpInfo> make_table() {
                  .notation = Notation::Leaf, .rule = "identity"});
     t.push_back({.id = Op::Constant, .call_names = {"ones", "zeros", "vector", "matrix"},
                  .kind = Kind::Constant, .min_args = 0, .max_args = 0, .notation = Notation::Leaf,
-                 .rule = "constant", .doc = {"constant arrays: ones(n), ones(m, n), zeros(m, n); vector(c) and matrix(c) hold c in every entry and take their size from where they are used", "sizes, or one value", "as given, or from context", "x : vector(n); f = x + vector(1)"}});
+                 .rule = "constant", .doc = {"constant arrays: ones(n), ones(m, n), zeros(m, n); vector(c) and matrix(c) hold c in every entry and take their size from where they are used; 𝟏 (bold one) alone is the ones vector sized by context, as results print it", "sizes, or one value", "as given, or from context", "x : vector(n); f = x + vector(1)"}});
     t.push_back({.id = Op::Eye, .call_names = {"eye"}, .kind = Kind::Identity, .min_args = 0,
                  .max_args = 0, .notation = Notation::Leaf, .ascii = "eye", .unicode = "I",
-                 .latex = "I", .rule = "constant", .doc = {"the identity matrix; eye(n), or bare eye sized by context", "0–1 (a size)", "n × n", "x : vector(n); f = eye(n) * x"}});
+                 .latex = "I", .rule = "constant", .doc = {"the identity matrix; eye(n), or bare eye (or I, unless the model names I) sized by context", "0–1 (a size)", "n × n", "x : vector(n); f = eye(n) * x"}});
     t.push_back({.id = Op::Commutation, .kind = Kind::Commutation, .min_args = 0, .max_args = 0,
                  .notation = Notation::Leaf, .ascii = "K", .unicode = "K", .latex = "K",
                  .rule = "commutation matrix"});
