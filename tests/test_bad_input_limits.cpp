@@ -60,6 +60,16 @@ TEST_CASE("bad input: numbers beyond --max-output are refused before they are co
     CHECK(contains(ok.out, "\"jacobian\""));
     refused({"eval", "-e", "x : vector(n); f = x*x'", "--at", numbers(500), "--max-output", "1"},
             {"more than", "bytes of text", "limit of 1 MiB"});
+    // Code too: 3 000 lines generate about 1.2 MiB of C++, refused under --max-output 1.
+    std::string chain = "x : scalar\na0 = x\n";
+    for (int i = 1; i < 3000; ++i)
+        chain += "a" + std::to_string(i) + " = sin(a" + std::to_string(i - 1) + ") + 0.5*a" + std::to_string(i - 1) + "\n";
+    std::string path = temp().write("chain3000.mc", chain);
+    Run code = cli({"codegen", path, "--wrt", "x", "--max-output", "1"}, 5000ms);
+    expect_bad_input(code);
+    expect_words(code, {"the generated code would be 1.", "more than the limit of 1 MiB of output (--max-output)"});
+    CHECK(code.out.empty());
+    CHECK(cli({"codegen", path, "--wrt", "x"}, 5000ms).code == 0);
 }
 
 TEST_CASE("bad input: long programs are refused or derived in linear time", "[bad_input][limits]") {
@@ -68,7 +78,7 @@ TEST_CASE("bad input: long programs are refused or derived in linear time", "[ba
     std::string chain = "x : scalar\nv0 = x\n";
     for (int i = 1; i < 20000; ++i) chain += "v" + std::to_string(i) + " = sin(v" + std::to_string(i - 1) + ")\n";
     std::string path = temp().write("chain20000.mc", chain);
-    Run r = cli({"derive", path, "--wrt", "x", "--steps"}, 5000ms);
+    Run r = cli({"derive", path, "--wrt", "x", "--steps"}, 10000ms);
     expect_bad_input(r);
     expect_words(r, {"--steps", "goes through 19999 operations", "more than the 200"});
     // A stack of 20 000 definitions: the gradient gives each block its offset in one pass
@@ -80,8 +90,20 @@ TEST_CASE("bad input: long programs are refused or derived in linear time", "[ba
     }
     stack += "v = [" + cols + "]\nf = sum(v)\n";
     std::string stack_path = temp().write("stack20000.mc", stack);
-    Run s = cli({"derive", stack_path, "--wrt", "x", "--at", "{\"x\": 1}"}, 5000ms);
+    Run s = cli({"derive", stack_path, "--wrt", "x", "--at", "{\"x\": 1}"}, 10000ms);
     INFO(s.err);
     CHECK(s.code == 0);
     CHECK(s.out == "  f = 200010000\n∂f/∂x = 200010000\n  at --at: 200010000\n");
+    // The Hessian of a 10 000-line chain (29 s and 20 MB of formula): refused at once, by
+    // derive and by codegen.
+    std::string chain10k = "x : scalar\na0 = x\n";
+    for (int i = 1; i < 10000; ++i)
+        chain10k += "a" + std::to_string(i) + " = sin(a" + std::to_string(i - 1) + ") + 0.5*a" + std::to_string(i - 1) + "\n";
+    std::string chain_path = temp().write("chain10k.mc", chain10k);
+    for (std::vector<std::string> args : {std::vector<std::string>{"derive", chain_path, "--wrt", "x", "--hessian"},
+                                          {"codegen", chain_path, "--wrt", "x", "--hessian", "--lang", "numpy"}}) {
+        Run h = cli(args, 10000ms);
+        expect_bad_input(h);
+        expect_words(h, {"the Hessian: the function has 29997 operations, more than the 3000", "`check`"});
+    }
 }

@@ -12,6 +12,7 @@
 #include "matcalc/core/ops.hpp"
 #include "matcalc/core/pattern.hpp"
 #include "matcalc/frontend/pattern.hpp"
+#include "matcalc/io/diagnostics.hpp"
 
 namespace matcalc {
 
@@ -558,6 +559,15 @@ Expr jacobian(Context& cx, Expr f, Expr x) {
 
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    std::size_t operations = 0;
+    for (Expr e : reachable(cx, std::span<const Expr>(&f, 1))) operations += !e->args.empty();
+    if (operations > kMaxHessianOperations)
+        throw InputError(fmt::format("the Hessian: the function has {} operations, more than the {} a symbolic "
+                                     "Hessian is taken for",
+                                     operations, kMaxHessianOperations),
+                         std::nullopt,
+                         {"its formula would run to megabytes; the gradient alone prints compactly, and `check` tests "
+                          "it numerically"});
     return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
 }
 

@@ -1,6 +1,8 @@
 // `matcalc codegen` (README, Commands): the model's function and its gradients or Jacobians
 // as a self-contained C++ header (--lang cpp) or Python module (--lang numpy, --lang torch) on stdout
 // (codegen.hpp). Input errors are rendered against the model here, as train does.
+#include <fmt/format.h>
+
 #include "cli_options.hpp"
 #include "matcalc/cli/cli.hpp"
 #include "matcalc/codegen/codegen.hpp"
@@ -31,6 +33,13 @@ int codegen(const Options& o, std::ostream& out, std::ostream& err) {
         // cli_options.cpp accepts no other language.
         const auto generate = o.lang == "numpy" ? generate_numpy : o.lang == "torch" ? generate_torch : generate_cpp;
         std::string code = generate(model, model.function(o.of), o.wrt, options);
+        // Code is text for a compiler, and is held to the limit of numbers written (README, Limits).
+        if (code.size() > o.max_output)
+            throw InputError(fmt::format("the generated code would be {:.1f} MiB, more than the limit of {} MiB of output "
+                                         "(--max-output)",
+                                         double(code.size()) / double(1 << 20), o.max_output >> 20),
+                             std::nullopt, {"--max-output MIB allows more; --expand off (the default) names definitions "
+                                            "once instead of writing them out"});
         if (o.save) write_file_atomically(*o.save, code);
         else out << code;
         return kExitOk;

@@ -251,7 +251,8 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string& n, const std::string& v) {
          o.budget.max_memory = static_cast<std::size_t>(parse_integer(n, v, 1, 1 << 20)) << 20;
      }},
-    {"--max-output", "MIB", kDerive | kEval, "refuse to write more than MIB mebibytes of numbers (default 16)",
+    {"--max-output", "MIB", kDerive | kEval | kCodegen,
+     "refuse to write more than MIB mebibytes of numbers (derive, eval) or of code (codegen); default 16",
      [](Options& o, const std::string& n, const std::string& v) {
          o.max_output = static_cast<std::size_t>(parse_integer(n, v, 1, 1 << 20)) << 20;
      }},

@@ -34,7 +34,11 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs);
 Expr jacobian(Context& cx, Expr f, Expr x);
 
 // The Hessian ∂²f/∂vec(x)² of a scalar f: the Jacobian of its gradient, numel(x) ×
-// numel(x). `grad` may pass the gradient already taken (and simplified).
+// numel(x). `grad` may pass the gradient already taken (and simplified). An InputError when
+// f has more than kMaxHessianOperations operations: the symbolic Hessian of a long program
+// costs about a millisecond and a kilobyte of formula per operation (a 10 000-line chain:
+// 29 s and 20 MB), far past what anyone reads.
+inline constexpr std::size_t kMaxHessianOperations = 3000;
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
 // The derivative as docs/language.md, Derivatives prints it: the Jacobian in numerator layout (a row
