@@ -4,9 +4,11 @@ checks' bookkeeping, the acceptance model and the in-page timing of re-derivatio
 import contextlib
 import functools
 import http.server
+import json
 import os
 import socketserver
 import threading
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 failures = []
@@ -73,3 +75,31 @@ TIMING_JS = """async (models) => {
 def median(values):
     values = sorted(values)
     return values[len(values) // 2]
+
+
+def relu_url(url):
+    """The page with the acceptance model in its link (the fragment)."""
+    return url + "#" + urllib.parse.urlencode({"model": RELU, "wrt": "w"})
+
+
+def check_dark_and_narrow(evaluate):
+    """In a narrow window in the dark scheme: the page follows the scheme, in one column with
+    nothing wider than the window. `evaluate` gives the value of a JavaScript expression."""
+    dark = evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    background = evaluate("getComputedStyle(document.body).backgroundColor")
+    check("dark scheme followed", dark and background == "rgb(22, 24, 28)", f"{dark} {background}")
+    overflow = evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    check("narrow window: no horizontal scrolling", overflow is not None and overflow <= 0, f"{overflow} px too wide")
+
+
+def finish(measured, timings_path, browser_name):
+    """Prints (and saves) the times measured and the checks' outcome; the exit code."""
+    print("timings:", json.dumps(measured))
+    if timings_path:
+        with open(timings_path, "w", encoding="utf-8") as f:
+            json.dump(measured, f, indent=1)
+    if failures:
+        print(f"{len(failures)} check(s) failed: {', '.join(failures)}")
+        return 1
+    print(f"all {browser_name} checks passed")
+    return 0

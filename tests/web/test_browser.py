@@ -9,7 +9,6 @@ Needs Debian's chromium, chromium-driver and python3-selenium. Exit 0 when every
 passes; prints each check and the measured times.
 """
 import argparse
-import json
 import os
 import sys
 import time
@@ -23,7 +22,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from common import RELU, RELU_B_TEX, RELU_TEX, ROOT, TIMING_JS, check, failures, median, serve, timing_models
+from common import (RELU, RELU_B_TEX, RELU_TEX, ROOT, TIMING_JS, check, check_dark_and_narrow, finish, median,
+                    relu_url, serve, timing_models)
 
 
 def browser(dark=False, width=1280, height=900):
@@ -255,29 +255,16 @@ def main():
         finally:
             driver.quit()
 
-        # A narrow window in the dark scheme: one column, nothing wider than the window.
+        # A narrow window in the dark scheme.
         driver = browser(dark=True, width=420, height=900)
         try:
-            driver.get(url + "#" + urllib.parse.urlencode({"model": relu, "wrt": "w"}))
+            driver.get(relu_url(url))
             wait_for(driver, lambda d: derivatives(d).get("w"))
-            dark = driver.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches")
-            background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
-            check("dark scheme followed", dark and background == "rgb(22, 24, 28)", f"{dark} {background}")
-            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            check("narrow window: no horizontal scrolling", overflow <= 0, f"{overflow} px too wide")
+            check_dark_and_narrow(lambda e: driver.execute_script("return " + e))
         finally:
             driver.quit()
 
-    print("timings:", json.dumps(measured))
-    if args.timings:
-        with open(args.timings, "w", encoding="utf-8") as f:
-            json.dump(measured, f, indent=1)
-    if failures:
-        print(f"{len(failures)} check(s) failed: {', '.join(failures)}")
-        return 1
-    print("all browser checks passed")
-    return 0
-
+    return finish(measured, args.timings, "browser")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,7 +15,8 @@ import sys
 import urllib.parse
 
 from bidi import Firefox
-from common import RELU, RELU_B_TEX, RELU_TEX, ROOT, TIMING_JS, check, failures, median, serve, timing_models
+from common import (RELU, RELU_B_TEX, RELU_TEX, ROOT, TIMING_JS, check, check_dark_and_narrow, finish, median,
+                    relu_url, serve, timing_models)
 
 # Reading the page, as JavaScript expressions.
 DERIVATIVES = ("Object.fromEntries([...document.querySelectorAll('#result .derivative')].map(d => "
@@ -127,26 +128,13 @@ def main():
             seen.append(ff.evaluate("document.activeElement.id"))
         check("Tab order: examples, model, wrt, of, layout, derive", seen == ["examples", "model", "wrt", "of", "layout", "derive"], str(seen))
 
-    # A narrow window in the dark scheme: one column, nothing wider than the window.
+    # A narrow window in the dark scheme.
     with serve(args.site) as url, Firefox(width=420, height=900, dark=True) as ff:
-        ff.navigate(url + "#" + urllib.parse.urlencode({"model": RELU, "wrt": "w"}))
+        ff.navigate(relu_url(url))
         ff.wait_for(f"{DERIVATIVES}.w")
-        dark = ff.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-        background = ff.evaluate("getComputedStyle(document.body).backgroundColor")
-        check("dark scheme followed", dark and background == "rgb(22, 24, 28)", f"{dark} {background}")
-        overflow = ff.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        check("narrow window: no horizontal scrolling", overflow is not None and overflow <= 0, f"{overflow} px too wide")
+        check_dark_and_narrow(ff.evaluate)
 
-    print("timings:", json.dumps(measured))
-    if args.timings:
-        with open(args.timings, "w", encoding="utf-8") as f:
-            json.dump(measured, f, indent=1)
-    if failures:
-        print(f"{len(failures)} check(s) failed: {', '.join(failures)}")
-        return 1
-    print("all Firefox checks passed")
-    return 0
-
+    return finish(measured, args.timings, "Firefox")
 
 if __name__ == "__main__":
     sys.exit(main())
