@@ -14,6 +14,7 @@
 #include "matcalc/core/ops.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/frontend/prelude.hpp"
+#include "read_back_support.hpp"
 #include "support.hpp"
 
 using namespace matcalc;
@@ -59,14 +60,7 @@ std::string read_back_problem(const Printed& p) {
             read = cx.mul(read, cx.ones(cx.shape(expected)));
         }
         if (p.hessian) f = gradient(cx, f, x);  // the Hessian is the Jacobian of the gradient
-        CheckOptions options;
-        options.points = 3;
-        options.tolerance = 1e-5;
-        auto results = check_derivatives(model, f, {x}, {read}, nullptr, options);
-        if (!results.at(0).ok)
-            return "differs: error " + std::to_string(results[0].max_error) + " at entry (" +
-                   std::to_string(results[0].row) + ", " + std::to_string(results[0].col) + ")";
-        return {};
+        return finite_difference_problem(model, f, x, read);
     } catch (const std::exception& e) {
         return std::string("does not read back: ") + e.what();
     }

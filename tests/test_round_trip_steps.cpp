@@ -28,6 +28,7 @@
 #include "matcalc/calculus/derive.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/numeric/evaluator.hpp"
+#include "read_back_support.hpp"
 #include "support.hpp"
 
 using namespace matcalc;
@@ -238,39 +239,10 @@ std::string claim_problem(Model& original, const StepsFile& f, const Claim& c) {
         if (!cx.is_scalar(of) && !cx.sizes().same(cx.shape(read), cx.shape(expected)) && !cx.is_scalar(read))
             return "reads back as " + cx.sizes().describe(cx.shape(read)) + ", not " + cx.sizes().describe(cx.shape(expected));
         if (cx.is_scalar(read) && !cx.is_scalar(expected)) read = cx.mul(read, cx.ones(cx.shape(expected)));
-        CheckOptions options;
-        options.points = 3;
-        options.tolerance = 1e-5;
-        auto results = check_derivatives(model, of, {x}, {read}, nullptr, options);
-        if (!results.at(0).ok)
-            return "differs: error " + std::to_string(results[0].max_error) + " at entry (" +
-                   std::to_string(results[0].row) + ", " + std::to_string(results[0].col) + ")";
-        return {};
+        return finite_difference_problem(model, of, x, read);
     } catch (const std::exception& e) {
         return std::string("does not read back: ") + e.what() + "\n" + text;
     }
-}
-
-// Random values by name, every free size 3.
-Env point_for(Model& m, std::mt19937_64& rng, std::map<std::string, Eigen::MatrixXd>& by_name) {
-    Env env;
-    SizeTable& z = m.cx().sizes();
-    for (std::size_t i = 0; i < z.symbol_count(); ++i) {
-        Dim d = z.resolve(-static_cast<Dim>(i) - 1);
-        if (is_symbol(d) && z.factors(d).empty() && z.terms(d).empty()) env.sizes[d] = 3;
-    }
-    std::normal_distribution<double> normal(0.0, 1.0);
-    for (const Symbol& s : m.symbols()) {
-        if (s.kind != Symbol::Kind::Declared) continue;
-        if (!by_name.count(s.name)) {
-            auto [r, c] = concrete_shape(m.cx(), s.expr, env);
-            Eigen::MatrixXd v(r, c);
-            for (Eigen::Index k = 0; k < v.size(); ++k) v(k) = normal(rng);
-            by_name[s.name] = v;
-        }
-        env.values[s.name] = by_name[s.name];
-    }
-    return env;
 }
 
 struct GoldenSteps {
@@ -335,7 +307,7 @@ TEST_CASE("every formula of the golden steps files reads back with the value it 
         std::mt19937_64 rng(11);
         for (int point = 0; point < 3; ++point) {
             std::map<std::string, Eigen::MatrixXd> values;
-            Env a = point_for(original, rng, values), b = point_for(rewritten, rng, values);
+            Env a = random_point(original, rng, &values), b = random_point(rewritten, rng, &values);
             Eigen::MatrixXd want = evaluate(original.cx(), original.find(f.function)->expr, a);
             Eigen::MatrixXd got = evaluate(rewritten.cx(), rewritten.find(f.function)->expr, b);
             REQUIRE(got.size() == want.size());

@@ -21,6 +21,7 @@
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/simplify/simplify.hpp"
 #include "matcalc/steps/steps.hpp"
+#include "read_back_support.hpp"
 #include "support.hpp"
 
 using namespace matcalc;
@@ -90,25 +91,6 @@ Eigen::MatrixXd differences(const Context& cx, Expr e, Env env, const std::strin
 double relative_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
     if (a.rows() != b.rows() || a.cols() != b.cols()) return INFINITY;
     return ((a - b).array().abs() / (1.0 + b.array().abs())).maxCoeff();
-}
-
-// Random values for the declared variables, every size symbol 3.
-Env random_point(Model& m, std::mt19937_64& rng) {
-    Env env;
-    SizeTable& z = m.cx().sizes();
-    for (std::size_t i = 0; i < z.symbol_count(); ++i) {
-        Dim d = z.resolve(-static_cast<Dim>(i) - 1);
-        if (is_symbol(d) && z.factors(d).empty() && z.terms(d).empty()) env.sizes[d] = 3;
-    }
-    std::normal_distribution<double> normal(0.0, 1.0);
-    for (const Symbol& s : m.symbols()) {
-        if (s.kind != Symbol::Kind::Declared) continue;
-        auto [r, c] = concrete_shape(m.cx(), s.expr, env);
-        Eigen::MatrixXd v(r, c);
-        for (Eigen::Index k = 0; k < v.size(); ++k) v(k) = normal(rng);
-        env.values[s.name] = v;
-    }
-    return env;
 }
 
 // Every step of a derivation, numerically, at a few random points.

@@ -35,6 +35,11 @@ function startWorker() {
   worker = window.matcalcWorker || new Worker('worker.js');
   window.matcalcWorker = null;
   worker.onmessage = (event) => {
+    if (event.data.marks) {  // the engine's start-up, on this page's clock
+      timings.engine = Object.fromEntries(Object.entries(event.data.marks)
+        .map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
+      return;
+    }
     const { id, reply } = event.data;
     const p = pending.get(id);
     if (!p) return;

@@ -15,7 +15,17 @@ function warmed(m) {
   return m;
 }
 
-let engine = createMatcalc().then(warmed);
+// When the engine was compiled and warmed, on the page's clock (performance.timeOrigin
+// differs between a worker and its page): window.matcalcTimings.engine.
+const since = () => performance.timeOrigin + performance.now();
+const marks = { scriptMs: since() };
+let engine = createMatcalc().then((m) => {
+  marks.instantiatedMs = since();
+  warmed(m);
+  marks.warmedMs = since();
+  postMessage({ marks });
+  return m;
+});
 
 // What the page needs for one update, in one message: the variables (when none are
 // typed), then the derivatives as JSON and as LaTeX lines (for the `∂f/∂w =` labels).

@@ -91,6 +91,8 @@ def main():
             got = wait_for(driver, lambda d: d.execute_script("return window.matcalcTimings && window.matcalcTimings.firstResultMs"))
             check("first derivative shown", got is not None)
             measured["first_derivative_ms"] = round(got, 1) if got else None
+            # Where the time went: the worker's script loaded, the engine compiled, warmed.
+            measured["engine_start"] = driver.execute_script("return window.matcalcTimings.engine || null")
             # The aim is 1 s (docs/workbench.md, Measured). On the development machine of
             # 2026-12-06 a cold headless Chromium took 0.95-1.35 s for this (0.52-0.63 s on
             # 2026-12-02, same browser and page), most of it before the page's first script
