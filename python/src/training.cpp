@@ -10,6 +10,7 @@
 
 #include "matcalc/apps/data.hpp"
 #include "matcalc/apps/train.hpp"
+#include "matcalc/apps/training_measures.hpp"
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/numeric/values.hpp"
 
@@ -19,24 +20,6 @@ namespace {
 
 using Eigen::Index;
 using Eigen::MatrixXd;
-
-// The fraction of samples predicted right, as `matcalc train` counts it: the arg max of a
-// one-hot target, or the side of 0.5 of a single 0/1 target.
-double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
-    if (predicted.rows() != targets.rows() || predicted.cols() != targets.cols() || targets.cols() == 0) return NAN;
-    Index right = 0;
-    for (Index j = 0; j < targets.cols(); ++j) {
-        if (targets.rows() == 1) {
-            right += (predicted(0, j) >= 0.5) == (targets(0, j) >= 0.5);
-        } else {
-            Index p = 0, t = 0;
-            predicted.col(j).maxCoeff(&p);
-            targets.col(j).maxCoeff(&t);
-            right += p == t;
-        }
-    }
-    return static_cast<double>(right) / static_cast<double>(targets.cols());
-}
 
 OptimizerSettings optimizer_settings(const TrainSettings& s) {
     OptimizerSettings o;
@@ -119,18 +102,9 @@ TrainOutcome Session::train(const TrainSettings& s, const std::optional<std::str
                                          d.features(), d.features() == 1 ? "" : "s", d.outputs(),
                                          d.outputs() == 1 ? "" : "s", t.input_width(), t.target_width()));
 
-        std::string output;
-        if (s.output) output = *s.output;
-        else if (model.find("yhat")) output = "yhat";
-        else if (model.find("ŷ")) output = "ŷ";
-        if (!output.empty() && (!model.find(output) || model.find(output)->kind != Symbol::Kind::Defined))
-            throw InputError(fmt::format("output='{}': the model has no definition named '{}'", output, output));
-        auto measure = [&](const data::Dataset& set) {
-            MatrixXd X = set.X.transpose(), Y = set.Y.transpose();
-            double l = t.loss(X, Y);
-            double acc = output.empty() || !set.classification() ? NAN : accuracy(t.predict(output, X), Y);
-            return std::make_pair(l, acc);
-        };
+        const std::string* requested = s.output ? &*s.output : nullptr;
+        std::string output = prediction_name(model, requested, requested ? "output='" + *requested + "'" : "");
+        auto measure = [&](const data::Dataset& set) { return matcalc::measure(t, output, set); };
 
         TrainOutcome outcome;
         outcome.lifted = t.lifted();

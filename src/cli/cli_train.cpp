@@ -20,6 +20,7 @@
 #include "matcalc/frontend/model.hpp"
 #include "matcalc/frontend/parser.hpp"
 #include "matcalc/apps/train.hpp"
+#include "matcalc/apps/training_measures.hpp"
 
 namespace matcalc::cli {
 
@@ -27,24 +28,6 @@ namespace {
 
 using Eigen::Index;
 using Eigen::MatrixXd;
-
-// The fraction of samples whose prediction is right: the arg max of a one-hot target, or
-// the side of 0.5 of a single 0/1 target.
-double accuracy(const MatrixXd& predicted, const MatrixXd& targets) {
-    if (predicted.rows() != targets.rows() || predicted.cols() != targets.cols() || targets.cols() == 0) return NAN;
-    Index right = 0;
-    for (Index j = 0; j < targets.cols(); ++j) {
-        if (targets.rows() == 1) {
-            right += (predicted(0, j) >= 0.5) == (targets(0, j) >= 0.5);
-        } else {
-            Index p = 0, t = 0;
-            predicted.col(j).maxCoeff(&p);
-            targets.col(j).maxCoeff(&t);
-            right += p == t;
-        }
-    }
-    return static_cast<double>(right) / static_cast<double>(targets.cols());
-}
 
 // Writes the parameters as a values file (README, Commands), through a temporary file renamed
 // over the target (output_file.hpp): an interrupted run never leaves half a file.
@@ -161,18 +144,9 @@ int train(const Options& o, std::ostream& out, std::ostream& err) {
                                          d.outputs() == 1 ? "" : "s", t.input_width(), t.target_width()));
 
         // The prediction, for accuracy: --output, or a definition named yhat / ŷ.
-        std::string output;
-        if (const std::string* name = file("--output")) output = *name;
-        else if (model.find("yhat")) output = "yhat";
-        else if (model.find("ŷ")) output = "ŷ";
-        if (!output.empty() && (!model.find(output) || model.find(output)->kind != Symbol::Kind::Defined))
-            throw InputError(fmt::format("--output {}: the model has no definition named '{}'", output, output));
-        auto measure = [&](const data::Dataset& set) {
-            MatrixXd X = set.X.transpose(), Y = set.Y.transpose();
-            double l = t.loss(X, Y);
-            double acc = output.empty() || !set.classification() ? NAN : accuracy(t.predict(output, X), Y);
-            return std::make_pair(l, acc);
-        };
+        const std::string* requested = file("--output");
+        std::string output = prediction_name(model, requested, requested ? "--output " + *requested : "");
+        auto measure = [&](const data::Dataset& set) { return matcalc::measure(t, output, set); };
 
         Progress progress{::isatty(STDERR_FILENO) != 0, out};
         MatrixXd X, Y;
