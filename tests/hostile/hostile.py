@@ -108,9 +108,10 @@ def run(matcalc, args, time_limit):
                 proc.kill()
             time.sleep(0.005)
         seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        code = os.waitstatus_to_exitcode(status)
+        proc.returncode = code  # reaped here (wait4 gives this process's own peak memory)
         err.seek(0)
-        return proc.returncode, seconds, usage.ru_maxrss / 1024, err.read()
+        return code, seconds, usage.ru_maxrss / 1024, err.read()
 
 
 def main():
