@@ -307,7 +307,9 @@ async function update() {
   try {
     saveFragment();
     const typed = el.wrt.value.split(',').map((x) => x.trim()).filter(Boolean);
+    if (timings.firstRequestMs === undefined) timings.firstRequestMs = Math.round(started);
     const reply = await engine('derive', el.model.value, el.of.value.trim(), typed, ['--layout', el.layout.value]);
+    if (timings.firstReplyMs === undefined) timings.firstReplyMs = Math.round(performance.now());
     if (reply.status !== 0) { showError(reply.err); el.result.classList.add('stale'); return; }
     showError('');
     if (!reply.names.length) {
