@@ -59,7 +59,7 @@ inline void* run_job(void* p) {
     return nullptr;
 }
 
-// Sanitizer builds (Debug, ASan + UBSan) run several times slower: budgets scale.
+// Sanitizer builds (ASan + UBSan at -O1, with assertions) run several times slower: budgets scale.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr int kSlowdown = 8;
 #else
