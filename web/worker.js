@@ -5,27 +5,40 @@
 'use strict';
 importScripts('matcalc.js');
 
-// A first derivation as soon as the engine is there, while the page is still loading:
-// the first calls of the engine's paths are the slow ones (the JavaScript engine compiles
-// them then), and the page's first real request should not pay for that.
-function warmed(m) {
+// A few derivations once the page's first request is answered: the first calls of the
+// engine's paths are the slow ones (the JavaScript engine compiles them then), and later
+// requests should not pay for that. Not before it: the page asks for its first derivative
+// while the engine is still being compiled, and a warm-up then only delays it (by 0.4 s
+// of a 1.5 s first derivative on a busy machine, docs/workbench.md).
+function warmUp(m) {
   m.variables('w, x : vector(n)\nb : scalar\nf = max(0, w·x + b)', '');
   for (const format of ['json', 'latex'])
     m.run(['derive', '-e', 'w, x : vector(n)\nb : scalar\nf = σ(w·x + b)', '--wrt', 'w', '--format', format]);
-  return m;
 }
 
 // When the engine was compiled and warmed, on the page's clock (performance.timeOrigin
 // differs between a worker and its page): window.matcalcTimings.engine.
 const since = () => performance.timeOrigin + performance.now();
 const marks = { scriptMs: since() };
-let engine = createMatcalc().then((m) => {
+const start = () => createMatcalc().then((m) => {
   marks.instantiatedMs = since();
-  warmed(m);
-  marks.warmedMs = since();
-  postMessage({ marks });
   return m;
 });
+let engine = start();
+let warm = false;
+function warmAfterReply(m) {
+  if (warm) return;
+  warm = true;
+  setTimeout(() => {
+    try {
+      warmUp(m);
+    } catch (e) {  // as a request's trap: a fresh instance for the next request
+      engine = start();
+    }
+    marks.warmedMs = since();
+    postMessage({ marks });
+  }, 0);
+}
 
 // What the page needs for one update, in one message: the variables (when none are
 // typed), then the derivatives as JSON and as LaTeX lines (for the `∂f/∂w =` labels).
@@ -64,7 +77,9 @@ onmessage = async (event) => {
       ? 'the model nests too deeply for the browser\'s stack (the command line derives it)'
       : `the engine stopped: ${e && e.message ? e.message : e}`;
     reply = { status: 2, out: '', err: `-e: error: ${what}\n`, trap: true };
-    engine = createMatcalc().then(warmed);
+    engine = start();
+    warm = false;
   }
   postMessage({ id, reply });
+  engine.then(warmAfterReply);
 };
