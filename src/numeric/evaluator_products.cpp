@@ -1,6 +1,10 @@
 // The evaluator's matrix products (evaluator.hpp, BasicEvaluator): dense products with
 // transposed or scaled factors, and products with a structured factor applied, never
 // formed (Kronecker products, commutation matrices, diagonals, identities).
+#include <array>
+
+#include <Eigen/Core>
+
 #include "eval_internal.hpp"
 #include "matcalc/core/ops.hpp"
 #include "matcalc/numeric/evaluator.hpp"
@@ -26,6 +30,11 @@ void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
         } else if (ones(b) && b.cols == 1) {  // A 1: the sums of A's rows
             if (scale == T(1)) out.noalias() = A.rowwise().sum();
             else out.noalias() = scale * A.rowwise().sum();
+        } else if (p.symmetric) {
+            // Half the multiply-adds (Eigen's triangular GEMM), the other half mirrored.
+            if (scale == T(1)) out.template triangularView<Eigen::Lower>() = A * B;
+            else out.template triangularView<Eigen::Lower>() = (scale * A) * B;
+            for (Index j = 1; j < out.cols(); ++j) out.col(j).head(j) = out.row(j).head(j).transpose();
         } else if (scale == T(1)) {
             out.noalias() = A * B;
         } else if (out.rows() == 1 || out.cols() == 1) {
@@ -42,6 +51,36 @@ void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
     else if (ta) apply(A.transpose(), B);
     else if (tb) apply(A, B.transpose());
     else apply(A, B);
+}
+
+// Pass 3c: products known to be symmetric from their factors. Sᵀ S, and Sᵀ (diag(v) S) or
+// (Sᵀ diag(v)) S, whichever association the chain took: a Gauss–Newton matrix, the
+// Hessian of logistic regression (1/N) Xᵀ diag(p ⊙ (1 − p)) X. Only products computed
+// by product() (no structured factor applied) of square results.
+template <class T>
+void BasicEvaluator<T>::find_symmetric_products() {
+    auto kind = [&](std::size_t i) { return slots_[i].node->op->kind; };
+    // S when slot i is Sᵀ, else npos.
+    auto transposed = [&](std::size_t i) { return kind(i) == Kind::Transpose ? slots_[i].args[0] : Slot::npos; };
+    // The diagonal product of slot i with `other` on the given side, or npos.
+    auto scaled = [&](std::size_t i, bool diag_left) -> std::array<std::size_t, 2> {
+        if (kind(i) != Kind::MatMul) return {Slot::npos, Slot::npos};
+        const Slot& m = slots_[i];
+        const std::size_t d = m.args[diag_left ? 0 : 1], other = m.args[diag_left ? 1 : 0];
+        return kind(d) == Kind::Diag ? std::array{d, other} : std::array{Slot::npos, Slot::npos};
+    };
+    for (Slot& p : slots_) {
+        if (p.node->op->kind != Kind::MatMul || p.rows != p.cols || p.rows < 2) continue;
+        const std::size_t a = p.args[0], b = p.args[1];
+        if ((slots_[a].implicit && !implicit_transpose(a)) || (slots_[b].implicit && !implicit_transpose(b))) continue;
+        std::size_t s = transposed(a);
+        if (s != Slot::npos && (s == b || scaled(b, true)[1] == s)) {
+            p.symmetric = true;  // Sᵀ S, Sᵀ (diag(v) S)
+            continue;
+        }
+        auto [d, left] = scaled(a, false);
+        if (d != Slot::npos && transposed(left) == b) p.symmetric = true;  // (Sᵀ diag(v)) S
+    }
 }
 
 // A product with an implicit factor, never formed: (A ⊗ B) M applies B X Aᵀ to each
@@ -159,6 +198,8 @@ void BasicEvaluator<T>::kron_with_identity(Slot& s, const Matrix& M, bool left, 
     }
 }
 
+template void BasicEvaluator<double>::find_symmetric_products();
+template void BasicEvaluator<float>::find_symmetric_products();
 template bool BasicEvaluator<double>::implicit_transpose(std::size_t) const;
 template bool BasicEvaluator<float>::implicit_transpose(std::size_t) const;
 template void BasicEvaluator<double>::product(const Slot&, Matrix&, double);
