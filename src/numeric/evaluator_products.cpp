@@ -1,8 +1,6 @@
 // The evaluator's matrix products (evaluator.hpp, BasicEvaluator): dense products with
 // transposed or scaled factors, and products with a structured factor applied, never
 // formed (Kronecker products, commutation matrices, diagonals, identities).
-#include <array>
-
 #include <Eigen/Core>
 
 #include "eval_internal.hpp"
@@ -53,33 +51,31 @@ void BasicEvaluator<T>::product(const Slot& p, Matrix& out, T scale) {
     else apply(A, B);
 }
 
-// Pass 3c: products known to be symmetric from their factors. Sᵀ S, and Sᵀ (diag(v) S) or
-// (Sᵀ diag(v)) S, whichever association the chain took: a Gauss–Newton matrix, the
-// Hessian of logistic regression (1/N) Xᵀ diag(p ⊙ (1 − p)) X. Only products computed
-// by product() (no structured factor applied) of square results.
+// Pass 3c: products known to be symmetric from their factors: L R where R is Lᵀ, or is
+// diag(v) Lᵀ, or L is L' diag(v) with R = L'ᵀ (whichever association the chain took).
+// Gauss–Newton matrices Sᵀ S, the Hessian of logistic regression (1/N) Xᵀ diag(p ⊙ (1 −
+// p)) X. Only products computed by product() (no structured factor applied).
 template <class T>
 void BasicEvaluator<T>::find_symmetric_products() {
     auto kind = [&](std::size_t i) { return slots_[i].node->op->kind; };
-    // S when slot i is Sᵀ, else npos.
-    auto transposed = [&](std::size_t i) { return kind(i) == Kind::Transpose ? slots_[i].args[0] : Slot::npos; };
-    // The diagonal product of slot i with `other` on the given side, or npos.
-    auto scaled = [&](std::size_t i, bool diag_left) -> std::array<std::size_t, 2> {
-        if (kind(i) != Kind::MatMul) return {Slot::npos, Slot::npos};
+    // Whether slot j holds the transpose of slot i's value (one is the other's Transpose node).
+    auto transposes = [&](std::size_t i, std::size_t j) {
+        return (kind(j) == Kind::Transpose && slots_[j].args[0] == i) ||
+               (kind(i) == Kind::Transpose && slots_[i].args[0] == j);
+    };
+    // For a product slot with a diagonal factor on the given side: the other factor, else npos.
+    auto beside_diagonal = [&](std::size_t i, bool diag_left) -> std::size_t {
+        if (kind(i) != Kind::MatMul) return Slot::npos;
         const Slot& m = slots_[i];
-        const std::size_t d = m.args[diag_left ? 0 : 1], other = m.args[diag_left ? 1 : 0];
-        return kind(d) == Kind::Diag ? std::array{d, other} : std::array{Slot::npos, Slot::npos};
+        return kind(m.args[diag_left ? 0 : 1]) == Kind::Diag ? m.args[diag_left ? 1 : 0] : Slot::npos;
     };
     for (Slot& p : slots_) {
         if (p.node->op->kind != Kind::MatMul || p.rows != p.cols || p.rows < 2) continue;
         const std::size_t a = p.args[0], b = p.args[1];
         if ((slots_[a].implicit && !implicit_transpose(a)) || (slots_[b].implicit && !implicit_transpose(b))) continue;
-        std::size_t s = transposed(a);
-        if (s != Slot::npos && (s == b || scaled(b, true)[1] == s)) {
-            p.symmetric = true;  // Sᵀ S, Sᵀ (diag(v) S)
-            continue;
-        }
-        auto [d, left] = scaled(a, false);
-        if (d != Slot::npos && transposed(left) == b) p.symmetric = true;  // (Sᵀ diag(v)) S
+        const std::size_t right = beside_diagonal(b, true), left = beside_diagonal(a, false);
+        p.symmetric = transposes(a, b) || (right != Slot::npos && transposes(a, right)) ||
+                      (left != Slot::npos && transposes(left, b));
     }
 }
 
