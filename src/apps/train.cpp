@@ -23,6 +23,7 @@ struct Trainer::Program {
     std::unique_ptr<Evaluator> f64;
     std::unique_ptr<Evaluator32> f32;
     std::vector<std::size_t> params, data;
+    std::vector<Index> heights;  // the data rows of each input and target symbol (bind(), first call)
 
     Program(const Context& cx, std::span<const Expr> roots, const Env& env, Precision precision,
             const std::vector<std::vector<const Symbol*>>& groups) {
@@ -247,15 +248,22 @@ void Trainer::bind(Program& p, const MatrixXd& X, const MatrixXd& Y, std::option
     for (std::size_t i = 0; i < params_.size(); ++i)
         if (p.params[i] != Evaluator::npos) ev.bind(p.params[i], st.value[i]);
     const Index first = sample.value_or(0), count = sample ? 1 : X.cols();
-    const SizeTable& z = model_.cx().sizes();
+    if (p.heights.empty()) {
+        // The data rows each symbol takes. A batch model: one sample per row, a vector(B)
+        // one data row, a matrix(B, d) d of them.
+        const SizeTable& z = model_.cx().sizes();
+        for (const auto* group : {&inputs_, &targets_})
+            for (const Symbol* s : *group) {
+                const bool matrix = batch_model_ && has_symbol_rows(z, *s);
+                p.heights.push_back(batch_model_ ? (matrix ? known_size(z, z.resolve(s->declared_shape.cols), env_) : 1)
+                                                 : known_size(z, z.resolve(s->declared_shape.rows), env_));
+            }
+    }
     std::size_t k = 0;
     auto bind_group = [&](const std::vector<const Symbol*>& symbols, const MatrixXd& data) {
         Index row = 0;
-        for (const Symbol* s : symbols) {
-            // A batch model: one sample per row, a vector(B) one data row, a matrix(B, d) d of them.
-            const bool matrix = batch_model_ && has_symbol_rows(z, *s);
-            const Index height = batch_model_ ? (matrix ? known_size(z, z.resolve(s->declared_shape.cols), env_) : 1)
-                                              : known_size(z, z.resolve(s->declared_shape.rows), env_);
+        for (std::size_t n = 0; n < symbols.size(); ++n) {
+            const Index height = p.heights[k];
             const std::size_t handle = p.data[k];
             const bool whole = !batch_model_ && !sample && height == data.rows();
             if constexpr (std::is_same_v<T, double>)
