@@ -93,9 +93,15 @@ void BasicEvaluator<T>::multiply(Slot& s) {
         out = M;
         return;
     case Kind::Diag: {  // diag(v) M scales the rows, M diag(v) the columns
-        auto v = slots_[factor.args[0]].value->reshaped();
-        if (left) out.noalias() = v.asDiagonal() * M;
-        else out.noalias() = M * v.asDiagonal();
+        // Column by column: Eigen evaluates asDiagonal() products (and a row broadcast) of
+        // column-major matrices entry by entry, without vector instructions (a Hessian's
+        // Xᵀ diag(p ⊙ (1 − p)) X spent a tenth of its time here).
+        const Matrix& d = *slots_[factor.args[0]].value;
+        const Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>> v(d.data(), d.size());
+        for (Index j = 0; j < M.cols(); ++j) {
+            if (left) out.col(j).array() = M.col(j).array() * v;
+            else out.col(j) = v(j) * M.col(j);
+        }
         return;
     }
     case Kind::Variable: case Kind::Constant: case Kind::Size: case Kind::Commutation: case Kind::Elementwise:
