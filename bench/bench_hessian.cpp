@@ -6,7 +6,9 @@
 //   x'Ax        f = xᵀ A x, x : vector(n)            ∂²f/∂x² = A + Aᵀ
 //   logistic    L = mean(bce(σ(X w), y)), X : n × n  ∂²L/∂w² = (1/N) Xᵀ diag(p ⊙ (1 − p)) X
 //   batch MLP   L = mean((tanh(X W1 + 1 b1ᵀ) w2 − y)²), X : N × 4, 16 hidden units, ∂²L/∂b1²
-// bench/hessian_compare.py runs it beside torch.autograd.functional.hessian.
+// `hvp`: the Hessian–vector product ∇²f v of the same cases (hessian_vector_product, the
+// Hessian never formed), evaluated likewise.
+// bench/hessian_compare.py runs it beside torch.autograd.functional.hessian and .hvp.
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -34,11 +36,11 @@ const Case kCases[] = {{"xAx", 100},     {"xAx", 1000},     {"logistic", 100}, {
 
 std::string model_text(const Case& c) {
     const std::string name = c.name;
-    if (name == "xAx") return fmt::format("x : vector({0})\nA : matrix({0}, {0})\nf = x'*A*x\n", c.n);
+    if (name == "xAx") return fmt::format("x, v : vector({0})\nA : matrix({0}, {0})\nf = x'*A*x\n", c.n);
     if (name == "logistic")
-        return fmt::format("X : matrix({0}, {0})\nw : vector({0})\ny : vector({0})\np = σ(X*w)\nL = mean(bce(p, y))\n",
+        return fmt::format("X : matrix({0}, {0})\nw, v : vector({0})\ny : vector({0})\np = σ(X*w)\nL = mean(bce(p, y))\n",
                            c.n);
-    return fmt::format("X : matrix({}, 4)\nW1 : matrix(4, 16)\nb1 : vector(16)\nw2 : vector(16)\ny : vector({})\n"
+    return fmt::format("X : matrix({}, 4)\nW1 : matrix(4, 16)\nb1, v : vector(16)\nw2 : vector(16)\ny : vector({})\n"
                        "H = tanh(X*W1 + b1')\nL = mean((H*w2 - y)^2)\n",
                        c.n, c.n);
 }
@@ -54,7 +56,7 @@ Env values(Model& model, const Case& c) {
     Env env;
     std::mt19937_64 rng(7);
     std::normal_distribution<double> normal;
-    for (const char* v : {"x", "A", "X", "w", "y", "W1", "b1", "w2"}) {
+    for (const char* v : {"x", "A", "X", "w", "y", "W1", "b1", "w2", "v"}) {
         const Symbol* s = model.find(v);
         if (!s) continue;
         auto [rows, cols] = concrete_shape(model.cx(), s->expr, env);
@@ -69,13 +71,15 @@ Env values(Model& model, const Case& c) {
 
 struct Derived {
     Model model;
-    Expr hessian;
-    explicit Derived(const Case& c) : model(load_model(Source{"bench.mc", model_text(c)})) {
+    Expr hessian, hvp;  // ∇²f, and ∇²f v (hessian_vector_product) with `with_hvp`
+    explicit Derived(const Case& c, bool with_hvp = false) : model(load_model(Source{"bench.mc", model_text(c)})) {
         Context& cx = model.cx();
         Simplifier simplify(cx);
         const Symbol& f = model.function(std::nullopt);
         Expr x = model.find(wrt(c))->expr;
-        hessian = simplify(matcalc::hessian(cx, f.expr, x, simplify(gradient(cx, f.expr, x))));
+        Expr g = simplify(gradient(cx, f.expr, x));
+        if (with_hvp) hvp = simplify(hessian_vector_product(cx, f.expr, x, model.find("v")->expr, g));
+        else hessian = simplify(matcalc::hessian(cx, f.expr, x, g));
     }
 };
 
@@ -85,13 +89,13 @@ void derive(benchmark::State& state) {
     state.SetLabel(fmt::format("{}/{}", c.name, c.n));
 }
 
-void evaluate(benchmark::State& state) {
+void run_compiled(benchmark::State& state, bool hvp) {
     const Case& c = kCases[state.range(0)];
-    Derived d(c);
+    Derived d(c, hvp);
     Context& cx = d.model.cx();
     Env env = values(d.model, c);
     SizeOf size_of = [&](Dim dim) { return known_size(cx.sizes(), dim, env); };
-    Expr roots[1] = {cheapest_association(cx, d.hessian, size_of)};
+    Expr roots[1] = {cheapest_association(cx, hvp ? d.hvp : d.hessian, size_of)};
     Evaluator ev(cx, roots, env);
     for (auto _ : state) {
         ev.run(env);
@@ -103,6 +107,11 @@ void evaluate(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(derive)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
+// The Hessian–vector product ∇²f v, derived without the Hessian and evaluated (`hvp`).
+void evaluate(benchmark::State& state) { run_compiled(state, false); }
+void hvp(benchmark::State& state) { run_compiled(state, true); }
+
 BENCHMARK(evaluate)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
+BENCHMARK(hvp)->DenseRange(0, 6)->Unit(benchmark::kMicrosecond);
 
 BENCHMARK_MAIN();

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # Hessians: matcalc through the library (build/bench_hessian: derived and simplified once,
 # then the compiled Hessian evaluated) against torch.autograd.functional.hessian (Debian's
-# python3-torch, one thread, float64) in one run, for the cases of bench_hessian.cpp:
+# python3-torch, one thread, float64) in one run, and Hessian–vector products against
+# torch.autograd.functional.hvp, for the cases of bench_hessian.cpp:
 # x'Ax and logistic regression at n = 100 and 1000, the batch MLP
 # (tanh(X W1 + 1 b1ᵀ) w2, 4 inputs, 16 hidden units, mean squared error, ∂²L/∂b1²) at
 # N = 64, 256 and 1024, at values of the same sizes drawn here (the times do not depend on
@@ -82,6 +83,15 @@ def main():
         m = ours[f'{name}/{n}']
         print(f"{f'{name}/{n}':<16}{m['evaluate']:>16.1f}{m['derive']:>11.1f}{plain:>11.1f}{vec:>14.1f}"
               f"{min(plain, vec) / m['evaluate']:>12.1f}")
+    # Hessian–vector products: matcalc's ∇²f v (bench_hessian's `hvp`) against
+    # torch.autograd.functional.hvp (double backward), the direction drawn here.
+    print(f"\n{'case':<16}{'matcalc hvp µs':>16}{'torch hvp µs':>14}{'torch/matcalc':>15}")
+    for name, n in CASES:
+        f, x = problem(name, n)
+        v = torch.randn(x.shape, generator=torch.Generator().manual_seed(11))
+        t = best_us(lambda: torch.autograd.functional.hvp(f, x, v))
+        m = ours[f'{name}/{n}']
+        print(f"{f'{name}/{n}':<16}{m['hvp']:>16.1f}{t:>14.1f}{t / m['hvp']:>15.1f}")
 
 
 if __name__ == '__main__':

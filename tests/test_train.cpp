@@ -122,8 +122,8 @@ TEST_CASE("trainer and reference MLP agree on every loss and parameter for 20 st
          {4, 8, 3}, {A::ReLU, A::Identity}, reference::Loss::SoftmaxCE, "iris", false},
     };
     const OptimizerKind kinds[] = {OptimizerKind::SGD, OptimizerKind::Momentum, OptimizerKind::Adam};
-    // In float64 to 1e-10; in float32 (the programs in float, the parameters in double) to
-    // float's accuracy carried through 20 steps.
+    // In float64 to 1e-10; in float32 (the programs, the parameters and their updates in
+    // float) to float's accuracy carried through 20 steps.
     const std::pair<Precision, double> precisions[] = {{Precision::Float64, 1e-10}, {Precision::Float32, 2e-5}};
     for (auto [precision, tol] : precisions)
     for (const Network& n : networks)

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <random>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -16,28 +17,55 @@ using Eigen::Index;
 using Eigen::MatrixXd;
 
 // One compiled program: the loss (root 0) and, with gradients, ∇ of every parameter, in
-// double or in single precision.
+// double or in single precision, with the handles of its variables (npos where it does not
+// read one) in params_ order and in inputs_ then targets_ order.
 struct Trainer::Program {
     std::unique_ptr<Evaluator> f64;
     std::unique_ptr<Evaluator32> f32;
+    std::vector<std::size_t> params, data;
+    std::vector<Index> heights;  // the data rows of each input and target symbol (bind(), first call)
 
-    Program(const Context& cx, std::span<const Expr> roots, const Env& env, Precision precision) {
+    Program(const Context& cx, std::span<const Expr> roots, const Env& env, Precision precision,
+            const std::vector<std::vector<const Symbol*>>& groups) {
         if (precision == Precision::Float32) f32 = std::make_unique<Evaluator32>(cx, roots, env);
         else f64 = std::make_unique<Evaluator>(cx, roots, env);
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            for (const Symbol* s : groups[g])
+                (g == 0 ? params : data).push_back(f64 ? f64->find_variable(s->name) : f32->find_variable(s->name));
+    }
+    template <class T>
+    BasicEvaluator<T>& in() {
+        if constexpr (std::is_same_v<T, double>) return *f64;
+        else return *f32;
     }
     void run(const Env& env) { f64 ? f64->run(env) : f32->run(env); }
     double scalar(std::size_t i) const { return f64 ? f64->value(i)(0, 0) : static_cast<double>(f32->value(i)(0, 0)); }
-    // The i-th root's value: the program's own matrix in double, else rounded up into `storage`.
+    // The i-th root's value in double (a float one widened into `storage`).
     const MatrixXd& value(std::size_t i, MatrixXd& storage) const {
         if (f64) return f64->value(i);
-        storage = f32->value(i).cast<double>();  // storage has the shape: no allocation
+        storage = f32->value(i).cast<double>();
         return storage;
     }
-    void add_value(std::size_t i, MatrixXd& sum) const {
-        if (f64) sum += f64->value(i);
-        else sum += f32->value(i).cast<double>();
-    }
 };
+
+// The parameters and what a step keeps of them in T. `value` is what the programs read
+// (bound, no copy); `latest` points at each parameter's latest gradient: the program's own
+// result, or `gradient` where sample-by-sample runs sum them.
+template <class T>
+struct Trainer::State {
+    using Matrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>;
+    std::vector<Matrix> value, gradient, velocity, first, second;
+    std::vector<const Matrix*> latest;
+    std::vector<Matrix> data;  // inputs and targets, where not read from the caller's X and Y
+    explicit State(std::size_t params, std::size_t data_symbols)
+        : value(params), gradient(params), velocity(params), first(params), second(params), latest(params),
+          data(data_symbols) {}
+};
+
+template <>
+Trainer::State<double>& Trainer::state<double>() { return *f64_; }
+template <>
+Trainer::State<float>& Trainer::state<float>() { return *f32_; }
 
 namespace {
 
@@ -58,6 +86,9 @@ Trainer::Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer, 
         else if (s.role == "target") targets_.push_back(&s);
     }
     if (params_.empty()) throw InputError("the model has no parameters to train (declare them with `param`)");
+    const std::size_t data_symbols = inputs_.size() + targets_.size();
+    if (precision_ == Precision::Float32) f32_ = std::make_unique<State<float>>(params_.size(), data_symbols);
+    else f64_ = std::make_unique<State<double>>(params_.size(), data_symbols);
     if (!cx.is_scalar(loss.expr))
         throw InputError(fmt::format("the loss '{}' is a {}, not a scalar", loss.name, z.describe(cx.shape(loss.expr))));
     // A batch model declares its data as matrices with a size symbol for the samples (rows).
@@ -153,26 +184,37 @@ void Trainer::set_parameters(const std::map<std::string, MatrixXd>& values) {
                                          p->name, r, c),
                              p->range);
         values_[p->name] = it->second;
-        env_.values[p->name] = it->second;
         gradients_[p->name] = MatrixXd::Zero(r, c);
     }
-    slots_.clear();
-    for (const Symbol* p : params_)
-        slots_.push_back({&gradients_.at(p->name), &env_.values.at(p->name), &gradients_.at(p->name)});
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        const MatrixXd& v = values_.at(params_[i]->name);
+        if (f64_) f64_->value[i] = v;
+        else f32_->value[i] = v.cast<float>();
+    }
     values_stale_ = false;
 }
 
 const std::map<std::string, MatrixXd>& Trainer::parameter_values() const {
     if (values_stale_) {
-        for (std::size_t i = 0; i < params_.size(); ++i) values_[params_[i]->name] = *slots_[i].env;
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+            MatrixXd& v = values_[params_[i]->name];
+            if (f64_) v = f64_->value[i];
+            else v = f32_->value[i].cast<double>();
+        }
         values_stale_ = false;
     }
     return values_;
 }
 
 const std::map<std::string, MatrixXd>& Trainer::gradient_values() const {
-    for (const Slots& slot : slots_)
-        if (slot.latest != slot.gradient) *slot.gradient = *slot.latest;
+    if (gradients_stale_) {
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+            MatrixXd& g = gradients_[params_[i]->name];
+            if (f64_) g = *f64_->latest[i];
+            else g = f32_->latest[i]->cast<double>();
+        }
+        gradients_stale_ = false;
+    }
     return gradients_;
 }
 
@@ -187,79 +229,113 @@ Trainer::Program& Trainer::program(Index batch, bool with_gradients) {
         roots.insert(roots.end(), gs.begin(), gs.end());
     }
     if (!per_sample) env_.sizes[batch_symbol_] = batch;
-    auto p = std::make_unique<Program>(model_.cx(), roots, env_, precision_);
+    std::vector<const Symbol*> data = inputs_;
+    data.insert(data.end(), targets_.begin(), targets_.end());
+    auto p = std::make_unique<Program>(model_.cx(), roots, env_, precision_,
+                                       std::vector<std::vector<const Symbol*>>{params_, data});
     return *programs_.emplace(key, std::move(p)).first->second;
 }
 
-// Samples (columns of X and Y) as the model's inputs and targets in env_: the whole batch
-// (a lifted model takes them as columns, a batch model as rows), or with `sample` that one
-// column alone (a per-sample program).
-void Trainer::bind_batch(const MatrixXd& X, const MatrixXd& Y, std::optional<Index> sample) {
-    Env& env = env_;
+// Samples (columns of X and Y) as the model's inputs and targets: the whole batch (a lifted
+// model takes them as columns, a batch model as rows), or with `sample` that one column
+// alone (a per-sample program). A symbol that takes all of X (or Y) as it is reads the
+// caller's matrix in double; the others are copied (transposed for a batch model, rounded
+// in float) into the state's buffers, which keep their size from step to step.
+template <class T>
+void Trainer::bind(Program& p, const MatrixXd& X, const MatrixXd& Y, std::optional<Index> sample) {
+    State<T>& st = state<T>();
+    BasicEvaluator<T>& ev = p.in<T>();
+    for (std::size_t i = 0; i < params_.size(); ++i)
+        if (p.params[i] != Evaluator::npos) ev.bind(p.params[i], st.value[i]);
     const Index first = sample.value_or(0), count = sample ? 1 : X.cols();
-    auto bind = [&](const std::vector<const Symbol*>& symbols, const MatrixXd& data) {
-        Index row = 0;
-        for (const Symbol* s : symbols) {
-            const SizeTable& z = model_.cx().sizes();
-            MatrixXd& v = env.values[s->name];
-            if (batch_model_) {
-                // One sample per row: a vector(B) is one data row, a matrix(B, d) d of them.
-                const bool matrix = has_symbol_rows(z, *s);
-                const Index width = matrix ? known_size(z, z.resolve(s->declared_shape.cols), env) : 1;
-                v = data.block(row, first, width, count).transpose();
-                row += width;
-            } else {
-                const Index height = known_size(z, z.resolve(s->declared_shape.rows), env);
-                v = data.block(row, first, height, count);
-                row += height;
+    if (p.heights.empty()) {
+        // The data rows each symbol takes. A batch model: one sample per row, a vector(B)
+        // one data row, a matrix(B, d) d of them.
+        const SizeTable& z = model_.cx().sizes();
+        for (const auto* group : {&inputs_, &targets_})
+            for (const Symbol* s : *group) {
+                const bool matrix = batch_model_ && has_symbol_rows(z, *s);
+                p.heights.push_back(batch_model_ ? (matrix ? known_size(z, z.resolve(s->declared_shape.cols), env_) : 1)
+                                                 : known_size(z, z.resolve(s->declared_shape.rows), env_));
             }
+    }
+    std::size_t k = 0;
+    auto bind_group = [&](const std::vector<const Symbol*>& symbols, const MatrixXd& data) {
+        Index row = 0;
+        for (std::size_t n = 0; n < symbols.size(); ++n) {
+            const Index height = p.heights[k];
+            const std::size_t handle = p.data[k];
+            const bool whole = !batch_model_ && !sample && height == data.rows();
+            if constexpr (std::is_same_v<T, double>)
+                if (handle != Evaluator::npos && whole) ev.bind(handle, data);
+            if (handle != Evaluator::npos && (!std::is_same_v<T, double> || !whole)) {
+                auto block = data.block(row, first, height, count);
+                if (batch_model_) st.data[k] = block.transpose().template cast<T>();
+                else st.data[k] = block.template cast<T>();
+                ev.bind(handle, st.data[k]);
+            }
+            row += height;
+            ++k;
         }
         if (row != data.rows())
             throw InputError(fmt::format("the data has {} rows of {} per sample, the model takes {}", data.rows(),
                                          &data == &X ? "inputs" : "targets", row));
     };
-    bind(inputs_, X);
-    bind(targets_, Y);
+    bind_group(inputs_, X);
+    bind_group(targets_, Y);
 }
 
 double Trainer::loss(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), false);
-    if (!sample_by_sample()) {
-        bind_batch(X, Y, std::nullopt);
+    auto run = [&](std::optional<Index> sample) {
+        if (f64_) bind<double>(p, X, Y, sample);
+        else bind<float>(p, X, Y, sample);
         p.run(env_);
         return p.scalar(0);
-    }
+    };
+    if (!sample_by_sample()) return run(std::nullopt);
     double sum = 0;
-    for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(X, Y, j);
-        p.run(env_);
-        sum += p.scalar(0);
-    }
+    for (Index j = 0; j < X.cols(); ++j) sum += run(j);
     return sum / static_cast<double>(X.cols());
 }
 
 double Trainer::loss_and_gradients(const MatrixXd& X, const MatrixXd& Y) {
+    return f64_ ? loss_and_gradients_in<double>(X, Y) : loss_and_gradients_in<float>(X, Y);
+}
+
+template <class T>
+double Trainer::loss_and_gradients_in(const MatrixXd& X, const MatrixXd& Y) {
     Program& p = program(X.cols(), true);
+    State<T>& st = state<T>();
+    BasicEvaluator<T>& ev = p.in<T>();
+    gradients_stale_ = true;
     if (!sample_by_sample()) {
-        bind_batch(X, Y, std::nullopt);
-        p.run(env_);
-        // In double the update reads the gradients where the program wrote them.
-        for (std::size_t i = 0; i < params_.size(); ++i) slots_[i].latest = &p.value(i + 1, *slots_[i].gradient);
+        bind<T>(p, X, Y, std::nullopt);
+        ev.run(env_);
+        // The update reads the gradients where the program wrote them; a gradient that is
+        // the caller's X or Y itself (∇_w of w·x is x) is copied, as X and Y are not kept.
+        for (std::size_t i = 0; i < params_.size(); ++i) {
+            st.latest[i] = &ev.value(i + 1);
+            if (static_cast<const void*>(st.latest[i]) == &X || static_cast<const void*>(st.latest[i]) == &Y)
+                st.latest[i] = &(st.gradient[i] = *st.latest[i]);
+        }
         return p.scalar(0);
     }
     // Sample by sample: the mean of the per-sample losses and gradients.
     double sum = 0;
-    for (auto& [name, g] : gradients_) g.setZero();
-    for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(X, Y, j);
-        p.run(env_);
-        sum += p.scalar(0);
-        for (std::size_t i = 0; i < params_.size(); ++i) p.add_value(i + 1, *slots_[i].gradient);
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+        st.gradient[i].setZero(st.value[i].rows(), st.value[i].cols());
+        st.latest[i] = &st.gradient[i];
     }
-    const double n = static_cast<double>(X.cols());
-    for (auto& [name, g] : gradients_) g /= n;
-    for (Slots& slot : slots_) slot.latest = slot.gradient;
-    return sum / n;
+    for (Index j = 0; j < X.cols(); ++j) {
+        bind<T>(p, X, Y, j);
+        ev.run(env_);
+        sum += p.scalar(0);
+        for (std::size_t i = 0; i < params_.size(); ++i) st.gradient[i] += ev.value(i + 1);
+    }
+    const T n = static_cast<T>(X.cols());
+    for (auto& g : st.gradient) g /= n;
+    return sum / static_cast<double>(X.cols());
 }
 
 double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
@@ -267,41 +343,50 @@ double Trainer::step(const MatrixXd& X, const MatrixXd& Y, int epoch) {
     if (!std::isfinite(loss))
         throw Diverged(fmt::format("epoch {}: the loss is {}", epoch, std::isnan(loss) ? "NaN" : "infinite"), epoch, "");
     ++steps_;
-    const double t = static_cast<double>(steps_);
+    if (f64_) update<double>(epoch);
+    else update<float>(epoch);
+    return loss;
+}
+
+// One optimizer update of every parameter from its latest gradient, in T.
+template <class T>
+void Trainer::update(int epoch) {
+    State<T>& st = state<T>();
     const OptimizerSettings& o = optimizer_;
+    const T lr = static_cast<T>(o.lr);
     for (std::size_t i = 0; i < params_.size(); ++i) {
-        const Symbol* p = params_[i];
-        MatrixXd& P = *slots_[i].env;
-        const MatrixXd& G = *slots_[i].latest;
+        auto& P = st.value[i];
+        const auto& G = *st.latest[i];
         switch (o.kind) {
         case OptimizerKind::SGD:
-            P -= o.lr * G;
+            P -= lr * G;
             break;
         case OptimizerKind::Momentum: {
-            auto [it, fresh] = velocity_.try_emplace(p->name, MatrixXd::Zero(G.rows(), G.cols()));
-            MatrixXd& V = it->second;
-            V = o.momentum * V + G;
-            P -= o.lr * V;
+            auto& V = st.velocity[i];
+            if (V.size() == 0) V.setZero(G.rows(), G.cols());
+            V = static_cast<T>(o.momentum) * V + G;
+            P -= lr * V;
             break;
         }
         case OptimizerKind::Adam: {
-            MatrixXd& M = first_moment_.try_emplace(p->name, MatrixXd::Zero(G.rows(), G.cols())).first->second;
-            MatrixXd& S = second_moment_.try_emplace(p->name, MatrixXd::Zero(G.rows(), G.cols())).first->second;
-            M = o.beta1 * M + (1 - o.beta1) * G;
-            S = o.beta2 * S + (1 - o.beta2) * G.cwiseProduct(G);
-            const double c1 = 1 - std::pow(o.beta1, t), c2 = 1 - std::pow(o.beta2, t);
-            P.array() -= o.lr * (M.array() / c1) / ((S.array() / c2).sqrt() + o.eps);
+            auto &M = st.first[i], &S = st.second[i];
+            if (M.size() == 0) M.setZero(G.rows(), G.cols()), S.setZero(G.rows(), G.cols());
+            const T b1 = static_cast<T>(o.beta1), b2 = static_cast<T>(o.beta2);
+            M = b1 * M + (1 - b1) * G;
+            S = b2 * S + (1 - b2) * G.cwiseProduct(G);
+            const double t = static_cast<double>(steps_);
+            const T c1 = static_cast<T>(1 - std::pow(o.beta1, t)), c2 = static_cast<T>(1 - std::pow(o.beta2, t));
+            P.array() -= lr * (M.array() / c1) / ((S.array() / c2).sqrt() + static_cast<T>(o.eps));
             break;
         }
         }
     }
     values_stale_ = true;
     for (std::size_t i = 0; i < params_.size(); ++i)
-        if (const Symbol* p = params_[i]; !slots_[i].env->allFinite())
+        if (const Symbol* p = params_[i]; !st.value[i].allFinite())
             throw Diverged(fmt::format("epoch {}: the parameter '{}' is no longer finite (NaN or infinity) after step {}",
                                        epoch, p->name, steps_),
                            epoch, p->name);
-    return loss;
 }
 
 Eigen::MatrixXd Trainer::predict(const std::string& name, const MatrixXd& X) {
@@ -311,19 +396,25 @@ Eigen::MatrixXd Trainer::predict(const std::string& name, const MatrixXd& X) {
     Context& cx = model_.cx();
     Expr roots[1] = {s->expr};
     MatrixXd Y = MatrixXd::Zero(target_width(), X.cols());
+    std::vector<const Symbol*> data = inputs_;
+    data.insert(data.end(), targets_.begin(), targets_.end());
+    const std::vector<std::vector<const Symbol*>> groups{params_, data};
+    auto bound = [&](Program& p, std::optional<Index> sample) {
+        if (f64_) bind<double>(p, X, Y, sample);
+        else bind<float>(p, X, Y, sample);
+        p.run(env_);
+    };
     if (batch_model_) {
         env_.sizes[batch_symbol_] = X.cols();
-        bind_batch(X, Y, std::nullopt);
-        Program p(cx, roots, env_, precision_);
-        p.run(env_);
+        Program p(cx, roots, env_, precision_, groups);
+        bound(p, std::nullopt);
         MatrixXd value;
         return p.value(0, value).transpose();  // samples as columns
     }
-    Program p(cx, roots, env_, precision_);
+    Program p(cx, roots, env_, precision_, groups);
     MatrixXd out, value;
     for (Index j = 0; j < X.cols(); ++j) {
-        bind_batch(X, Y, j);
-        p.run(env_);
+        bound(p, j);
         const MatrixXd& v = p.value(0, value);
         if (j == 0) out.resize(v.size(), X.cols());
         out.col(j) = v.reshaped();

@@ -571,6 +571,19 @@ Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
 }
 
+Expr hessian_vector_product(Context& cx, Expr f, Expr x, Expr v, Expr grad) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    const SizeTable& z = cx.sizes();
+    const Shape sx = cx.shape(x), sv = cx.shape(v);
+    if (z.resolve(sx.rows) != z.resolve(sv.rows) || z.resolve(sx.cols) != z.resolve(sv.cols))
+        throw UnsupportedDerivative(fmt::format("the direction is a {}, the variable a {}", z.describe(sv),
+                                                z.describe(sx)));
+    Expr g = grad ? grad : gradient(cx, f, x);
+    // ⟨g, v⟩: a dot product of vectors, the sum of g ⊙ v for matrices.
+    const bool vectors = z.is_one(z.resolve(sx.cols)) || z.is_one(z.resolve(sx.rows));
+    return gradient(cx, vectors ? cx.dot(g, v) : cx.sum(cx.mul(g, v)), x);
+}
+
 Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool matrix_variable) {
     SizeTable& z = cx.sizes();
     Shape sx = cx.shape(x);

@@ -223,6 +223,7 @@ struct Derived {
     Expr d = nullptr;       // simplified, in the requested layout
     Eigen::MatrixXd value;  // with --at
     Expr gradient = nullptr, hessian = nullptr;  // with --hessian: ∇f and ∂vec(∇f)/∂vec(x)
+    const Symbol* direction = nullptr;           // with --direction V: `hessian` is ∇²f V, shaped like x
     Eigen::MatrixXd hessian_value;               // with --hessian and --at
 };
 
@@ -253,7 +254,8 @@ std::unordered_map<const Symbol*, Expr> swept_gradients(Session& s, std::size_t 
     return out;
 }
 
-std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, bool hessian = false) {
+std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, bool hessian = false,
+                                const std::optional<std::string>& direction = std::nullopt) {
     std::vector<Derived> results;
     std::unordered_map<const Symbol*, Expr> swept;
     for (std::size_t view = 0; view < s.views.size(); ++view) swept.merge(swept_gradients(s, view));
@@ -279,7 +281,18 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
             if (hessian) {
                 // The Jacobian of the simplified gradient: smaller than that of the raw one.
                 r.gradient = (*v.simplifier)(g ? g : gradient(cx, f, x));
-                r.hessian = (*v.simplifier)(matcalc::hessian(cx, f, x, r.gradient));
+                if (direction) {
+                    r.direction = v.model->find(*direction);
+                    if (!r.direction || r.direction->kind != Symbol::Kind::Declared)
+                        throw InputError(fmt::format("--direction {}: the model declares no variable '{}'", *direction,
+                                                     *direction),
+                                         std::nullopt,
+                                         {fmt::format("declare it with the shape of {}: {} : {}", w.symbol->name,
+                                                      *direction, cx.sizes().describe(cx.shape(x)))});
+                    r.hessian = (*v.simplifier)(hessian_vector_product(cx, f, x, r.direction->expr, r.gradient));
+                } else {
+                    r.hessian = (*v.simplifier)(matcalc::hessian(cx, f, x, r.gradient));
+                }
             }
         } catch (const UnsupportedDerivative& e) {
             throw InputError(fmt::format("∂{}/∂{}: {}", v.function->name, w.symbol->name, e.what()));
@@ -296,7 +309,7 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
             if (cx.is_scalar(f)) s.output.expect(rows, cols, "the gradient");  // JSON writes both
             if (r.hessian) {
                 auto [hr, hc] = concrete_shape(cx, r.hessian, v.env);
-                s.output.expect(hr, hc, "the Hessian");
+                s.output.expect(hr, hc, r.direction ? "the Hessian–vector product" : "the Hessian");
             }
             r.value = evaluate(cx, cheapest_association(cx, r.d, size_of), v.env);
             if (r.hessian) {
@@ -398,7 +411,7 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         s.output.expect(rows, cols, "the function's value");
         fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
-    std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian);
+    std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian, o.direction);
     PrintOptions po;
     po.hadamard_as_otimes = o.otimes;
 
@@ -445,7 +458,9 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                                                         shape_json_dim(cx.sizes(), sh.cols)));
             };
             formula("", r.d);
-            if (r.hessian) formula("hessian_", r.hessian);  // the Hessian's formula beside the derivative's
+            // The Hessian's formula beside the derivative's (or the Hessian–vector product's).
+            if (r.direction) w.key("direction").string(r.direction->name);
+            if (r.hessian) formula(r.direction ? "hessian_vector_" : "hessian_", r.hessian);
             if (!quantities.empty()) {  // the named quantities the formulas use, in order
                 w.key("named").begin_array();
                 for (std::size_t i = 0; i < quantities.size(); ++i) {
@@ -501,7 +516,10 @@ int derive(const Options& o, Session& s, std::ostream& out) {
                     w.key("gradient");
                     write_declared(w, g, *r.x);
                 }
-                if (r.hessian) {
+                if (r.direction) {
+                    w.key("hessian_vector");  // shaped like the variable, as the gradient
+                    write_declared(w, r.hessian_value, *r.x);
+                } else if (r.hessian) {
                     w.key("hessian");
                     write_rows(w, r.hessian_value);
                 }
@@ -557,7 +575,11 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         }
         if (o.at) w << comment << "at --at: " << matrix_text(r.value, s.output) << "\n";
         if (r.hessian) {
-            std::string h = header(po.style, fname, *r.x, cx.sizes(), 2) + " = " + printed(cx, r.hessian, po);
+            std::string lhs = header(po.style, fname, *r.x, cx.sizes(), 2);
+            if (r.direction)
+                lhs += " " + (po.style == Style::Latex ? latex_name(r.direction->name, r.direction->expr->shape, cx.sizes())
+                                                       : r.direction->name);
+            std::string h = lhs + " = " + printed(cx, r.hessian, po);
             w << (markdown ? "$$\n" + h + "\n$$" : o.standalone ? "\\[" + h + "\\]" : h) << "\n";
             if (o.at) w << comment << "at --at: " << matrix_text(r.hessian_value, s.output) << "\n";
         }

@@ -165,6 +165,10 @@ const OptionInfo kOptions[] = {
      [](Options& o, const std::string&, const std::string& v) { o.cases = choice("--piecewise", v, "step|cases") == "cases"; }},
     {"--hessian", "", kDerive, "also the Hessian of a scalar function",
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
+    {"--direction", "V", kDerive,
+     "with --hessian: the Hessian–vector product ∇²f V instead (shaped like the variable, the Hessian never formed); "
+     "V is a variable the model declares with the variable's shape",
+     [](Options& o, const std::string&, const std::string& v) { o.direction = v; }},
     {"--hessian", "", kCheck, "check the Hessian against differences of the gradient",
      [](Options& o, const std::string&, const std::string&) { o.hessian = true; }},
     {"--hessian", "", kCodegen, "also the Hessians of a scalar function (h_VAR, numel × numel)",
@@ -355,6 +359,7 @@ Options parse_options(const std::vector<std::string>& args) {
             throw UsageError("train needs --data CSV (or a generator: xor, moons, circles, spirals)");
         if (o.train.log_append && !o.train_files.count("--log")) throw UsageError("--log-append needs --log FILE");
         if (o.standalone && o.format.value_or("") != "latex") throw UsageError("--standalone needs --format latex");
+        if (o.direction && !o.hessian) throw UsageError("--direction needs --hessian");
     } catch (UsageError& e) {
         // COMMAND ... --help shows the help whatever else is wrong on the line.
         if (std::find_if(args.begin() + 1, args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; }) !=

@@ -41,6 +41,7 @@ struct Options {
     bool infer = false;  // --infer: undeclared names declared by convention (BindOptions::infer)
     bool cases = false;  // --piecewise cases: LaTeX \begin{cases} for step(z) of a scalar z
     bool hessian = false;
+    std::optional<std::string> direction;  // derive --hessian --direction V: ∇²f V, the Hessian never formed
     bool steps = false;       // the derivation step by step (steps.hpp)
     StepsMode steps_mode = StepsMode::Forward;  // --steps [forward | backward | brief]
     int digits = 4;           // --steps --at: significant digits of the numbers

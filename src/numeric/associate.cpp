@@ -101,7 +101,11 @@ private:
             if (f->args.size() != 2 || cx_.shape(f->args[0]) != sf || cx_.shape(f->args[1]) != sf) continue;
             if (result <= 0 || known(sf.rows) * known(sf.cols) <= result) continue;
             std::vector<Expr> with_a = replaced(fs, i, f->args[0]), with_b = replaced(fs, i, f->args[1]);
-            const double keep = cost(fs) + formed(f->args[0]) + formed(f->args[1]);
+            // Kept, the sum is formed too: a pass over its entries, and over a transposed
+            // term's (a transpose that is not a factor is written out).
+            const double entries = known(sf.rows) * known(sf.cols);
+            auto written = [&](Expr t) { return formed(t) + (t->op->kind == Kind::Transpose ? entries : 0.0); };
+            const double keep = cost(fs) + entries + written(f->args[0]) + written(f->args[1]);
             const double split = cost(with_a) + cost(with_b) + result;
             if (!(split < keep)) continue;
             Expr a = chain(std::move(with_a), depth + 1);

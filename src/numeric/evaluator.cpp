@@ -243,6 +243,7 @@ BasicEvaluator<T>::BasicEvaluator(const Context& cx, std::span<const Expr> roots
     leave_factors_implicit();
     fuse_scaled_products();
     fuse_elementwise();
+    find_symmetric_products();
     check_sizes();
     check_budget();    // before anything large is allocated or computed
     fill_constants();
@@ -335,10 +336,31 @@ std::vector<std::string> BasicEvaluator<T>::variables() const {
 }
 
 template <class T>
+std::size_t BasicEvaluator<T>::find_variable(const std::string& name) const {
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i].node->op->kind == Kind::Variable && slots_[i].node->name == name) return i;
+    return npos;
+}
+
+template <class T>
+void BasicEvaluator<T>::bind(std::size_t variable, const Matrix& value) {
+    Slot& s = slots_.at(variable);
+    if (value.rows() != s.rows || value.cols() != s.cols)
+        throw InputError(fmt::format("the value of '{}' is {}, but '{}' is {} here", s.node->name,
+                                     describe_dims(value.rows(), value.cols()), s.node->name,
+                                     describe_dims(s.rows, s.cols)));
+    s.bound = &value;
+}
+
+template <class T>
 void BasicEvaluator<T>::run(const Env& env) {
     for (Slot& s : slots_) {
         switch (s.node->op->kind) {
         case Kind::Variable: {
+            if (s.bound) {
+                s.value = s.bound;
+                break;
+            }
             auto it = env.values.find(s.node->name);
             if (it == env.values.end()) throw InputError(fmt::format("no value for '{}'", s.node->name));
             if (it->second.rows() != s.rows || it->second.cols() != s.cols)

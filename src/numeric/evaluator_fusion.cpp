@@ -93,6 +93,32 @@ void BasicEvaluator<T>::run_fused(Slot& s) {
     }
 }
 
+namespace {
+
+using ArrayF = Eigen::Array<float, Eigen::Dynamic, 1>;
+
+// out = f(a) for contiguous a with Eigen's packet functions; strided (a broadcast scalar)
+// through the table's kernel.
+template <Op id, class F>
+void vectorised(const float* a, std::ptrdiff_t sa, const float* b, std::ptrdiff_t sb, float* out, std::ptrdiff_t n) {
+    if (sa != 1) return info(id).kernel1.array32(a, sa, b, sb, out, n);
+    Eigen::Map<ArrayF>(out, n) = F{}(Eigen::Map<const ArrayF>(a, n));
+}
+
+}  // namespace
+
+ArrayKernel<float> vectorised_kernel32(Op id) {
+    if (id == Op::Exp) return &vectorised<Op::Exp, decltype([](const auto& x) { return x.exp(); })>;
+    if (id == Op::Log) return &vectorised<Op::Log, decltype([](const auto& x) { return x.log(); })>;
+    if (id == Op::Tanh) return &vectorised<Op::Tanh, decltype([](const auto& x) { return x.tanh(); })>;
+    if (id == Op::Sqrt) return &vectorised<Op::Sqrt, decltype([](const auto& x) { return x.sqrt(); })>;
+    // 1 / (1 + e⁻ˣ): e⁻ˣ overflows to ∞ below x = −88 and the quotient is then 0, where the
+    // table's kernel has e^x / (1 + e^x), below float's smallest normal number anyway.
+    if (id == Op::Sigmoid)
+        return &vectorised<Op::Sigmoid, decltype([](const auto& x) { return (1.0f + (-x).exp()).inverse(); })>;
+    return nullptr;
+}
+
 template void BasicEvaluator<double>::fuse_elementwise();
 template void BasicEvaluator<float>::fuse_elementwise();
 template void BasicEvaluator<double>::run_fused(Slot&);

@@ -44,8 +44,10 @@ public:
     // `loss` is a scalar definition of `model`. Throws InputError when the model has no
     // param, or the loss is not a scalar, or an input or target is neither a scalar, a
     // vector nor (batch models) a matrix with a size symbol for rows.
-    // `precision`: what the loss and gradients are computed in (Float32: the programs run in
-    // float; parameters and the optimizer's state stay in double, rounded for each run).
+    // `precision`: what the training computes in. Float32: the programs run in float and the
+    // parameters, their updates and the optimizer's state are float as well (as a float32
+    // PyTorch model), so that a step converts nothing but the batch; parameter_values()
+    // widens them to double.
     Trainer(Model& model, const Symbol& loss, OptimizerSettings optimizer,
             Precision precision = Precision::Float64);
     ~Trainer();
@@ -84,8 +86,21 @@ public:
 
 private:
     struct Program;
+    // The parameters, their gradients and the optimizer's state in T (Float64: double,
+    // Float32: float), in params_ order; the batch's data in T where it is copied.
+    template <class T>
+    struct State;
     Program& program(Eigen::Index batch, bool with_gradients);
-    void bind_batch(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, std::optional<Eigen::Index> sample);
+    template <class T>
+    State<T>& state();
+    // The batch (samples as columns of X and Y, or with `sample` that column alone) as the
+    // program's inputs and targets, bound to it with the parameters.
+    template <class T>
+    void bind(Program& p, const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, std::optional<Eigen::Index> sample);
+    template <class T>
+    double loss_and_gradients_in(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y);
+    template <class T>
+    void update(int epoch);
     // A per-sample model that could not be lifted: its program runs once per sample.
     bool sample_by_sample() const { return !batch_model_ && !lifted_; }
 
@@ -100,22 +115,13 @@ private:
     Expr per_sample_loss_ = nullptr, batch_loss_ = nullptr;  // batch_loss_: lifted or as written
     std::vector<Expr> per_sample_gradients_, batch_gradients_;
     std::map<std::pair<Eigen::Index, bool>, std::unique_ptr<Program>> programs_;
-    // The parameters' values live in env_ (where the programs read them); values_ is a copy
-    // made when asked for after steps changed them.
-    mutable std::map<std::string, Eigen::MatrixXd> values_;
-    mutable bool values_stale_ = false;
-    mutable std::map<std::string, Eigen::MatrixXd> gradients_;
-    // Per parameter (in params_ order): its gradient and its value in env_, found once (a
-    // training step does no lookup by name; map nodes do not move), and where the latest
-    // gradient is: `gradient`, or the program's own result (copied when asked for).
-    struct Slots {
-        Eigen::MatrixXd *gradient, *env;
-        const Eigen::MatrixXd* latest;
-    };
-    std::vector<Slots> slots_;
-    std::map<std::string, Eigen::MatrixXd> velocity_, first_moment_, second_moment_;
+    std::unique_ptr<State<double>> f64_;
+    std::unique_ptr<State<float>> f32_;
+    // values_ and gradients_ by name, copied from the state when asked for after steps.
+    mutable std::map<std::string, Eigen::MatrixXd> values_, gradients_;
+    mutable bool values_stale_ = false, gradients_stale_ = false;
     long steps_ = 0;
-    Env env_;  // parameter, input and target values of the current run
+    Env env_;  // sizes, and the data of programs without a bound copy (see bind())
 };
 
 // Values for the parameters from the model: initial values (`= [...]`) and initializers

@@ -41,6 +41,14 @@ Expr jacobian(Context& cx, Expr f, Expr x);
 inline constexpr std::size_t kMaxHessianOperations = 3000;
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
+// The Hessian–vector product ∇²f v of a scalar f, without the Hessian: the gradient of
+// ⟨∇f, v⟩ with respect to x (reverse over reverse; the Hessian of a twice differentiable f
+// is symmetric), shaped like x, with vec of it H vec(v). v has the shape of x (a variable
+// for the direction, usually). `grad` may pass ∇f already taken. Its size is a small
+// multiple of the gradient's: for logistic regression (1/N) Xᵀ (p ⊙ (1 − p) ⊙ X v), two
+// matrix–vector products where the Hessian costs a matrix product.
+Expr hessian_vector_product(Context& cx, Expr f, Expr x, Expr v, Expr grad = nullptr);
+
 // The derivative as docs/language.md, Derivatives prints it: the Jacobian in numerator layout (a row
 // vector for scalar f and vector x), the gradient (shape of x) for a matrix x; with
 // Layout::Denominator the transposed convention for vector variables. `matrix_variable`

@@ -97,7 +97,8 @@ std::vector<Eigen::MatrixXd> evaluate_all(const Context& cx, std::span<const Exp
 //
 // In double precision (Evaluator), or in single precision (Evaluator32, `--precision
 // float32`): every value computed in float, the variables' values rounded to float when a
-// run reads them, elementwise kernels computed in float arithmetic (std::tanh(float), ...).
+// run reads them (bound ones are read as they are), elementwise kernels computed in float
+// arithmetic (exp, log, tanh, σ and √ with Eigen's vectorised functions).
 template <class T>
 class BasicEvaluator {
 public:
@@ -107,8 +108,16 @@ public:
     BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
 
     // Evaluates with the variables' values from env.values (looked up by name; a missing
-    // value or one of another shape is an InputError).
+    // value or one of another shape is an InputError), except those bound (bind()).
     void run(const Env& env);
+    // A variable read from the caller's matrix on every run, in T, without a lookup by name
+    // or (in float) a rounding per run: a training step's parameters and data. The handle
+    // of variable `name` (npos when the roots do not depend on it); bind() checks the
+    // shape (InputError) and keeps the pointer, which the caller keeps valid, until bound
+    // again.
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+    std::size_t find_variable(const std::string& name) const;
+    void bind(std::size_t variable, const Matrix& value);
     // The value of the i-th root after run(). A root that is a variable refers to the
     // Env's matrix: valid while that Env is unchanged.
     const Matrix& value(std::size_t i) const { return *slots_[root_slots_[i]].value; }
@@ -124,6 +133,7 @@ private:
         Matrix buffer;         // constants and structured matrices filled once
         Matrix* out = nullptr; // where step() writes: &buffer, or shared storage
         const Matrix* value = nullptr;  // out, or the variable's value in the Env
+        const Matrix* bound = nullptr;  // a variable's value bound by the caller (bind())
         // Never formed: a Kronecker product, commutation, diagonal or identity matrix used
         // only as a factor of matrix products (the products apply it, see multiply()); a
         // transpose used only as a factor (the product reads its argument transposed); a
@@ -133,6 +143,9 @@ private:
         // here as one product scaled on the way (Eigen's GEMM takes the factor). npos: none.
         std::size_t fused = npos;
         static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+        // A product Sᵀ S, Sᵀ (diag(v) S) or (Sᵀ diag(v)) S (a Gauss–Newton or logistic
+        // Hessian): symmetric, so only its lower triangle is multiplied, then mirrored.
+        bool symmetric = false;
         Eigen::Index commutation_m = 0;  // K(m,n): its m
         Eigen::Index top = 0, left = 0;   // Block: its offsets
         bool columnwise = false;          // softmax(Z, k), logsumexp(X, k): per column (k = 1) or row (2)
@@ -158,6 +171,7 @@ private:
     void leave_factors_implicit();
     void fuse_scaled_products();
     void fuse_elementwise();
+    void find_symmetric_products();
     int fused_operand(Slot& root, std::size_t arg, int& temps);
     void run_fused(Slot& s);
     void check_broadcasts() const;
