@@ -557,8 +557,10 @@ Expr jacobian(Context& cx, Expr f, Expr x) {
     return j ? j : cx.zeros(Shape{z.product(sf.rows, sf.cols), z.product(sx.rows, sx.cols)});
 }
 
-Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
-    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+// Second derivatives of a long program are megabytes of formula (hessian()'s comment in
+// derive.hpp): refused before any work.
+namespace {
+void check_second_order_size(const Context& cx, Expr f) {
     std::size_t operations = 0;
     for (Expr e : reachable(cx, std::span<const Expr>(&f, 1))) operations += !e->args.empty();
     if (operations > kMaxHessianOperations)
@@ -568,11 +570,18 @@ Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
                          std::nullopt,
                          {"its formula would run to megabytes; the gradient alone prints compactly, and `check` tests "
                           "it numerically"});
+}
+}  // namespace
+
+Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
+    if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    check_second_order_size(cx, f);
     return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
 }
 
 Expr hessian_vector_product(Context& cx, Expr f, Expr x, Expr v, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
+    check_second_order_size(cx, f);
     const SizeTable& z = cx.sizes();
     const Shape sx = cx.shape(x), sv = cx.shape(v);
     if (z.resolve(sx.rows) != z.resolve(sv.rows) || z.resolve(sx.cols) != z.resolve(sv.cols))

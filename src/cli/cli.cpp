@@ -411,6 +411,9 @@ int derive(const Options& o, Session& s, std::ostream& out) {
         s.output.expect(rows, cols, "the function's value");
         fvalue = evaluate(main.model->cx(), main.function->expr, main.env);
     }
+    if (o.steps)  // a long program is refused before it is derived
+        for (const std::string& name : o.wrt)
+            if (const Symbol* x = main.model->find(name)) check_steps_length(main.model->cx(), *main.function, *x);
     std::vector<Derived> results = derive_all(s, o.layout, o.at.has_value(), o.hessian, o.direction);
     PrintOptions po;
     po.hadamard_as_otimes = o.otimes;

@@ -154,23 +154,8 @@ public:
         std::unordered_map<Expr, std::string> written;
         for (const Model::WrittenCall& c : model_.written_calls()) written.emplace(c.expr, c.text);
 
-        // Which nodes depend on x: one pass in topological order (ids are one), linear in
-        // the DAG, before the limit below is checked (a depends_on() per node was quadratic).
-        std::vector<Expr> path;
-        std::vector<char> depends(cx_.node_count(), 0);
-        for (Expr e : reachable(cx_, std::span<const Expr>(&f, 1))) {
-            bool d = e == x_;
-            for (Expr a : e->args) d = d || depends[a->id];
-            depends[e->id] = d;
-            if (e != x_ && !e->args.empty() && d) path.push_back(e);
-        }
-        // The forward chain writes every Jacobian whole: the steps of a long chain cost the
-        // square of its length in time and text. Derivations to be read have a few dozen steps.
-        if (path.size() > kMaxIntermediates)
-            throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
-                                         "step by step is written for",
-                                         function_.name, d_.variable->name, path.size(), kMaxIntermediates),
-                             std::nullopt, {"without --steps the derivative prints compactly"});
+        check_steps_length(cx_, function_, *d_.variable);
+        std::vector<Expr> path = steps_path(cx_, f, x_);
         all_scalar_ = cx_.is_scalar(x_) && std::all_of(path.begin(), path.end(), [&](Expr e) { return cx_.is_scalar(e); });
         FreshNames fresh(model_, all_scalar_);
         auto add = [&](Expr node, Expr definition, Expr rephrased, const std::string* name) {
@@ -295,6 +280,31 @@ private:
 };
 
 }  // namespace
+
+std::vector<Expr> steps_path(const Context& cx, Expr function, Expr variable) {
+    // One pass in topological order (ids are one), linear in the DAG (a depends_on() per
+    // node was quadratic).
+    std::vector<Expr> path;
+    std::vector<char> depends(cx.node_count(), 0);
+    for (Expr e : reachable(cx, std::span<const Expr>(&function, 1))) {
+        bool d = e == variable;
+        for (Expr a : e->args) d = d || depends[a->id];
+        depends[e->id] = d;
+        if (e != variable && !e->args.empty() && d) path.push_back(e);
+    }
+    return path;
+}
+
+void check_steps_length(const Context& cx, const Symbol& function, const Symbol& variable) {
+    // The forward chain writes every Jacobian whole: the steps of a long chain cost the
+    // square of its length in time and text. Derivations to be read have a few dozen steps.
+    std::size_t length = steps_path(cx, function.expr, variable.expr).size();
+    if (length > kMaxIntermediates)
+        throw InputError(fmt::format("--steps: ∂{}/∂{} goes through {} operations, more than the {} a derivation "
+                                     "step by step is written for",
+                                     function.name, variable.name, length, kMaxIntermediates),
+                         std::nullopt, {"without --steps the derivative prints compactly"});
+}
 
 Derivation derive_steps(Model& model, const Symbol& function, const Symbol& variable, Expr result,
                         std::string result_note, bool keep_names) {

@@ -90,6 +90,9 @@ def cases(folder):
         ("check: a 10 000-line chain", ["check", write("chain10k4.mc", chain(10000)), "--wrt", "x"]),
         ("hessian: a 900-line chain", ["derive", write("chain900.mc", chain(900)), "--wrt", "x", "--hessian"]),
         ("hessian: a 10 000-line chain", ["derive", write("chain10k5.mc", chain(10000)), "--wrt", "x", "--hessian"]),
+        ("hessian-vector product: a 10 000-line chain",
+         ["derive", write("chain10k7.mc", "v : scalar\n" + chain(10000)), "--wrt", "x", "--hessian", "--direction", "v",
+          "--at", '{"x": 0.5, "v": 1}']),
         ("codegen numpy --hessian: a 10 000-line chain",
          ["codegen", write("chain10k6.mc", chain(10000)), "--wrt", "x", "--hessian", "--lang", "numpy"]),
     ]

@@ -37,7 +37,7 @@ Expr jacobian(Context& cx, Expr f, Expr x);
 // numel(x). `grad` may pass the gradient already taken (and simplified). An InputError when
 // f has more than kMaxHessianOperations operations: the symbolic Hessian of a long program
 // costs about a millisecond and a kilobyte of formula per operation (a 10 000-line chain:
-// 29 s and 20 MB), far past what anyone reads.
+// 29 s and 20 MB), far past what anyone reads. The same for hessian_vector_product.
 inline constexpr std::size_t kMaxHessianOperations = 3000;
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
