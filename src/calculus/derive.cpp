@@ -505,6 +505,7 @@ Expr gradient(Context& cx, Expr f, Expr x) { return gradients(cx, f, std::span<c
 
 std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
+    f = recognise_functions(cx, f, xs);
     Dependency depends(xs);
     auto result = [&](const std::unordered_map<Expr, Expr>& adjoint) {
         std::vector<Expr> out;
@@ -549,6 +550,7 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
 }
 
 Expr jacobian(Context& cx, Expr f, Expr x) {
+    f = recognise_functions(cx, f, std::span<const Expr>(&x, 1));
     Forward fwd(cx, x);
     Expr j = fwd.jac(f);
     Shape sf = cx.shape(f), sx = cx.shape(x);

@@ -240,10 +240,7 @@ std::unordered_map<const Symbol*, Expr> swept_gradients(Session& s, std::size_t 
     std::unordered_map<const Symbol*, Expr> out;
     if (xs.size() < 2 || !cx.is_scalar(v.function->expr)) return out;
     try {
-        bool declared = std::all_of(symbols.begin(), symbols.end(),
-                                    [](const Symbol* x) { return x->kind == Symbol::Kind::Declared; });
-        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
-        std::vector<Expr> gs = gradients(cx, f, xs);
+        std::vector<Expr> gs = gradients(cx, v.function->expr, xs);
         for (std::size_t i = 0; i < xs.size(); ++i) out.emplace(symbols[i], gs[i]);
     } catch (const UnsupportedDerivative&) {
         out.clear();
@@ -260,10 +257,7 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
-        // 1 / (1 + e⁻ᶻ) differentiated as σ(z); not when the variable is a definition,
-        // which might be one of the nodes rewritten.
-        bool declared = w.symbol->kind == Symbol::Kind::Declared;
-        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
+        Expr f = v.function->expr;
         Derived r;
         r.view = &v;
         r.x = w.symbol;

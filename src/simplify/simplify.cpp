@@ -303,32 +303,6 @@ Expr Simplifier::with_simplified_args(Expr e) {
 
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }
 
-Expr recognise_functions(Context& cx, Expr e) {
-    const Atoms none;
-    std::unordered_map<Expr, Expr> rewritten;
-    // In increasing id, children before parents: each node is rebuilt from rewritten children.
-    for (Expr n : reachable(cx, std::span<const Expr>(&e, 1))) {
-        std::vector<Expr> args;
-        bool changed = false;
-        for (Expr a : n->args) {
-            auto it = rewritten.find(a);
-            args.push_back(it == rewritten.end() ? a : it->second);
-            changed = changed || it != rewritten.end();
-        }
-        Expr r = changed ? cx.with_args(n, std::move(args)) : n;
-        for (const Rule* rule : rules_for(r->op->id)) {
-            if (!rule->id.starts_with("sigmoid-exp") && !rule->id.starts_with("tanh-exp")) continue;
-            if (Expr next = rule->apply(cx, r, none)) {
-                r = next;
-                break;
-            }
-        }
-        if (r != n) rewritten.emplace(n, r);
-    }
-    auto it = rewritten.find(e);
-    return it == rewritten.end() ? e : it->second;
-}
-
 namespace {
 
 bool trivial(Expr e) {

@@ -9,6 +9,9 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "matcalc/core/expr.hpp"
@@ -47,5 +50,16 @@ Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool m
 
 // Whether e depends on the variable x.
 bool depends_on(Expr e, Expr x);
+
+// f with the sigmoid and tanh written with exponentials (1 / (1 + e⁻ᶻ), (eᶻ − e⁻ᶻ) /
+// (eᶻ + e⁻ᶻ)) as σ(z) and tanh(z), except where a form contains one of the variables xs
+// (a definition) other than through its argument z. gradients() and jacobian() apply it
+// to the function first, so that every derivative reads σ(z)(1 − σ(z)) and
+// 1 − tanh(z)², as the slides write them. With `nodes`, records each node of f that was
+// rebuilt with the node it became.
+Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs,
+                         std::unordered_map<Expr, Expr>* nodes = nullptr);
+// The forms recognised, as patterns (frontend/pattern.hpp) and their replacements.
+std::span<const std::pair<std::string_view, std::string_view>> recognised_forms();
 
 }  // namespace matcalc
