@@ -560,7 +560,12 @@ Expr jacobian(Context& cx, Expr f, Expr x) {
 
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
-    return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
+    Expr g = grad ? grad : gradient(cx, f, x);
+    // Of a scalar variable, the gradient of the (scalar) gradient: reverse accumulation
+    // gives traces, as one writes ∂²/∂s² of tr(K⁻¹) (tr(−K⁻¹ K⁻¹)), where the forward
+    // Jacobian gives vec(I)ᵀ (K⁻ᵀ ⊗ K⁻¹) vec(I).
+    if (cx.is_scalar(x)) return gradient(cx, g, x);
+    return jacobian(cx, g, x);
 }
 
 Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool matrix_variable) {
