@@ -192,10 +192,15 @@ void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) 
 // The simplifier of a view and the names it prints with (none with --expand).
 void prepare_names(const Options& o, View& v) {
     v.simplifier = std::make_unique<Simplifier>(v.model->cx());
-    if (!o.expand) v.names = name_definitions(*v.simplifier, v.model->definitions(v.function));
+    if (!o.expand) {
+        NamedExpr self{v.function->name, v.function->expr};
+        v.names = name_definitions(*v.simplifier, v.model->definitions(v.function), &self);
+    }
     // The function itself is never printed by another definition's name: with s = 1 / (1 +
     // e⁻ᶻ) (which simplifies to σ(z)) and ŷ = σ(z), ∂ŷ/∂z is σ(z) (1 − σ(z)), not s (1 − s).
-    v.names.erase(v.function->expr);
+    // (It is printed by its own name where name_definitions gave it one: −M⁻¹ w.)
+    if (auto it = v.names.find(v.function->expr); it != v.names.end() && it->second != v.function->name)
+        v.names.erase(it);
 }
 
 // The piecewise form of a derivative with step(z) of one scalar z: the two branches

@@ -84,7 +84,10 @@ private:
 // sums, so that a derivative that contains it prints its name (step(z) xᵀ). Definitions
 // that are only a name or a number get no name, and monomials of variables (g1 = x²) stay
 // open so that factors can still cancel (2x / g1 = 2/x, as the lecture writes it).
-std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions);
+// With `function`, the function too when it is a matrix product (w = M⁻¹ Xᵀ y), so that
+// its derivative reads −M⁻¹ w.
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions,
+                                                       const NamedExpr* function = nullptr);
 
 // Simplifies e to a fixed point. With `trace`, records every rule that fired.
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace = nullptr);
