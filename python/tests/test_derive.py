@@ -87,3 +87,14 @@ def test_shapes_of_symbols():
     m = matcalc.Model("W : matrix(m, n); x : vector(n); f = W*x")
     assert m.shape("W") == ("m", "n") and m.shape("x") == ("n", 1) and m.shape("f") == ("m", 1)
     assert m.derive("W").unicode == "kron(xᵀ, I)" and m.derive("W").shape == ("m", "m*n")
+
+
+def test_exponential_sigmoid_and_tanh_are_recognised_through_the_binding():
+    # The same as the command line (calculus/recognise.cpp): derive, codegen and the
+    # ridge closed form's ∂w/∂λ written with w.
+    m = matcalc.Model("x, y : scalar; f = y*(exp(x) - exp(-x))/(exp(x) + exp(-x)) + 1/(1 + exp(-x))")
+    assert m.derive("x").unicode == "σ(x) (1 − σ(x)) + y (1 − tanh(x)²)"
+    assert m.derive("y").unicode == "tanh(x)"
+    assert "np.tanh(" in m.codegen("x", lang="numpy")
+    ridge = matcalc.Model("X : matrix(N, n); y : vector(N); λ : scalar; w = inv(X'*X + λ*eye(n))*X'*y")
+    assert ridge.derive("λ").unicode == "−(Xᵀ X + λ I)⁻¹ w"
