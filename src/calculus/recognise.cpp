@@ -59,9 +59,8 @@ std::span<const std::pair<std::string_view, std::string_view>> recognised_forms(
     return forms;
 }
 
-Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs, std::unordered_map<Expr, Expr>* nodes) {
-    std::unordered_map<Expr, Expr> own;
-    std::unordered_map<Expr, Expr>& rewritten = nodes ? *nodes : own;
+Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs) {
+    std::unordered_map<Expr, Expr> rewritten;
     auto is_variable = [&](Expr n) { return std::find(xs.begin(), xs.end(), n) != xs.end(); };
     // In increasing id, children before parents: each node is rebuilt from rewritten children.
     for (Expr n : reachable(cx, std::span<const Expr>(&f, 1))) {

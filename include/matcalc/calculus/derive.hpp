@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -55,10 +54,8 @@ bool depends_on(Expr e, Expr x);
 // (eᶻ + e⁻ᶻ)) as σ(z) and tanh(z), except where a form contains one of the variables xs
 // (a definition) other than through its argument z. gradients() and jacobian() apply it
 // to the function first, so that every derivative reads σ(z)(1 − σ(z)) and
-// 1 − tanh(z)², as the slides write them. With `nodes`, records each node of f that was
-// rebuilt with the node it became.
-Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs,
-                         std::unordered_map<Expr, Expr>* nodes = nullptr);
+// 1 − tanh(z)², as the slides write them.
+Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs);
 // The forms recognised, as patterns (frontend/pattern.hpp) and their replacements.
 std::span<const std::pair<std::string_view, std::string_view>> recognised_forms();
 
