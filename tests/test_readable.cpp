@@ -131,6 +131,10 @@ TEST_CASE("the GP noise Hessian in closed form: traces and quadratic forms of K�
     Run latex = run({"derive", "-e", kGaussianProcess, "--wrt", "s", "--hessian", "--format", "latex"});
     CHECK(latex.out.find("-0.5 \\left(\\operatorname{tr}\\left(K^{-1} K^{-1}\\right) - 2 \\mathbf{y}^\\top K^{-1} K^{-1} "
                          "K^{-1} \\mathbf{y}\\right)") != std::string::npos);
+    // --steps reach vec(K⁻ᵀ)ᵀ vec(I) = tr(K⁻¹) (the rule vec-inner) and end at the same form.
+    Run steps = run({"derive", "-e", kGaussianProcess, "--wrt", "s", "--steps"});
+    CHECK(steps.out.find("\n        = 0.5 (tr(K⁻¹) − yᵀ K⁻¹ K⁻¹ y)    ") != std::string::npos);
+    CHECK(steps.out.find("vec(", steps.out.find("Substituting back")) == std::string::npos);
     Run check = run({"check", "-e", kGaussianProcess, "--wrt", "s", "--hessian", "--points", "3"});
     CHECK(check.code == 0);
     CHECK(check.out.find("ok:") != std::string::npos);
@@ -151,6 +155,9 @@ TEST_CASE("the ridge closed form's ∂w/∂λ is −(XᵀX + λI)⁻¹ w, w by i
     const char* ridge = "X : matrix(N, n); y : vector(N); λ : scalar; w = inv(X'*X + λ*eye(n))*X'*y";
     check_case({ridge, "λ", "−(Xᵀ X + λ I)⁻¹ w"});
     CHECK(derive({"-e", ridge, "--wrt", "λ"}).latex == "-\\left(X^\\top X + \\lambda I\\right)^{-1} \\mathbf{w}");
+    // --steps end at the same form.
+    Run steps = run({"derive", "-e", ridge, "--wrt", "λ", "--steps"});
+    CHECK(std::regex_search(steps.out, std::regex("\n += −\\(Xᵀ X \\+ λ I\\)⁻¹ w +a defined product by its name\n")));
     // The function is named only where its derivative contains it: ∂w/∂y has no w.
     check_case({ridge, "y", "(Xᵀ X + λ I)⁻¹ Xᵀ"});
     // A definition that is a product is found inside a chain the same way.

@@ -156,7 +156,7 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
         Env env = random_env(m, rng);
         check_trace(f, m, env, trace);
     }
-    {  // What the language cannot write: the transpose of a commutation matrix.
+    {  // What the language cannot write: the transpose of a commutation matrix, vec(A)ᵀ vec(B).
         Model m = load_model(Source{"t.mc", std::string(kDecl) + "f = X"});
         Context& cx = m.cx();
         Expr x = m.find("X")->expr;
@@ -164,6 +164,7 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
         Expr k = cx.transpose(cx.commutation(sx.rows, sx.cols));
         std::vector<RewriteStep> trace;
         simplify(cx, cx.matmul(k, cx.vec(x)), &trace);
+        simplify(cx, cx.matmul(cx.transpose(cx.vec(x)), cx.vec(cx.mul(x, x))), &trace);
         Env env = random_env(m, rng);
         check_trace("K(N,n)ᵀ vec(X)", m, env, trace);
     }

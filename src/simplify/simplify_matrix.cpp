@@ -312,6 +312,17 @@ Expr ones_broadcast(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
+// vec(A)ᵀ vec(B) = tr(Aᵀ B) for A and B of one shape (a procedure: vec is not written in
+// the language, so not in a pattern).
+Expr vec_inner(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Transpose) || !is(arg(arg(e, 0), 0), Kind::Vec) ||
+        !is(arg(e, 1), Kind::Vec))
+        return nullptr;
+    Expr a = arg(arg(arg(e, 0), 0), 0), b = arg(arg(e, 1), 0);
+    if (!cx.sizes().same(cx.shape(a), cx.shape(b))) return nullptr;
+    return cx.apply(Op::Trace, cx.matmul(cx.transpose(a), b));
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
@@ -327,6 +338,7 @@ const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
         {"trace-distribute", trace_distribute},
         {"kept-chain", kept_chain},
         {"ones-broadcast", ones_broadcast},
+        {"vec-inner", vec_inner},
         {"kron-vec", kron_vec},
     };
     return table;
