@@ -323,14 +323,6 @@ bool monomial_of_leaves(Expr e) {
 std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions,
                                                        const NamedExpr* function) {
     std::unordered_map<Expr, std::string> names;
-    // The function itself when it is a product (a solution, w = (XᵀX + λI)⁻¹ Xᵀ y): its
-    // derivative contains it, −(XᵀX + λI)⁻¹ w (the rule kept-chain finds it in a chain).
-    // Not a function call or a sum: d/dx eˣ is written eˣ, not f.
-    if (function && !trivial(function->expr) && simplifier(function->expr)->op->id == Op::MatMul) {
-        simplifier.keep_whole(function->expr);
-        names.emplace(function->expr, function->name);
-        names.emplace(simplifier(function->expr), function->name);
-    }
     for (const NamedExpr& d : definitions) {
         if (trivial(d.expr)) continue;
         Expr simplified = simplifier(d.expr);
@@ -338,6 +330,15 @@ std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, s
         if (!monomial_of_leaves(simplified)) simplifier.keep_whole(d.expr);
         names.emplace(d.expr, d.name);  // the first name of an expression wins
         names.emplace(simplified, d.name);
+    }
+    // The function itself when it is a product (a solution, w = (XᵀX + λI)⁻¹ Xᵀ y): its
+    // derivative contains it, −(XᵀX + λI)⁻¹ w (the rule kept-chain finds it in a chain).
+    // Not a function call or a sum: d/dx eˣ is written eˣ, not f. After the definitions,
+    // which are simplified first as always and keep their names.
+    if (function && !trivial(function->expr) && simplifier(function->expr)->op->id == Op::MatMul) {
+        simplifier.keep_whole(function->expr);
+        names.emplace(function->expr, function->name);
+        names.emplace(simplifier(function->expr), function->name);
     }
     return names;
 }
