@@ -121,6 +121,9 @@ TEST_CASE("examples/cookbook: each file gives the result its comment states", "[
         {"determinants.mc", {"--wrt", "X", "--of", "d"}, "det(A X B) X⁻ᵀ"},
         {"determinants.mc", {"--wrt", "X", "--of", "g"}, "−X⁻ᵀ"},
         {"determinants.mc", {"--wrt", "X"}, "2 X⁻ᵀ"},
+        {"gaussian_process.mc", {"--wrt", "s"}, "0.5 (tr(K⁻¹) − yᵀ K⁻¹ K⁻¹ y)"},
+        {"ridge.mc", {"--wrt", "λ"}, "−(Xᵀ X + λ I)⁻¹ w"},
+        {"batch_norm.mc", {"--wrt", "G"}, "Xh"},
     };
     for (const File& f : files) {
         std::vector<std::string> args{example("cookbook/" + std::string(f.file))};

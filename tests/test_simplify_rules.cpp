@@ -62,6 +62,19 @@ const char* const kCorpus[] = {
     "(exp(z) - exp(-z)) / (exp(z) + exp(-z))", "(S' * X')'", "sum(S ⊙ eye(n))", "sum(eye(n) ⊙ (S * S))",
     "sum(softmax(x)) * z", "sum(ones(n)' * softmax(S, 1) * x)", "sum(softmax(S, 2) * ones(n))",
     "inv(S' * S + z * eye(n)) * S' * x",
+    // The GP noise derivatives (traces and quadratic forms of K⁻¹), batch norm's broadcast
+    // quotients, σ and tanh with a factor in the numerator.
+    "tr(S + S * S) + tr(S - S * S)", "x' * S' * S' * w + tr(S' * S')", "tr(S * (S + x * w'))",
+    "sum((ones(N) * ones(n)') .* y)", "sum(X .* (1 ./ y))", "sum((1 ./ y) .* X)",
+    "b / (1 + exp(-z))", "b / (exp(-z) + 1)", "b * exp(z) / (1 + exp(z))", "b * exp(z) / (exp(z) + 1)",
+    "b * (exp(z) - exp(-z)) / (exp(z) + exp(-z))", "(exp(z) - exp(-z))^2 / (exp(z) + exp(-z))^2",
+};
+
+// Models whose definitions the simplifier keeps whole, as derive prepares it (name_definitions):
+// a defined product found inside a longer chain.
+const char* const kNamedCorpus[] = {
+    "u = S * x; f = sum(S * S * x)",
+    "u = inv(S + z * eye(n)) * x; f = u",
 };
 
 // `/ 1`, `·1` (the inner-product dot before the ones vector), sum(M ⊙ I) (that is tr(M)).
@@ -118,6 +131,42 @@ TEST_CASE("every simplifier rewrite preserves values, and every rule is exercise
                 CHECK((before - after).cwiseAbs().maxCoeff() <= 1e-12 * std::max(1.0, before.cwiseAbs().maxCoeff()));
             }
         }
+    }
+    auto check_trace = [&](const char* what, Model& m, const Env& env, const std::vector<RewriteStep>& trace) {
+        for (const RewriteStep& step : trace) {
+            ++fired[step.id];
+            INFO(what << ": rule " << step.rule);
+            Eigen::MatrixXd before = evaluate(m.cx(), step.before, env);
+            Eigen::MatrixXd after = evaluate(m.cx(), step.after, env);
+            REQUIRE(before.rows() == after.rows());
+            REQUIRE(before.cols() == after.cols());
+            CHECK((before - after).cwiseAbs().maxCoeff() <= 1e-12 * std::max(1.0, before.cwiseAbs().maxCoeff()));
+        }
+    };
+    for (const char* f : kNamedCorpus) {
+        Model m = load_model(Source{"t.mc", std::string(kDecl) + f});
+        const Symbol& fn = m.function(std::nullopt);
+        Simplifier simplifier(m.cx());
+        NamedExpr self{fn.name, fn.expr};
+        name_definitions(simplifier, m.definitions(&fn), &self);
+        std::vector<RewriteStep> trace;
+        simplifier.set_trace(&trace);
+        for (const char* v : {"x", "z", "S"}) simplifier(derivative(m.cx(), fn.expr, m.find(v)->expr));
+        simplifier(fn.expr);
+        Env env = random_env(m, rng);
+        check_trace(f, m, env, trace);
+    }
+    {  // What the language cannot write: the transpose of a commutation matrix, vec(A)ᵀ vec(B).
+        Model m = load_model(Source{"t.mc", std::string(kDecl) + "f = X"});
+        Context& cx = m.cx();
+        Expr x = m.find("X")->expr;
+        Shape sx = cx.shape(x);
+        Expr k = cx.transpose(cx.commutation(sx.rows, sx.cols));
+        std::vector<RewriteStep> trace;
+        simplify(cx, cx.matmul(k, cx.vec(x)), &trace);
+        simplify(cx, cx.matmul(cx.transpose(cx.vec(x)), cx.vec(cx.mul(x, x))), &trace);
+        Env env = random_env(m, rng);
+        check_trace("K(N,n)ᵀ vec(X)", m, env, trace);
     }
     for (const Rule& rule : simplifier_rules()) {
         INFO("rule " << rule.id << " (rules.txt:" << rule.line << ", " << rule.name << ")");

@@ -73,7 +73,10 @@ const Symbol& function_of(const Model& model, const std::optional<std::string>& 
 void load_view(Run& r, View& v, const std::optional<std::string>& of) {
     v.function = &function_of(*v.model, of);
     v.simplifier = std::make_unique<Simplifier>(v.model->cx());
-    if (!r.expand) v.names = name_definitions(*v.simplifier, v.model->definitions(v.function));
+    if (!r.expand) {
+        NamedExpr self{v.function->name, v.function->expr};
+        v.names = name_definitions(*v.simplifier, v.model->definitions(v.function), &self);
+    }
     if (!r.values) return;
     r.blame = &*r.values;
     v.env = load_values(*v.model, *r.values);

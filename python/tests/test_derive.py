@@ -87,3 +87,22 @@ def test_shapes_of_symbols():
     m = matcalc.Model("W : matrix(m, n); x : vector(n); f = W*x")
     assert m.shape("W") == ("m", "n") and m.shape("x") == ("n", 1) and m.shape("f") == ("m", 1)
     assert m.derive("W").unicode == "kron(xᵀ, I)" and m.derive("W").shape == ("m", "m*n")
+
+
+def test_exponential_sigmoid_and_tanh_are_recognised_through_the_binding():
+    # The same as the command line (calculus/recognise.cpp): derive, codegen and the
+    # ridge closed form's ∂w/∂λ written with w.
+    m = matcalc.Model("x, y : scalar; f = y*(exp(x) - exp(-x))/(exp(x) + exp(-x)) + 1/(1 + exp(-x))")
+    assert m.derive("x").unicode == "σ(x) (1 − σ(x)) + y (1 − tanh(x)²)"
+    assert m.derive("y").unicode == "tanh(x)"
+    assert "np.tanh(" in m.codegen("x", lang="numpy")
+    ridge = matcalc.Model("X : matrix(N, n); y : vector(N); λ : scalar; w = inv(X'*X + λ*eye(n))*X'*y")
+    assert ridge.derive("λ").unicode == "−(Xᵀ X + λ I)⁻¹ w"
+
+
+def test_the_scan_for_unreadable_forms_finds_them():
+    from conftest import UNREADABLE
+    for bad in ["x / 1", "0.79·1ᵀ", "sum(M ⊙ I)", "sum(S * T .* eye(n))", r"\frac{x}{1}", r"x \cdot 1"]:
+        assert UNREADABLE.search(bad), bad
+    for good in ["1 / 10", "x / 1.5", "x / 1e-5", "x·10", "tr(M ⊙ I)", "sum((M ⊙ I) x)", r"\frac{1}{x}"]:
+        assert not UNREADABLE.search(good), good

@@ -506,6 +506,7 @@ Expr gradient(Context& cx, Expr f, Expr x) { return gradients(cx, f, std::span<c
 
 std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
+    f = recognise_functions(cx, f, xs);
     Dependency depends(xs);
     auto result = [&](const std::unordered_map<Expr, Expr>& adjoint) {
         std::vector<Expr> out;
@@ -550,6 +551,7 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
 }
 
 Expr jacobian(Context& cx, Expr f, Expr x) {
+    f = recognise_functions(cx, f, std::span<const Expr>(&x, 1));
     Forward fwd(cx, x);
     Expr j = fwd.jac(f);
     Shape sf = cx.shape(f), sx = cx.shape(x);
@@ -576,7 +578,12 @@ void check_second_order_size(const Context& cx, Expr f) {
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
     check_second_order_size(cx, f);
-    return jacobian(cx, grad ? grad : gradient(cx, f, x), x);
+    Expr g = grad ? grad : gradient(cx, f, x);
+    // Of a scalar variable, the gradient of the (scalar) gradient: reverse accumulation
+    // gives traces, as one writes ∂²/∂s² of tr(K⁻¹) (tr(−K⁻¹ K⁻¹)), where the forward
+    // Jacobian gives vec(I)ᵀ (K⁻ᵀ ⊗ K⁻¹) vec(I).
+    if (cx.is_scalar(x)) return gradient(cx, g, x);
+    return jacobian(cx, g, x);
 }
 
 Expr hessian_vector_product(Context& cx, Expr f, Expr x, Expr v, Expr grad) {

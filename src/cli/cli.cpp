@@ -192,10 +192,15 @@ void write_declared(json::Writer& w, const Eigen::MatrixXd& m, const Symbol& s) 
 // The simplifier of a view and the names it prints with (none with --expand).
 void prepare_names(const Options& o, View& v) {
     v.simplifier = std::make_unique<Simplifier>(v.model->cx());
-    if (!o.expand) v.names = name_definitions(*v.simplifier, v.model->definitions(v.function));
+    if (!o.expand) {
+        NamedExpr self{v.function->name, v.function->expr};
+        v.names = name_definitions(*v.simplifier, v.model->definitions(v.function), &self);
+    }
     // The function itself is never printed by another definition's name: with s = 1 / (1 +
     // e⁻ᶻ) (which simplifies to σ(z)) and ŷ = σ(z), ∂ŷ/∂z is σ(z) (1 − σ(z)), not s (1 − s).
-    v.names.erase(v.function->expr);
+    // (It is printed by its own name where name_definitions gave it one: −M⁻¹ w.)
+    if (auto it = v.names.find(v.function->expr); it != v.names.end() && it->second != v.function->name)
+        v.names.erase(it);
 }
 
 // The piecewise form of a derivative with step(z) of one scalar z: the two branches
@@ -241,10 +246,7 @@ std::unordered_map<const Symbol*, Expr> swept_gradients(Session& s, std::size_t 
     std::unordered_map<const Symbol*, Expr> out;
     if (xs.size() < 2 || !cx.is_scalar(v.function->expr)) return out;
     try {
-        bool declared = std::all_of(symbols.begin(), symbols.end(),
-                                    [](const Symbol* x) { return x->kind == Symbol::Kind::Declared; });
-        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
-        std::vector<Expr> gs = gradients(cx, f, xs);
+        std::vector<Expr> gs = gradients(cx, v.function->expr, xs);
         for (std::size_t i = 0; i < xs.size(); ++i) out.emplace(symbols[i], gs[i]);
     } catch (const UnsupportedDerivative&) {
         out.clear();
@@ -262,10 +264,7 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
     for (const Session::Wrt& w : s.wrt) {
         View& v = s.views[w.view];
         Context& cx = v.model->cx();
-        // 1 / (1 + e⁻ᶻ) differentiated as σ(z); not when the variable is a definition,
-        // which might be one of the nodes rewritten.
-        bool declared = w.symbol->kind == Symbol::Kind::Declared;
-        Expr f = declared ? recognise_functions(cx, v.function->expr) : v.function->expr;
+        Expr f = v.function->expr;
         Derived r;
         r.view = &v;
         r.x = w.symbol;

@@ -62,18 +62,21 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
         }
     }
     // The size of each node's tree, in nodes (named nodes count one, a function call
-    // three: its name and parentheses are what a reader reads).
+    // three: its name and parentheses are what a reader reads; but the inverse one, a
+    // superscript as the transpose: K⁻¹ is not worth a name).
+    auto own_size = [](Expr e) -> Count { return e->op->notation == Notation::Call && e->op->kind != Kind::Inverse ? 3 : 1; };
     std::unordered_map<Expr, Count> size;
     for (Expr e : order) {
-        Count s = e->op->notation == Notation::Call ? 3 : 1;
+        Count s = own_size(e);
         if (!named(e))
             for (Expr c : e->args) s = saturating_add(s, size[c]);
         size[e] = s;
     }
     // A short result reads best written out, repetitions and all: det(XᵀAX) (XᵀAX)⁻¹.
+    // Each root is a line of its own (a derivative, its Hessian): short when each line is.
     Count total = 0;
     for (Expr root : roots)
-        if (root) total = saturating_add(total, size[root]);
+        if (root) total = std::max(total, size[root]);
     // In a short result, only what it writes three times or more and is long itself:
     // diag(softmax(W x + b)) − softmax(W x + b) softmax(W x + b)ᵀ.
     bool short_result = total < min_total_nodes;
@@ -96,7 +99,7 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
     // A quantity that is short once its own parts are named (δ₂ = δ₁ᵀ) is written out instead.
     std::unordered_map<Expr, Count> named_size;
     for (Expr e : order) {
-        Count s = e->op->notation == Notation::Call ? 3 : 1;
+        Count s = own_size(e);
         if (!named(e))
             for (Expr c : e->args) s = saturating_add(s, chosen.count(c) ? 1 : named_size[c]);
         named_size[e] = s;

@@ -303,32 +303,6 @@ Expr Simplifier::with_simplified_args(Expr e) {
 
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }
 
-Expr recognise_functions(Context& cx, Expr e) {
-    const Atoms none;
-    std::unordered_map<Expr, Expr> rewritten;
-    // In increasing id, children before parents: each node is rebuilt from rewritten children.
-    for (Expr n : reachable(cx, std::span<const Expr>(&e, 1))) {
-        std::vector<Expr> args;
-        bool changed = false;
-        for (Expr a : n->args) {
-            auto it = rewritten.find(a);
-            args.push_back(it == rewritten.end() ? a : it->second);
-            changed = changed || it != rewritten.end();
-        }
-        Expr r = changed ? cx.with_args(n, std::move(args)) : n;
-        for (const Rule* rule : rules_for(r->op->id)) {
-            if (!rule->id.starts_with("sigmoid-exp") && !rule->id.starts_with("tanh-exp")) continue;
-            if (Expr next = rule->apply(cx, r, none)) {
-                r = next;
-                break;
-            }
-        }
-        if (r != n) rewritten.emplace(n, r);
-    }
-    auto it = rewritten.find(e);
-    return it == rewritten.end() ? e : it->second;
-}
-
 namespace {
 
 bool trivial(Expr e) {
@@ -346,7 +320,8 @@ bool monomial_of_leaves(Expr e) {
 
 }  // namespace
 
-std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions) {
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions,
+                                                       const NamedExpr* function) {
     std::unordered_map<Expr, std::string> names;
     for (const NamedExpr& d : definitions) {
         if (trivial(d.expr)) continue;
@@ -355,6 +330,15 @@ std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, s
         if (!monomial_of_leaves(simplified)) simplifier.keep_whole(d.expr);
         names.emplace(d.expr, d.name);  // the first name of an expression wins
         names.emplace(simplified, d.name);
+    }
+    // The function itself when it is a product (a solution, w = (XᵀX + λI)⁻¹ Xᵀ y): its
+    // derivative contains it, −(XᵀX + λI)⁻¹ w (the rule kept-chain finds it in a chain).
+    // Not a function call or a sum: d/dx eˣ is written eˣ, not f. After the definitions,
+    // which are simplified first as always and keep their names.
+    if (function && !trivial(function->expr) && simplifier(function->expr)->op->id == Op::MatMul) {
+        simplifier.keep_whole(function->expr);
+        names.emplace(function->expr, function->name);
+        names.emplace(simplifier(function->expr), function->name);
     }
     return names;
 }

@@ -3,6 +3,8 @@
 // matrices, the pieces of gradients through `[a; b]`. Registered after the rules of
 // simplify.cpp. The mixed-product rule (A ⊗ B)(C ⊗ D) = A C ⊗ B D does most of the work:
 // the chain (Bᵀ ⊗ I)(I ⊗ A) of ∂vec(A X B)/∂vec(X) becomes the textbook Bᵀ ⊗ A.
+#include <algorithm>
+
 #include "simplify_internal.hpp"
 
 namespace matcalc::rules {
@@ -170,6 +172,157 @@ Expr kron_vec(Context& cx, Expr e, const Atoms&) {
     return cx.vec(cx.matmul(cx.matmul(a, x), cx.transpose(bt)));
 }
 
+// K(m,n)ᵀ = K(n,m): the commutation matrix is a permutation, its transpose its inverse
+// (a procedure: a pattern cannot name the sizes of the K it builds).
+Expr commutation_transpose(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Transpose) || !is(arg(e, 0), Kind::Commutation)) return nullptr;
+    return cx.commutation(arg(e, 0)->dim2, arg(e, 0)->dim);
+}
+
+// A scalar product chain, or the trace of a chain, written with fewer transposes: each
+// equals its transpose, so yᵀ K⁻ᵀ K⁻ᵀ y is yᵀ K⁻¹ K⁻¹ y and tr(K⁻ᵀ K⁻ᵀ) is tr(K⁻¹ K⁻¹)
+// (the GP's derivatives, whose adjoints carry K⁻ᵀ).
+Expr chain_transpose(Context& cx, Expr e, const Atoms&) {
+    const bool trace = is(e, Kind::Trace);
+    Expr chain = trace ? arg(e, 0) : e;
+    if (!is(chain, Kind::MatMul) || (!trace && !cx.is_scalar(e))) return nullptr;
+    std::vector<Expr> f;
+    chain_factors(chain, f);
+    if (f.size() < (trace ? 2u : 3u)) return nullptr;
+    auto marks = [](const std::vector<Expr>& fs) {
+        int n = 0;
+        for (Expr x : fs) n += is(x, Kind::Transpose);
+        return n;
+    };
+    std::vector<Expr> flipped;
+    for (auto it = f.rbegin(); it != f.rend(); ++it) flipped.push_back(is(*it, Kind::Transpose) ? arg(*it, 0) : cx.transpose(*it));
+    if (marks(flipped) >= marks(f)) return nullptr;
+    Expr r = flipped[0];
+    for (std::size_t j = 1; j < flipped.size(); ++j) r = cx.matmul(r, flipped[j]);
+    return trace ? cx.apply(Op::Trace, r) : r;
+}
+
+// The terms of a sum or difference of matrices, with their signs.
+void signed_terms(Expr e, bool negative, std::vector<std::pair<Expr, bool>>& out) {
+    if (out.size() > 16) return;
+    if (is(e, Op::Add) || is(e, Op::Sub)) {
+        signed_terms(arg(e, 0), negative, out);
+        signed_terms(arg(e, 1), is(e, Op::Sub) ? !negative : negative, out);
+    } else if (is(e, Op::Neg)) {
+        signed_terms(arg(e, 0), !negative, out);
+    } else {
+        out.emplace_back(e, negative);
+    }
+}
+
+// tr(A (B + C) D) = tr(A B D) + tr(A C D), where a term of the sum is an outer product
+// (then its trace cycles to a quadratic form): the GP noise Hessian's
+// tr(K⁻¹ (I − K⁻¹ y yᵀ − y yᵀ K⁻¹) K⁻¹) = tr(K⁻¹ K⁻¹) − 2 yᵀ K⁻¹ K⁻¹ K⁻¹ y.
+Expr trace_distribute(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::Trace)) return nullptr;
+    std::vector<Expr> f;
+    chain_factors(arg(e, 0), f);
+    SizeTable& z = cx.sizes();
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        if (!is(f[i], Op::Add) && !is(f[i], Op::Sub)) continue;
+        if (cx.is_scalar(arg(f[i], 0)) || cx.is_scalar(arg(f[i], 1))) continue;
+        std::vector<std::pair<Expr, bool>> terms;
+        signed_terms(f[i], false, terms);
+        if (terms.size() > 16) continue;
+        bool outer = false;
+        for (const auto& [t, negative] : terms) {
+            std::vector<Expr> g;
+            chain_factors(t, g);
+            for (Expr x : g) outer = outer || (z.is_one(cx.shape(x).cols) && !z.is_one(cx.shape(x).rows));
+        }
+        if (!outer) continue;
+        Expr r = nullptr;
+        for (const auto& [t, negative] : terms) {
+            Expr c = nullptr;
+            for (std::size_t j = 0; j < f.size(); ++j) {
+                Expr x = j == i ? t : f[j];
+                c = c ? cx.matmul(c, x) : x;
+            }
+            Expr tr = cx.apply(Op::Trace, c);
+            r = !r ? (negative ? cx.neg(tr) : tr) : (negative ? cx.sub(r, tr) : cx.add(r, tr));
+        }
+        return r;
+    }
+    return nullptr;
+}
+
+// The factors of a product chain, a node kept whole (a definition) one factor.
+bool kept_factors(Expr e, const Atoms& atoms, std::vector<Expr>& out) {
+    std::vector<Expr> todo{e};
+    while (!todo.empty() && out.size() < 64) {
+        Expr n = todo.back();
+        todo.pop_back();
+        if (is(n, Kind::MatMul) && (n == e || !atoms.count(n))) {
+            todo.push_back(arg(n, 1));
+            todo.push_back(arg(n, 0));
+        } else {
+            out.push_back(n);
+        }
+    }
+    return todo.empty();
+}
+
+// A definition that is a product, found inside a longer chain, written as itself (then
+// printed by its name): the ridge closed form's ∂w/∂λ, −M⁻¹ M⁻¹ Xᵀ y for M = XᵀX + λI,
+// is −M⁻¹ w for w = M⁻¹ Xᵀ y.
+Expr kept_chain(Context& cx, Expr e, const Atoms& atoms) {
+    if (!is(e, Kind::MatMul) || atoms.count(e)) return nullptr;
+    std::vector<Expr> f;
+    if (!kept_factors(e, atoms, f)) return nullptr;
+    // The longest such product (then the oldest node): the unordered set's order is no order.
+    Expr best = nullptr;
+    std::size_t at = 0, length = 0;
+    for (Expr a : atoms) {
+        if (!is(a, Kind::MatMul)) continue;
+        std::vector<Expr> g;
+        if (!kept_factors(a, atoms, g) || g.size() > f.size() || g.size() < length) continue;
+        auto found = std::search(f.begin(), f.end(), g.begin(), g.end());
+        if (found == f.end() || (g.size() == length && a->id > best->id)) continue;
+        best = a;
+        at = static_cast<std::size_t>(found - f.begin());
+        length = g.size();
+    }
+    if (!best) return nullptr;
+    Expr r = nullptr;
+    for (std::size_t j = 0; j < f.size(); j += j == at ? length : 1) {
+        Expr x = j == at ? best : f[j];
+        r = r ? cx.matmul(r, x) : x;
+    }
+    return r == e ? nullptr : r;
+}
+
+// The matrix of ones times a column (or row) broadcast over it: 𝟏 𝟏ᵀ ⊙ c = c 𝟏ᵀ, the
+// column repeated in every column, as one writes it (batch norm's ∂L/∂X through sum(X̂)).
+Expr ones_broadcast(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Op::Hadamard)) return nullptr;
+    SizeTable& z = cx.sizes();
+    for (std::size_t side : {0u, 1u}) {
+        Expr o = arg(e, side), c = arg(e, 1 - side);
+        if (!ones(cx, o) || cx.is_scalar(c)) continue;
+        Shape so = cx.shape(o), sc = cx.shape(c);
+        if (z.is_one(so.rows) || z.is_one(so.cols)) continue;
+        if (z.is_one(sc.cols) && z.same(sc.rows, so.rows)) return cx.matmul(c, cx.constant(1.0, Shape{1, so.cols}));
+        if (z.is_one(sc.rows) && z.same(sc.cols, so.cols)) return cx.matmul(cx.constant(1.0, Shape{so.rows, 1}), c);
+    }
+    return nullptr;
+}
+
+// vec(A)ᵀ vec(B) = tr(Aᵀ B) for A and B of one shape (a procedure: vec is not written in
+// the language, so not in a pattern).
+Expr vec_inner(Context& cx, Expr e, const Atoms&) {
+    if (!is(e, Kind::MatMul) || !is(arg(e, 0), Kind::Transpose) || !is(arg(arg(e, 0), 0), Kind::Vec) ||
+        !is(arg(e, 1), Kind::Vec))
+        return nullptr;
+    Expr a = arg(arg(arg(e, 0), 0), 0), b = arg(arg(e, 1), 0);
+    if (!cx.sizes().same(cx.shape(a), cx.shape(b))) return nullptr;
+    return cx.apply(Op::Trace, cx.matmul(cx.transpose(a), b));
+}
+
 }  // namespace
 
 const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
@@ -180,6 +333,12 @@ const std::vector<std::pair<std::string_view, Procedure>>& matrix_procedures() {
         {"diag-distribute", diag_distribute},
         {"trace-cyclic", trace_cyclic},
         {"commutation-kron", commutation_kron},
+        {"commutation-transpose", commutation_transpose},
+        {"chain-transpose", chain_transpose},
+        {"trace-distribute", trace_distribute},
+        {"kept-chain", kept_chain},
+        {"ones-broadcast", ones_broadcast},
+        {"vec-inner", vec_inner},
         {"kron-vec", kron_vec},
     };
     return table;

@@ -255,7 +255,10 @@ public:
         // A simplifier of its own (prepared like derive's), so that every rule that fires is
         // recorded: derive's has simplified this expression already and remembers it.
         Simplifier back(cx_);
-        if (keep_names) name_definitions(back, model_.definitions(&function_));
+        if (keep_names) {
+            NamedExpr self{function_.name, function_.expr};
+            name_definitions(back, model_.definitions(&function_), &self);
+        }
         std::vector<RewriteStep> trace;
         back.set_trace(&trace);
         Expr simplified = back(d_.substituted);

@@ -9,6 +9,8 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "matcalc/core/expr.hpp"
@@ -59,5 +61,14 @@ Expr derivative_from_gradient(Context& cx, Expr g, Expr x, Layout layout, bool m
 
 // Whether e depends on the variable x.
 bool depends_on(Expr e, Expr x);
+
+// f with the sigmoid and tanh written with exponentials (1 / (1 + e⁻ᶻ), (eᶻ − e⁻ᶻ) /
+// (eᶻ + e⁻ᶻ)) as σ(z) and tanh(z), except where a form contains one of the variables xs
+// (a definition) other than through its argument z. gradients() and jacobian() apply it
+// to the function first, so that every derivative reads σ(z)(1 − σ(z)) and
+// 1 − tanh(z)², as the slides write them.
+Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs);
+// The forms recognised, as patterns (frontend/pattern.hpp) and their replacements.
+std::span<const std::pair<std::string_view, std::string_view>> recognised_forms();
 
 }  // namespace matcalc

@@ -84,13 +84,10 @@ private:
 // sums, so that a derivative that contains it prints its name (step(z) xᵀ). Definitions
 // that are only a name or a number get no name, and monomials of variables (g1 = x²) stay
 // open so that factors can still cancel (2x / g1 = 2/x, as the lecture writes it).
-std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions);
-
-// e with the sigmoid and tanh written with exponentials (1 / (1 + e⁻ᶻ), (eᶻ − e⁻ᶻ) /
-// (eᶻ + e⁻ᶻ)) as σ(z) and tanh(z): the rules of rules.txt named sigmoid-exp… and tanh-exp,
-// applied to every node. Used on a function before it is differentiated, so that its
-// derivative is σ(z)(1 − σ(z)) or 1 − tanh(z)², as the slides write them.
-Expr recognise_functions(Context& cx, Expr e);
+// With `function`, the function too when it is a matrix product (w = M⁻¹ Xᵀ y), so that
+// its derivative reads −M⁻¹ w.
+std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions,
+                                                       const NamedExpr* function = nullptr);
 
 // Simplifies e to a fixed point. With `trace`, records every rule that fired.
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace = nullptr);
