@@ -104,6 +104,6 @@ TEST_CASE("bad input: long programs are refused or derived in linear time", "[ba
                                           {"codegen", chain_path, "--wrt", "x", "--hessian", "--lang", "numpy"}}) {
         Run h = cli(args, 10000ms);
         expect_bad_input(h);
-        expect_words(h, {"the Hessian: the function has 29997 operations, more than the 3000", "`check`"});
+        expect_words(h, {"the Hessian: the function has 29997 operations, more than the 2000", "`check`"});
     }
 }

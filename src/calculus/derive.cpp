@@ -559,10 +559,7 @@ Expr jacobian(Context& cx, Expr f, Expr x) {
     return j ? j : cx.zeros(Shape{z.product(sf.rows, sf.cols), z.product(sx.rows, sx.cols)});
 }
 
-// Second derivatives of a long program are megabytes of formula (hessian()'s comment in
-// derive.hpp): refused before any work.
-namespace {
-void check_second_order_size(const Context& cx, Expr f) {
+void check_hessian_size(const Context& cx, Expr f) {
     std::size_t operations = 0;
     for (Expr e : reachable(cx, std::span<const Expr>(&f, 1))) operations += !e->args.empty();
     if (operations > kMaxHessianOperations)
@@ -573,11 +570,10 @@ void check_second_order_size(const Context& cx, Expr f) {
                          {"its formula would run to megabytes; the gradient alone prints compactly, and `check` tests "
                           "it numerically"});
 }
-}  // namespace
 
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
-    check_second_order_size(cx, f);
+    check_hessian_size(cx, f);
     Expr g = grad ? grad : gradient(cx, f, x);
     // Of a scalar variable, the gradient of the (scalar) gradient: reverse accumulation
     // gives traces, as one writes ∂²/∂s² of tr(K⁻¹) (tr(−K⁻¹ K⁻¹)), where the forward
@@ -588,7 +584,7 @@ Expr hessian(Context& cx, Expr f, Expr x, Expr grad) {
 
 Expr hessian_vector_product(Context& cx, Expr f, Expr x, Expr v, Expr grad) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the Hessian needs a scalar function");
-    check_second_order_size(cx, f);
+    check_hessian_size(cx, f);
     const SizeTable& z = cx.sizes();
     const Shape sx = cx.shape(x), sv = cx.shape(v);
     if (z.resolve(sx.rows) != z.resolve(sv.rows) || z.resolve(sx.cols) != z.resolve(sv.cols))

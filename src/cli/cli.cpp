@@ -272,6 +272,7 @@ std::vector<Derived> derive_all(Session& s, Layout layout, bool with_values, boo
         if (hessian && !cx.is_scalar(f))
             throw InputError(fmt::format("--hessian needs a scalar function; {} is a {}", v.function->name,
                                          cx.sizes().describe(cx.shape(f))));
+        if (hessian) check_hessian_size(cx, f);  // before the gradient: a long program is refused at once
         try {
             auto it = swept.find(w.symbol);
             Expr g = it != swept.end() ? it->second : nullptr;

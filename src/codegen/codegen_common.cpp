@@ -167,6 +167,7 @@ std::string Generator::run(const std::vector<std::string>& wrt) {
     if (!options_.expand) names_ = name_definitions(simplify, model_.definitions(&f_));
     const Expr f = f_.expr;
     scalar_f_ = scalar(f);
+    if (options_.hessian && scalar_f_) check_hessian_size(cx_, f);  // before any derivative
     roots_ = {simplify(f)};
     try {
         std::vector<Expr> xs;

@@ -40,7 +40,9 @@ Expr jacobian(Context& cx, Expr f, Expr x);
 // f has more than kMaxHessianOperations operations: the symbolic Hessian of a long program
 // costs about a millisecond and a kilobyte of formula per operation (a 10 000-line chain:
 // 29 s and 20 MB), far past what anyone reads. The same for hessian_vector_product.
-inline constexpr std::size_t kMaxHessianOperations = 3000;
+inline constexpr std::size_t kMaxHessianOperations = 2000;
+// That InputError, for callers that check before they take the gradient.
+void check_hessian_size(const Context& cx, Expr f);
 Expr hessian(Context& cx, Expr f, Expr x, Expr grad = nullptr);
 
 // The Hessian–vector product ∇²f v of a scalar f, without the Hessian: the gradient of
