@@ -4,11 +4,12 @@ when (ms after navigation start) the page sent its first request, the worker's e
 compiled and warmed, the first reply came and the first derivative was shown; then the
 medians. The measurement behind docs/workbench.md's first-derivative times.
 
-Usage: tests/web/cold_loads.py [SITE] [-n N]
+Usage: tests/web/cold_loads.py [SITE] [-n N] [--started]
 """
 import argparse
 import os
 import sys
+import time
 
 from common import ROOT, median, serve
 from test_browser import browser, wait_for
@@ -20,12 +21,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("site", nargs="?", default=os.path.join(ROOT, "build-web", "site"))
     parser.add_argument("-n", type=int, default=5)
+    parser.add_argument("--started", action="store_true",
+                        help="open the page in a browser already running (after about:blank and 1 s), as a user "
+                             "does; by default the browser starts with the page")
     args = parser.parse_args()
     rows = []
     with serve(args.site) as url:
         for _ in range(args.n):
             driver = browser()
             try:
+                if args.started:
+                    driver.get("about:blank")
+                    time.sleep(1)
                 driver.get(url)
                 shown = wait_for(driver, lambda d: d.execute_script("return window.matcalcTimings.firstResultMs"), 20)
                 wait_for(driver, lambda d: d.execute_script("return window.matcalcTimings.engine"), 5)
