@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cstdlib>
+#include <cctype>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -607,6 +608,22 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
                     notes.push_back(open == "[" ? "a newline inside brackets is a blank: separate rows with ';'"
                                                 : "a newline inside brackets does not end the statement");
                 at = content_end;
+            }
+            // `max (a, b)`: a list in parentheses after a name and a blank is no call (the
+            // blank makes it a product with a parenthesis, which holds one expression).
+            if (open == "(" && at != last && *at == ',' && open_at >= 2 && st.begin[open_at - 1] == ' ') {
+                const char* end = st.begin + open_at - 1;
+                while (end > st.begin && *end == ' ') --end;
+                auto name_char = [](char ch) {
+                    const unsigned char c = static_cast<unsigned char>(ch);
+                    return std::isalnum(c) || c == '_' || c >= 0x80;
+                };
+                const char* start = end + 1;
+                while (start > st.begin && name_char(start[-1])) --start;
+                if (start <= end && !std::isdigit(static_cast<unsigned char>(*start))) {
+                    const std::string name(start, end + 1);
+                    notes.push_back("a call's '(' touches the function's name: " + name + "(…), not " + name + " (…)");
+                }
             }
             throw InputError("expected '" + std::string(close) + "' to close '" + std::string(open) +
                                  "' opened at " + position_text(st, open_at),

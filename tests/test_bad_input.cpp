@@ -20,6 +20,14 @@ TEST_CASE("bad input: unclosed parenthesis", "[bad_input][syntax]") {
     model_error("x : scalar; f = (x + 1", {"expected ')'", "'('"});
 }
 
+TEST_CASE("bad input: a two-argument call with a blank before its parenthesis", "[bad_input][syntax]") {
+    // `sin (x)` reads as the call; `max (x, 1)` is a product with a parenthesis, which
+    // holds one expression: the hint says to close the gap (not for a number before it).
+    model_error("x : scalar; f = max (x, 1)", {"expected ')'", "max(…), not max (…)"});
+    Run r = model_error("x : scalar; f = 2 (x, 1)", {"expected ')'"});
+    CHECK_FALSE(contains(r.err, "touches the function's name"));
+}
+
 TEST_CASE("bad input: operator without right operand", "[bad_input][syntax]") {
     model_error("x : scalar; f = x +", {"expected an expression", "'+'"});
 }
