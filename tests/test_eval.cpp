@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -538,4 +539,54 @@ TEST_CASE("eval: the lecture's 1-2-3-1 network, forward pass", "[eval][golden]")
             expected(0, 0) = g.as_number();
         CHECK_CLOSE(values[i], expected, 1e-15);
     }
+}
+
+TEST_CASE("eval: tanh in double is within 2 units in the last place, wherever an entry stands", "[eval]") {
+    // tanh runs on the vector units in double (src/numeric/vectorised_tanh.cpp): a
+    // polynomial quotient for |x| < 1 and 1 − 2/(e^{2|x|} + 1) above. Measured against
+    // long double's tanhl, over both branches, their border, and the ends.
+    auto ordered = [](double v) {
+        std::int64_t i;
+        std::memcpy(&i, &v, sizeof i);
+        return i < 0 ? std::numeric_limits<std::int64_t>::min() - i : i;
+    };
+    auto ulps_apart = [&](double a, double b) { return std::abs(ordered(a) - ordered(b)); };
+    std::vector<double> points = {0.0, 1e-300, 1e-17, 1e-8, 0.5, std::nextafter(1.0, 0.0), 1.0,
+                                  std::nextafter(1.0, 2.0), 18.0, 19.5, 20.0, 354.0, 710.0, 1e300};
+    for (int i = 0; i <= 20000; ++i) points.push_back(-8.0 + 16.0 * i / 20000.0);  // both branches, densely
+    for (int i = 0; i <= 2000; ++i) points.push_back(std::ldexp(1.0, -40 + i * 46 / 2000));
+    for (int i = 0; i < 300; ++i) points.push_back(1.0 + (i - 150) * 1e-3);  // the border
+    const std::size_t listed = points.size();
+    for (std::size_t i = 0; i < listed; ++i) points.push_back(-points[i]);
+    Context cx;
+    const Dim n = cx.sizes().symbol("n");
+    Expr x = cx.variable("x", {n, 1});
+    Env env;
+    env.sizes[n] = static_cast<long long>(points.size());
+    env.values["x"] = Eigen::Map<const Eigen::VectorXd>(points.data(), static_cast<Eigen::Index>(points.size()));
+    const MatrixXd t = evaluate(cx, cx.apply(Op::Tanh, x), env);
+    long long worst = 0;
+    double worst_at = 0.0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const double exact = static_cast<double>(std::tanh(static_cast<long double>(points[i])));
+        const long long apart = ulps_apart(t(static_cast<Eigen::Index>(i)), exact);
+        if (apart > worst) worst = apart, worst_at = points[i];
+    }
+    INFO("worst " << worst << " ulps at x = " << worst_at);
+    CHECK(worst <= 2);
+    CHECK(std::signbit(t(static_cast<Eigen::Index>(listed))));  // tanh(−0) = −0
+    // An entry's value is the same alone (a scalar, the tail of a register) as in an array.
+    Expr s = cx.variable("s", kScalarShape);
+    for (std::size_t i : {std::size_t{4}, std::size_t{6}, std::size_t{100}, listed + 9}) {
+        env.values["s"] = MatrixXd::Constant(1, 1, points[i]);
+        CHECK(evaluate(cx, cx.apply(Op::Tanh, s), env)(0, 0) == t(static_cast<Eigen::Index>(i)));
+    }
+    // The ends: ±∞ give ±1, NaN stays NaN.
+    env.sizes[n] = 3;
+    env.values["x"] = col({std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN()});
+    const MatrixXd ends = evaluate(cx, cx.apply(Op::Tanh, x), env);
+    CHECK(ends(0) == 1.0);
+    CHECK(ends(1) == -1.0);
+    CHECK(std::isnan(ends(2)));
 }

@@ -22,15 +22,23 @@ Eigen::Index concrete_dim(const SizeTable& sizes, Dim d, const Env& env);
 // vectorised functions (the table's generic lambda calls std::tanh(float) per entry, which
 // the compiler cannot vectorise); a strided argument goes to the table's kernel. Eigen's
 // are at most 4.5 units in the last place from the exact value (tanh; README, Precision). nullptr
-// for other operations. In double the table's kernels stay: Eigen has no vectorised tanh
-// for double, and the table's are the numbers the tests and codegen reproduce.
+// for other operations.
 ArrayKernel<float> vectorised_kernel32(Op id);
 
-// The kernel of an elementwise operation over arrays of T: the table's, or in float one
-// Eigen vectorises.
+// In double, tanh's (vectorised_tanh.cpp; Eigen 3.4 has none for double); nullptr for the
+// other operations, whose table kernels are the numbers the tests and codegen reproduce.
+ArrayKernel<double> vectorised_kernel64(Op id);
+
+// out[i] = tanh(x[i]) for i < n, a vector register at a time, within 2 units in the last
+// place (vectorised_tanh.cpp). out may be x.
+void tanh_array(const double* x, double* out, std::ptrdiff_t n);
+
+// The kernel of an elementwise operation over arrays of T: the table's, or one that uses
+// the vector units.
 template <class T>
 ArrayKernel<T> array_kernel(const OpInfo& op) {
     if constexpr (std::is_same_v<T, double>) {
+        if (ArrayKernel<double> k = vectorised_kernel64(op.id)) return k;
         return op.kernel1 ? op.kernel1.array64 : op.kernel2.array64;
     } else {
         if (ArrayKernel<float> k = vectorised_kernel32(op.id)) return k;

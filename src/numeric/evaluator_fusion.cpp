@@ -119,6 +119,20 @@ ArrayKernel<float> vectorised_kernel32(Op id) {
     return nullptr;
 }
 
+namespace {
+
+void tanh64(const double* a, std::ptrdiff_t sa, const double* b, std::ptrdiff_t sb, double* out, std::ptrdiff_t n) {
+    (void)b, (void)sb;
+    if (sa == 1) return tanh_array(a, out, n);
+    // Strided (a broadcast scalar: stride 0): entry by entry through the same function, so
+    // that a value does not depend on how its argument is laid out.
+    for (std::ptrdiff_t k = 0; k < n; ++k) tanh_array(a + k * sa, out + k, 1);
+}
+
+}  // namespace
+
+ArrayKernel<double> vectorised_kernel64(Op id) { return id == Op::Tanh ? &tanh64 : nullptr; }
+
 template void BasicEvaluator<double>::fuse_elementwise();
 template void BasicEvaluator<float>::fuse_elementwise();
 template void BasicEvaluator<double>::run_fused(Slot&);
