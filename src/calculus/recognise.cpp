@@ -67,17 +67,23 @@ Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs) {
         // A variable stays the node it is (it may be a definition, 1 / (1 + e⁻ᶻ) itself),
         // or the derivative would no longer find it.
         if (is_variable(n)) continue;
-        std::vector<Expr> args;
-        bool changed = false;
-        for (Expr a : n->args) {
-            auto it = rewritten.find(a);
-            args.push_back(it == rewritten.end() ? a : it->second);
-            changed = changed || it != rewritten.end();
+        // (Every node of the function passes here: nothing is allocated for a node that
+        // neither changes nor is the root of a form.)
+        bool changed = !rewritten.empty() && std::any_of(n->args.begin(), n->args.end(),
+                                                         [&](Expr a) { return rewritten.count(a) > 0; });
+        Expr r = n;
+        if (changed) {
+            std::vector<Expr> args;
+            for (Expr a : n->args) {
+                auto it = rewritten.find(a);
+                args.push_back(it == rewritten.end() ? a : it->second);
+            }
+            r = cx.with_args(n, std::move(args));
         }
-        Expr r = changed ? cx.with_args(n, std::move(args)) : n;
         for (const Recognition& rec : recognitions()) {
+            if (root_op(rec.lhs) != r->op) continue;
             Bindings b(rec.wildcards, nullptr);
-            if (root_op(rec.lhs) != r->op || !match(rec.lhs, r, b)) continue;
+            if (!match(rec.lhs, r, b)) continue;
             Expr next = instantiate(cx, rec.rhs, b);
             // Not across a variable inside the form (a definition u = e⁻ᶻ in 1 / (1 + u)):
             // σ(z) would not contain it.

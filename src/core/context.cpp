@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include "matcalc/core/expr.hpp"
@@ -20,17 +21,24 @@ std::size_t combine(std::size_t seed, std::size_t v) {
     return seed ^ (v + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
-std::size_t hash_node(const Node& n) {
-    std::size_t h = std::hash<const void*>{}(n.op);
-    for (Expr a : n.args) h = combine(h, a->id);
-    h = combine(h, std::hash<double>{}(n.value));
-    h = combine(h, std::hash<Dim>{}(n.dim));
-    h = combine(h, std::hash<Dim>{}(n.dim2));
-    h = combine(h, std::hash<int>{}(n.param));
-    h = combine(h, std::hash<std::string>{}(n.name));
-    h = combine(h, std::hash<Dim>{}(n.shape.rows));
-    h = combine(h, std::hash<Dim>{}(n.shape.cols));
+// The hash of a node with these fields (an operation's node has value, dims, param and
+// name at their defaults).
+std::size_t hash_fields(const OpInfo* op, std::span<const Expr> args, Shape shape, double value = 0.0, Dim dim = 0,
+                        Dim dim2 = 0, int param = 0, std::string_view name = {}) {
+    std::size_t h = std::hash<const void*>{}(op);
+    for (Expr a : args) h = combine(h, a->id);
+    h = combine(h, std::hash<double>{}(value));
+    h = combine(h, std::hash<Dim>{}(dim));
+    h = combine(h, std::hash<Dim>{}(dim2));
+    h = combine(h, std::hash<int>{}(param));
+    h = combine(h, std::hash<std::string_view>{}(name));
+    h = combine(h, std::hash<Dim>{}(shape.rows));
+    h = combine(h, std::hash<Dim>{}(shape.cols));
     return h;
+}
+
+std::size_t hash_node(const Node& n) {
+    return hash_fields(n.op, n.args, n.shape, n.value, n.dim, n.dim2, n.param, n.name);
 }
 
 bool same_node(const Node& a, const Node& b) {
@@ -56,6 +64,17 @@ Expr Context::intern(Node node) {
     Expr e = &nodes_.back();
     index_.emplace(e->hash, e);
     return e;
+}
+
+Expr Context::find_operation(const OpInfo& op, std::span<const Expr> args, Shape shape) const {
+    auto [lo, hi] = index_.equal_range(hash_fields(&op, args, shape));
+    for (auto it = lo; it != hi; ++it) {
+        const Node& n = *it->second;
+        if (n.op == &op && std::equal(n.args.begin(), n.args.end(), args.begin(), args.end()) && n.shape == shape &&
+            n.value == 0.0 && !std::signbit(n.value) && n.dim == 0 && n.dim2 == 0 && n.param == 0 && n.name.empty())
+            return it->second;
+    }
+    return nullptr;
 }
 
 Expr Context::with_args(Expr e, std::vector<Expr> args) {
@@ -86,6 +105,11 @@ Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr>& memo, Leaf lea
         }
         if (n->args.empty()) {
             memo.emplace(n, leaf(n));
+            continue;
+        }
+        // Most nodes keep their children: no new argument list for them.
+        if (std::all_of(n->args.begin(), n->args.end(), [&](Expr a) { return memo.at(a) == a; })) {
+            memo.emplace(n, n);
             continue;
         }
         std::vector<Expr> args;
@@ -256,22 +280,26 @@ Expr Context::times(Expr a, Expr b) {
 }
 
 Expr Context::apply(const OpInfo& op, std::span<const Expr> args_in) {
-    std::vector<Expr> args(args_in.begin(), args_in.end());
-    int n = static_cast<int>(args.size());
+    // Inline: most calls find their node already there (the simplifier rebuilds the same
+    // nodes again and again), and then allocate nothing.
+    boost::container::small_vector<Expr, 4> list(args_in.begin(), args_in.end());
+    auto args = [&list] { return std::span<const Expr>(list.data(), list.size()); };
+    int n = static_cast<int>(list.size());
     if (n < op.min_args || n > op.max_args)
         throw ShapeError(fmt::format("{} takes {} argument{}, not {}", op.name,
                                      op.min_args == op.max_args ? std::to_string(op.min_args)
                                                                 : fmt::format("{} or {}", op.min_args, op.max_args),
                                      op.max_args == 1 ? "" : "s", n));
     // max(x), min(x): the largest (smallest) entry, another operation of the same spelling.
-    if (n == 1 && op.one_argument != Op::Variable) return apply(info(op.one_argument), args);
-    if (op.kind == Kind::Elementwise && n == 1 && op.kernel2) args.push_back(constant(op.default_second));
+    if (n == 1 && op.one_argument != Op::Variable) return apply(info(op.one_argument), args());
+    if (op.kind == Kind::Elementwise && n == 1 && op.kernel2) list.push_back(constant(op.default_second));
 
-    ShapeRule rule = apply_shape_rule(*this, op, args);
+    ShapeRule rule = apply_shape_rule(*this, op, args());
     if (rule.instead) return rule.instead;
+    if (Expr found = find_operation(op, args(), rule.shape)) return found;
     Node node;
     node.op = &op;
-    node.args = std::move(args);
+    node.args.assign(list.begin(), list.end());
     node.shape = rule.shape;
     return intern(std::move(node));
 }

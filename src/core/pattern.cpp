@@ -1,11 +1,13 @@
 // Matching and instantiating patterns (pattern.hpp).
 #include "matcalc/core/pattern.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include "matcalc/core/ops.hpp"
 
 namespace matcalc {
 
-bool match(const Pattern& p, Expr e, Bindings& b) {
+bool match(const Pattern& p, Expr e, std::span<Expr> b) {
     switch (p.kind) {
     case Pattern::Kind::Wildcard: {
         Expr& slot = b[static_cast<std::size_t>(p.wildcard)];
@@ -37,7 +39,7 @@ Expr instantiate(Context& cx, const Pattern& p, std::span<const Expr> b) {
     case Pattern::Kind::Identity:
         throw ShapeError("a constant sized by context stands alone in a replacement");
     case Pattern::Kind::Operation: {
-        std::vector<Expr> args(p.args.size(), nullptr);
+        boost::container::small_vector<Expr, 4> args(p.args.size(), nullptr);
         for (std::size_t i = 0; i < p.args.size(); ++i)
             if (p.args[i].kind != Pattern::Kind::Filled) args[i] = instantiate(cx, p.args[i], b);
         // vector(c) and matrix(c) take the shape of the sibling they are combined with.
@@ -47,7 +49,7 @@ Expr instantiate(Context& cx, const Pattern& p, std::span<const Expr> b) {
             if (p.args.size() != 2 || !sibling) throw ShapeError("vector(c) in a replacement needs a sibling");
             args[i] = cx.constant(p.args[i].value, cx.shape(sibling));
         }
-        return cx.apply(*p.op, args);
+        return cx.apply(*p.op, std::span<const Expr>(args.data(), args.size()));
     }
     }
     unreachable();

@@ -80,6 +80,12 @@ Dim SizeTable::product(Dim a, Dim b) {
 Dim SizeTable::sum(Dim a, Dim b) {
     a = resolve(a);
     b = resolve(b);
+    // Two integers (the offsets of a stack's blocks, summed once a block): no terms to
+    // collect, and no allocation.
+    if (!is_symbol(a) && !is_symbol(b)) {
+        if (a > (Dim{1} << 40) - b) throw std::overflow_error("a size sum is too large");
+        return a + b;
+    }
     // Flatten to coefficient × base terms, equal bases collected (n + n = 2*n, the same
     // size as the product 2·n), bases in creation order, then an integer: n+m = m+n.
     Dim constant = 0;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include <boost/container/small_vector.hpp>
 #include <fmt/format.h>
 
 #include "matcalc/core/ops.hpp"
@@ -228,7 +229,8 @@ void check_shapes(const PatternRule& r, const std::vector<std::string>& names, i
 
 Expr Rule::apply(Context& cx, Expr e, const Atoms& atoms) const {
     if (procedure) return procedure(cx, e, atoms);
-    Bindings b(pattern->wildcards, nullptr);
+    boost::container::small_vector<Expr, 8> slots(pattern->wildcards, nullptr);
+    const std::span<Expr> b(slots.data(), slots.size());
     if (!match(pattern->lhs, e, b)) return nullptr;
     Expr x[2];
     for (const Guard& g : pattern->guards) {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include <boost/container/small_vector.hpp>
+
 #include "matcalc/core/ops.hpp"
 #include "simplify_internal.hpp"
 
@@ -267,9 +269,13 @@ void Simplifier::keep_whole(Expr e) {
     atoms_.insert(run(e));
 }
 
+void Simplifier::remember(Expr e, Expr simplified) {
+    if (e->id >= memo_.size()) memo_.resize(std::max<std::size_t>(e->id + 1, cx_.node_count()), nullptr);
+    memo_[e->id] = simplified;
+}
+
 Expr Simplifier::run(Expr e) {
-    auto it = memo_.find(e);
-    if (it != memo_.end()) return it->second;
+    if (e->id < memo_.size() && memo_[e->id]) return memo_[e->id];
     Expr current = with_simplified_args(e);
     // Rewrite this node until no rule applies. Iterative, so that a long chain of
     // rewrites costs no stack; a node that keeps changing is left after a bound.
@@ -289,16 +295,19 @@ Expr Simplifier::run(Expr e) {
         if (trace_) trace_->push_back({fired->name, current, next, fired->id});
         current = with_simplified_args(next);
     }
-    memo_[e] = current;
-    memo_.emplace(current, current);
+    remember(e, current);
+    if (current->id >= memo_.size() || !memo_[current->id]) remember(current, current);
     return current;
 }
 
 Expr Simplifier::with_simplified_args(Expr e) {
-    std::vector<Expr> args;
-    args.reserve(e->args.size());
-    for (Expr a : e->args) args.push_back(run(a));
-    return cx_.with_args(e, std::move(args));
+    boost::container::small_vector<Expr, 4> args;
+    bool changed = false;
+    for (Expr a : e->args) {
+        args.push_back(run(a));
+        changed = changed || args.back() != a;
+    }
+    return changed ? cx_.with_args(e, std::vector<Expr>(args.begin(), args.end())) : e;
 }
 
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }

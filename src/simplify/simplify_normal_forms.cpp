@@ -5,7 +5,8 @@
 // as (p − y) ⊘ (p ⊙ (1 − p)) ⊙ p ⊙ (1 − p) = p − y by themselves.
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+
+#include <boost/container/small_vector.hpp>
 
 #include "matcalc/core/ops.hpp"
 #include "simplify_internal.hpp"
@@ -19,11 +20,32 @@ struct Factor {
     double power;
 };
 
+// These rules run on every product and sum the simplifier meets, thousands of times for a
+// long program: the lists are kept inline (a product has a handful of factors, and at most
+// kMaxVisits) and searched linearly, so that a call allocates nothing in the common case
+// (under the sanitizers an allocation costs a stack trace).
+using Factors = boost::container::small_vector<Factor, 8>;
+
+// The factor with this base, or nullptr.
+Factor* find_factor(Factors& factors, Expr base) {
+    for (Factor& f : factors)
+        if (f.base == base) return &f;
+    return nullptr;
+}
+const Factor* find_factor(const Factors& factors, Expr base) {
+    return find_factor(const_cast<Factors&>(factors), base);
+}
+
+// Adds power to base's factor, or appends one (may reallocate: no pointers kept).
+void add_factor(Factors& factors, Expr base, double power) {
+    if (Factor* f = find_factor(factors, base)) f->power += power;
+    else factors.push_back({base, power});
+}
+
 struct Monomial {
     double numerator = 1.0;    // the numeric coefficient as a fraction, so x/3 stays x/3
     double denominator = 1.0;
-    std::vector<Factor> factors;
-    std::unordered_map<Expr, std::size_t> index;  // base → position in factors
+    Factors factors;
 };
 
 bool is_integer(double p) { return p == std::floor(p) && std::abs(p) < 1e6; }
@@ -89,11 +111,7 @@ private:
             if (!cx_.is_scalar(a) && !cx_.sizes().same(cx_.shape(a), target_)) return false;
         return true;
     }
-    void factor(Expr e, double power, Monomial& m) {
-        auto [it, fresh] = m.index.emplace(e, m.factors.size());
-        if (fresh) m.factors.push_back({e, power});
-        else m.factors[it->second].power += power;
-    }
+    void factor(Expr e, double power, Monomial& m) { add_factor(m.factors, e, power); }
 
     static constexpr int kMaxVisits = 64;   // a product of more factors is not for reading anyway
     Context& cx_;
@@ -128,16 +146,12 @@ void sign_times_value(Context& cx, Monomial& m) {
         Factor& s = m.factors[i];
         if (s.base->op->id != Op::Sign || s.power != 1) continue;
         Expr u = s.base->args[0];
-        auto it = m.index.find(u);
-        if (it == m.index.end()) continue;
-        Factor& value = m.factors[it->second];
-        if (!is_integer(value.power) || value.power < 1) continue;
+        Factor* value = find_factor(m.factors, u);
+        if (!value) continue;
+        if (!is_integer(value->power) || value->power < 1) continue;
         s.power = 0;
-        value.power -= 1;
-        Expr a = cx.apply(Op::Abs, u);
-        auto [at, fresh] = m.index.emplace(a, m.factors.size());
-        if (fresh) m.factors.push_back({a, 1.0});  // may reallocate: s, value not used after
-        else m.factors[at->second].power += 1;
+        value->power -= 1;
+        add_factor(m.factors, cx.apply(Op::Abs, u), 1.0);  // may reallocate: s, value not used after
     }
 }
 
@@ -155,10 +169,7 @@ void sigmoid_times_exp(Context& cx, Monomial& m) {
             Expr s = m.factors[i].base;
             m.factors[i].power -= k;
             m.factors[j].power -= k;
-            Expr complement = cx.sub(cx.ones(cx.shape(s)), s);
-            auto [at, fresh] = m.index.emplace(complement, m.factors.size());
-            if (fresh) m.factors.push_back({complement, k});  // may reallocate: no references kept
-            else m.factors[at->second].power += k;
+            add_factor(m.factors, cx.sub(cx.ones(cx.shape(s)), s), k);  // may reallocate: no references kept
             break;
         }
     }
@@ -178,7 +189,8 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     if (flattener.gave_up()) return nullptr;
     sign_times_value(cx, m);
     sigmoid_times_exp(cx, m);
-    std::erase_if(m.factors, [](const Factor& f) { return f.power == 0; });
+    m.factors.erase(std::remove_if(m.factors.begin(), m.factors.end(), [](const Factor& f) { return f.power == 0; }),
+                    m.factors.end());
     // A coefficient past the range of doubles has no form to print or parse back.
     if (!std::isfinite(m.numerator) || !std::isfinite(m.denominator) || m.denominator == 0) return nullptr;
     if (m.numerator == 0) return cx.zeros(target);
@@ -190,7 +202,7 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     Expr coefficient = cx.div(cx.constant(std::abs(m.numerator)), cx.constant(std::abs(m.denominator)));
     if (cx.is_one(coefficient)) coefficient = nullptr;
     Expr size_denominator = nullptr;
-    std::vector<Factor> rest;
+    Factors rest;
     for (const Factor& f : m.factors) {
         if (f.base->op->kind == Kind::Size && is_integer(f.power)) {
             if (f.power > 0) coefficient = product(cx, coefficient, power_of(cx, f.base, f.power));
@@ -234,7 +246,10 @@ struct Term {
     Expr core;  // nullptr: a pure number
 };
 
-void add_term(std::vector<Term>& terms, double c, Expr core) {
+// At most the 64 of flatten_sum's budget; inline for the usual few (see Factors).
+using Terms = boost::container::small_vector<Term, 8>;
+
+void add_term(Terms& terms, double c, Expr core) {
     for (Term& t : terms)
         if (t.core == core) {
             t.coefficient += c;
@@ -244,7 +259,7 @@ void add_term(std::vector<Term>& terms, double c, Expr core) {
 }
 
 // Splits c ⊙ x, −x and numbers into coefficient and core.
-void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Term>& terms, const Atoms& atoms,
+void flatten_sum(Context& cx, Expr e, double sign, Shape target, Terms& terms, const Atoms& atoms,
                  int& budget, bool root = false) {
     const Op name = e->op->id;
     // As for products: a bounded walk (the caller gives up when the budget runs out).
@@ -277,9 +292,9 @@ void flatten_sum(Context& cx, Expr e, double sign, Shape target, std::vector<Ter
 
 // x ⊙ a + x ⊙ b = x ⊙ (a + b). Besides reading better, this keeps reverse-mode results
 // small when printed: an adjoint reaching a node along two paths appears once, not twice.
-Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target, const Atoms& atoms) {
+Expr factor_out_common(Context& cx, const Terms& terms, Shape target, const Atoms& atoms) {
     if (terms.size() < 2) return nullptr;
-    std::vector<std::vector<Factor>> factors;
+    boost::container::small_vector<Factors, 4> factors;
     for (const Term& t : terms) {
         if (!t.core || !cx.sizes().same(cx.shape(t.core), target)) return nullptr;
         Monomial m;
@@ -288,25 +303,18 @@ Expr factor_out_common(Context& cx, const std::vector<Term>& terms, Shape target
         if (m.numerator != 1.0 || m.denominator != 1.0) return nullptr;
         factors.push_back(std::move(m.factors));
     }
-    // Per term: base → power, to test membership in constant time.
-    std::vector<std::unordered_map<Expr, double>> powers(factors.size());
-    for (std::size_t i = 0; i < factors.size(); ++i)
-        for (const Factor& f : factors[i]) powers[i][f.base] = f.power;
+    // Each base appears once in a term's factors (add_factor), so a linear search finds it.
     auto in = [&](std::size_t i, const Factor& f) {
-        auto it = powers[i].find(f.base);
-        return it != powers[i].end() && it->second == f.power;
+        const Factor* g = find_factor(factors[i], f.base);
+        return g && g->power == f.power;
     };
-    std::vector<Factor> common;
-    std::unordered_map<Expr, double> common_index;
+    Factors common;
     for (const Factor& f : factors[0]) {
         bool everywhere = true;
         for (std::size_t i = 1; i < factors.size() && everywhere; ++i) everywhere = in(i, f);
-        if (everywhere) {
-            common.push_back(f);
-            common_index[f.base] = f.power;
-        }
+        if (everywhere) common.push_back(f);
     }
-    auto has = [&](const std::vector<Factor>&, const Factor& f) { return common_index.count(f.base) > 0; };
+    auto has = [&](const Factors& c, const Factor& f) { return find_factor(c, f.base) != nullptr; };
     if (common.empty()) return nullptr;
     Expr sum = nullptr;
     for (std::size_t i = 0; i < terms.size(); ++i) {
@@ -330,7 +338,7 @@ namespace {
 
 // Σ cᵢ xᵢ written out: a positive term first (x − y rather than −y + x), and a coefficient
 // shared by every term written once, c (x + y).
-Expr write_sum(Context& cx, std::vector<Term> terms, Shape target) {
+Expr write_sum(Context& cx, Terms terms, Shape target) {
     double shared = std::abs(terms[0].coefficient);
     bool common_coefficient = terms.size() > 1 && shared != 1 &&
                               std::all_of(terms.begin(), terms.end(), [&](const Term& t) {
@@ -379,7 +387,7 @@ Expr chain_product(Context& cx, const std::vector<Expr>& chain, std::size_t from
 
 // A x + B x = (A + B) x and A x + A y = A (x + y), when every term is such a product;
 // the shared factors may be several, X b cᵀ + X c bᵀ = X (b cᵀ + c bᵀ).
-Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms, const Atoms& atoms) {
+Expr factor_out_of_products(Context& cx, const Terms& terms, const Atoms& atoms) {
     if (terms.size() < 2) return nullptr;
     std::vector<std::vector<Expr>> chains;
     for (const Term& t : terms) {
@@ -405,7 +413,7 @@ Expr factor_out_of_products(Context& cx, const std::vector<Term>& terms, const A
         if (k == 0) continue;
         // −A x − B x = −((A + B) x)
         bool negative = std::all_of(terms.begin(), terms.end(), [](const Term& t) { return t.coefficient < 0; });
-        std::vector<Term> inner;
+        Terms inner;
         for (std::size_t i = 0; i < terms.size(); ++i) {
             const auto& c = chains[i];
             double coefficient = negative ? -terms[i].coefficient : terms[i].coefficient;
@@ -425,13 +433,15 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
     const Op name = e->op->id;
     if (name != Op::Add && name != Op::Sub) return nullptr;
     Shape target = cx.shape(e);
-    std::vector<Term> terms;
+    Terms terms;
     int budget = 64;
     flatten_sum(cx, e, 1.0, target, terms, atoms, budget, true);
     if (budget < 0) return nullptr;
     for (const Term& t : terms)
         if (!std::isfinite(t.coefficient)) return nullptr;  // no printable form
-    std::erase_if(terms, [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); });
+    terms.erase(std::remove_if(terms.begin(), terms.end(),
+                               [&](const Term& t) { return t.coefficient == 0 || (t.core && cx.is_zero(t.core)); }),
+                terms.end());
     if (terms.empty()) return cx.zeros(target);
     if (Expr factored = factor_out_common(cx, terms, target, atoms)) return factored;
     if (Expr factored = factor_out_of_products(cx, terms, atoms)) return factored;
@@ -442,20 +452,18 @@ Expr collect_terms(Context& cx, Expr e, const Atoms& atoms) {
 namespace {
 
 // The factors of e as a product of elementwise factors of e's shape (bounded walk).
-std::unordered_map<Expr, double> factor_powers(Context& cx, Expr e, Shape target, const Atoms& atoms) {
+Factors factor_powers(Context& cx, Expr e, Shape target, const Atoms& atoms) {
     Monomial m;
     ProductFlattener flattener(cx, target, atoms, /*partial=*/true);
     flattener.add(e, 1.0, m, true);
-    std::unordered_map<Expr, double> powers;
-    for (const Factor& f : m.factors) powers[f.base] += f.power;
-    return powers;
+    return std::move(m.factors);  // each base once (add_factor)
 }
 
 // Whether a factor of one is a divisor of the other: their product loses a factor.
-bool factors_cancel(const std::unordered_map<Expr, double>& a, const std::unordered_map<Expr, double>& b) {
-    for (const auto& [base, power] : a) {
-        auto it = b.find(base);
-        if (it != b.end() && power * it->second < 0) return true;
+bool factors_cancel(const Factors& a, const Factors& b) {
+    for (const Factor& f : a) {
+        const Factor* g = find_factor(b, f.base);
+        if (g && f.power * g->power < 0) return true;
     }
     return false;
 }
@@ -478,7 +486,7 @@ Expr distribute_cancelling(Context& cx, Expr e, const Atoms& atoms) {
         Expr s = e->args[side], other = e->args[1 - side];
         const Op name = s->op->id;
         if ((name != Op::Add && name != Op::Sub) || atoms.count(s)) continue;
-        std::vector<Term> terms;
+        Terms terms;
         int budget = 64;
         flatten_sum(cx, s, 1.0, cx.shape(s), terms, atoms, budget, true);
         if (budget < 0 || terms.size() < 2) continue;

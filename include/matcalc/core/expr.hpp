@@ -123,6 +123,10 @@ public:
     Expr substitute(Expr e, const std::unordered_map<Expr, Expr>& replacements);
 
 private:
+    // The node of operation op with these arguments and shape, if it exists (apply looks
+    // it up before it builds one).
+    Expr find_operation(const OpInfo& op, std::span<const Expr> args, Shape shape) const;
+
     SizeTable sizes_;
     std::deque<Node> nodes_;
     std::unordered_multimap<std::size_t, Expr> index_;

@@ -40,7 +40,9 @@ using Bindings = std::vector<Expr>;
 // Whether e matches p, binding wildcards in `b` (whose values are undefined on failure).
 // Operands match in the order written: a rule that applies either way round is written
 // both ways, so that matching is deterministic and a rule says exactly what it does.
-bool match(const Pattern& p, Expr e, Bindings& b);
+// (A span: the simplifier tries its rules on every node and keeps the bindings on its
+// stack.)
+bool match(const Pattern& p, Expr e, std::span<Expr> b);
 
 // The expression p stands for with the wildcards bound in `b`, built with the smart
 // constructors (so constant folding and shape checks apply). Throws ShapeError when the

@@ -74,7 +74,11 @@ private:
 
     Context& cx_;
     std::vector<RewriteStep>* trace_;
-    std::unordered_map<Expr, Expr> memo_;
+    // By node id (ids are dense in a Context): what each node simplifies to, nullptr when
+    // not yet simplified. A vector rather than a hash map: a long program simplifies
+    // hundreds of thousands of nodes, and a map allocates an entry for each.
+    std::vector<Expr> memo_;
+    void remember(Expr e, Expr simplified);
     Atoms atoms_;
     long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
 };
