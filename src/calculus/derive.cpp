@@ -508,34 +508,38 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
     f = recognise_functions(cx, f, xs);
     Dependency depends(xs);
-    auto result = [&](const std::unordered_map<Expr, Expr>& adjoint) {
+    // By node id, up to f's (every node f reaches was created before it): the adjoints, and
+    // which nodes were seen. Vectors rather than hash maps: a long program's gradient
+    // touches every node, and a map allocates an entry for each.
+    std::vector<Expr> adjoint;
+    auto result = [&] {
         std::vector<Expr> out;
         for (Expr x : xs) {
-            auto it = adjoint.find(x);
-            out.push_back(it == adjoint.end() ? cx.zeros(cx.shape(x)) : it->second);
+            Expr a = x->id < adjoint.size() ? adjoint[x->id] : nullptr;
+            out.push_back(a ? a : cx.zeros(cx.shape(x)));
         }
         return out;
     };
-    if (!depends(f)) return result({});
+    if (!depends(f)) return result();
     // Nodes are created after their arguments, so descending id is a reverse topological
     // order: every node's adjoint is complete before it is pushed to its arguments.
     std::vector<Expr> order;
-    std::unordered_map<Expr, bool> seen;
+    std::vector<char> seen(f->id + 1, 0);
     std::vector<Expr> stack{f};
     while (!stack.empty()) {
         Expr e = stack.back();
         stack.pop_back();
-        if (!depends(e) || seen[e]) continue;
-        seen[e] = true;
+        if (!depends(e) || seen[e->id]) continue;
+        seen[e->id] = 1;
         order.push_back(e);
         for (Expr a : e->args) stack.push_back(a);
     }
     std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id > b->id; });
-    std::unordered_map<Expr, Expr> adjoint{{f, cx.constant(1.0)}};
+    adjoint.assign(f->id + 1, nullptr);
+    adjoint[f->id] = cx.constant(1.0);
     for (Expr y : order) {
-        auto it = adjoint.find(y);
-        if (it == adjoint.end() || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
-        Expr ybar = it->second;
+        Expr ybar = adjoint[y->id];
+        if (!ybar || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
         std::vector<std::pair<Dim, Dim>> offsets;
         if (y->op->kind == Kind::Stack) offsets = stack_offsets(cx, y);
         for (std::size_t i = 0; i < y->args.size(); ++i) {
@@ -543,11 +547,11 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
             if (!depends(arg)) continue;
             Expr contribution = backward(cx, y, i, ybar, &offsets);
             if (!contribution) continue;
-            auto [slot, fresh] = adjoint.emplace(arg, contribution);
-            if (!fresh) slot->second = cx.add(slot->second, contribution);  // total derivative
+            Expr& slot = adjoint[arg->id];
+            slot = slot ? cx.add(slot, contribution) : contribution;  // total derivative
         }
     }
-    return result(adjoint);
+    return result();
 }
 
 Expr jacobian(Context& cx, Expr f, Expr x) {

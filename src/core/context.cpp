@@ -90,33 +90,53 @@ namespace {
 // Rebuilds e bottom-up (iteratively: expressions may be deep), each node from its rebuilt
 // arguments; `leaf` gives the replacement of nodes without arguments, and `memo` may
 // hold replacements fixed in advance.
-template <class Leaf>
-Expr rebuild(Context& cx, Expr e, std::unordered_map<Expr, Expr>& memo, Leaf leaf) {
+// The memo: a hash map for substitutions (a few replacements given in advance), a vector
+// by node id for refresh (it lasts across calls and covers whole programs).
+struct HashMemo {
+    std::unordered_map<Expr, Expr>& map;
+    Expr get(Expr n) const {
+        auto it = map.find(n);
+        return it == map.end() ? nullptr : it->second;
+    }
+    void put(Expr n, Expr r) { map.emplace(n, r); }
+};
+
+struct DenseMemo {
+    std::vector<Expr>& by_id;
+    Expr get(Expr n) const { return n->id < by_id.size() ? by_id[n->id] : nullptr; }
+    void put(Expr n, Expr r) {
+        if (n->id >= by_id.size()) by_id.resize(n->id + 1, nullptr);  // grows geometrically
+        by_id[n->id] = r;
+    }
+};
+
+template <class Memo, class Leaf>
+Expr rebuild(Context& cx, Expr e, Memo memo, Leaf leaf) {
     std::vector<std::pair<Expr, bool>> stack{{e, false}};
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
         stack.pop_back();
-        if (memo.count(n)) continue;
+        if (memo.get(n)) continue;
         if (!expanded) {
             stack.push_back({n, true});
             for (Expr a : n->args)
-                if (!memo.count(a)) stack.push_back({a, false});
+                if (!memo.get(a)) stack.push_back({a, false});
             continue;
         }
         if (n->args.empty()) {
-            memo.emplace(n, leaf(n));
+            memo.put(n, leaf(n));
             continue;
         }
         // Most nodes keep their children: no new argument list for them.
-        if (std::all_of(n->args.begin(), n->args.end(), [&](Expr a) { return memo.at(a) == a; })) {
-            memo.emplace(n, n);
+        if (std::all_of(n->args.begin(), n->args.end(), [&](Expr a) { return memo.get(a) == a; })) {
+            memo.put(n, n);
             continue;
         }
         std::vector<Expr> args;
-        for (Expr a : n->args) args.push_back(memo.at(a));
-        memo.emplace(n, cx.with_args(n, std::move(args)));
+        for (Expr a : n->args) args.push_back(memo.get(a));
+        memo.put(n, cx.with_args(n, std::move(args)));
     }
-    return memo.at(e);
+    return memo.get(e);
 }
 
 }  // namespace
@@ -144,7 +164,7 @@ Expr Context::refresh(Expr e) {
         refresh_memo_.clear();
         refresh_generation_ = sizes_.generation();
     }
-    return rebuild(*this, e, refresh_memo_, [&](Expr n) {
+    return rebuild(*this, e, DenseMemo{refresh_memo_}, [&](Expr n) {
         switch (n->op->kind) {
         case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
         case Kind::Identity: return identity(n->dim);
@@ -162,12 +182,12 @@ Expr Context::refresh(Expr e) {
 
 Expr Context::substitute(Expr e, Expr from, Expr to) {
     std::unordered_map<Expr, Expr> memo{{from, to}};
-    return rebuild(*this, e, memo, [](Expr n) { return n; });
+    return rebuild(*this, e, HashMemo{memo}, [](Expr n) { return n; });
 }
 
 Expr Context::substitute(Expr e, const std::unordered_map<Expr, Expr>& replacements) {
     std::unordered_map<Expr, Expr> memo = replacements;
-    return rebuild(*this, e, memo, [](Expr n) { return n; });
+    return rebuild(*this, e, HashMemo{memo}, [](Expr n) { return n; });
 }
 
 Expr Context::variable(std::string_view name, Shape shape) {

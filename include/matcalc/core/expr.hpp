@@ -130,7 +130,7 @@ private:
     SizeTable sizes_;
     std::deque<Node> nodes_;
     std::unordered_multimap<std::size_t, Expr> index_;
-    std::unordered_map<Expr, Expr> refresh_memo_;  // see refresh()
+    std::vector<Expr> refresh_memo_;  // by node id (nullptr: not yet refreshed); see refresh()
     std::uint64_t refresh_generation_ = 0;
 };
 
