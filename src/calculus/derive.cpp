@@ -28,18 +28,21 @@ public:
     bool operator()(Expr e) {
         if (std::find(xs_.begin(), xs_.end(), e) != xs_.end()) return true;
         if (e->id < oldest_) return false;  // built before every x: cannot contain one
-        auto it = memo_.find(e);
-        if (it != memo_.end()) return it->second;
+        const std::size_t at = e->id - oldest_;
+        if (at < memo_.size() && memo_[at] >= 0) return memo_[at] == 1;
         bool d = false;
         for (Expr a : e->args) d = d || (*this)(a);
-        memo_.emplace(e, d);
+        if (at >= memo_.size()) memo_.resize(at + 1, -1);  // grows geometrically
+        memo_[at] = d;
         return d;
     }
 
 private:
     std::vector<Expr> xs_;
     std::uint32_t oldest_ = UINT32_MAX;
-    std::unordered_map<Expr, bool> memo_;
+    // By node id from the oldest variable's (a long program's gradient asks of every node;
+    // a hash map would allocate an entry for each): 1 depends, 0 does not, −1 not known yet.
+    std::vector<signed char> memo_;
 };
 
 // Sums a gradient g (shaped like a broadcast result) down to `target`, the shape of the

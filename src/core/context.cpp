@@ -48,33 +48,63 @@ bool same_node(const Node& a, const Node& b) {
 }
 
 
+// The first slot to probe: the hash's bits mixed (MurmurHash3's finaliser), so that
+// hashes that differ in high bits only do not crowd one run of slots.
+std::size_t first_slot(std::size_t hash, std::size_t mask) {
+    std::uint64_t h = hash;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return static_cast<std::size_t>(h) & mask;
+}
+
 }  // namespace
 
 Context::Context() = default;
 
+template <class Same>
+Expr Context::find_indexed(std::size_t hash, Same same) const {
+    if (index_.empty()) return nullptr;
+    const std::size_t mask = index_.size() - 1;
+    for (std::size_t i = first_slot(hash, mask); index_[i]; i = (i + 1) & mask)
+        if (index_[i]->hash == hash && same(*index_[i])) return index_[i];
+    return nullptr;
+}
+
+void Context::index(Expr e) {
+    if (2 * (indexed_ + 1) > index_.size()) {
+        // Twice the size, every node placed again.
+        index_.assign(std::max<std::size_t>(1024, 2 * index_.size()), nullptr);
+        indexed_ = 0;
+        for (const Node& n : nodes_)
+            if (&n != e) index(&n);
+    }
+    const std::size_t mask = index_.size() - 1;
+    std::size_t i = first_slot(e->hash, mask);
+    while (index_[i]) i = (i + 1) & mask;
+    index_[i] = e;
+    ++indexed_;
+}
+
 Expr Context::intern(Node node) {
     node.hash = hash_node(node);
-    auto [lo, hi] = index_.equal_range(node.hash);
-    for (auto it = lo; it != hi; ++it)
-        if (same_node(*it->second, node)) return it->second;
+    if (Expr found = find_indexed(node.hash, [&](const Node& n) { return same_node(n, node); })) return found;
     node.id = static_cast<std::uint32_t>(nodes_.size());
     node.has_variable = node.op->kind == Kind::Variable ||
                         std::any_of(node.args.begin(), node.args.end(), [](Expr a) { return a->has_variable; });
     nodes_.push_back(std::move(node));
     Expr e = &nodes_.back();
-    index_.emplace(e->hash, e);
+    index(e);
     return e;
 }
 
 Expr Context::find_operation(const OpInfo& op, std::span<const Expr> args, Shape shape) const {
-    auto [lo, hi] = index_.equal_range(hash_fields(&op, args, shape));
-    for (auto it = lo; it != hi; ++it) {
-        const Node& n = *it->second;
-        if (n.op == &op && std::equal(n.args.begin(), n.args.end(), args.begin(), args.end()) && n.shape == shape &&
-            n.value == 0.0 && !std::signbit(n.value) && n.dim == 0 && n.dim2 == 0 && n.param == 0 && n.name.empty())
-            return it->second;
-    }
-    return nullptr;
+    return find_indexed(hash_fields(&op, args, shape), [&](const Node& n) {
+        return n.op == &op && std::equal(n.args.begin(), n.args.end(), args.begin(), args.end()) && n.shape == shape &&
+               n.value == 0.0 && !std::signbit(n.value) && n.dim == 0 && n.dim2 == 0 && n.param == 0 && n.name.empty();
+    });
 }
 
 Expr Context::with_args(Expr e, std::vector<Expr> args) {
@@ -112,7 +142,7 @@ struct DenseMemo {
 
 template <class Memo, class Leaf>
 Expr rebuild(Context& cx, Expr e, Memo memo, Leaf leaf) {
-    std::vector<std::pair<Expr, bool>> stack{{e, false}};
+    boost::container::small_vector<std::pair<Expr, bool>, 32> stack{{e, false}};
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
         stack.pop_back();

@@ -129,7 +129,14 @@ private:
 
     SizeTable sizes_;
     std::deque<Node> nodes_;
-    std::unordered_multimap<std::size_t, Expr> index_;
+    // Every node by its hash: open addressing with linear probing, a power of two in size,
+    // at most half full (nullptr: empty). No allocation per node, and a probe reads the
+    // node's stored hash before comparing it.
+    std::vector<Expr> index_;
+    std::size_t indexed_ = 0;
+    void index(Expr e);
+    template <class Same>
+    Expr find_indexed(std::size_t hash, Same same) const;
     std::vector<Expr> refresh_memo_;  // by node id (nullptr: not yet refreshed); see refresh()
     std::uint64_t refresh_generation_ = 0;
 };
