@@ -70,7 +70,8 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
                 throw InputError(fmt::format("an index is out of range: rows {}..{} and columns {}..{} of a {} x {} value",
                                              s.top + 1, s.top + rows, s.left + 1, s.left + cols, whole.rows, whole.cols));
         }
-        for (Expr a : e->args) s.args.push_back(slot_of[a->id]);  // ids are topological
+        // (Spans into slot_args_ are set once it stops growing, below.)
+        for (Expr a : e->args) slot_args_.push_back(slot_of[a->id]);  // ids are topological
         slot_of[e->id] = slots_.size();
         switch (e->op->kind) {
         case Kind::Variable:
@@ -89,6 +90,11 @@ void BasicEvaluator<T>::make_slots(const Context& cx, std::span<const Expr> root
             break;  // computed values get their buffers in assign_storage()
         }
         slots_.push_back(std::move(s));
+    }
+    std::size_t at = 0;
+    for (Slot& s : slots_) {
+        s.args = std::span<const std::size_t>(slot_args_.data() + at, s.node->args.size());
+        at += s.node->args.size();
     }
     for (Expr r : roots) root_slots_.push_back(slot_of[r->id]);
 }

@@ -106,6 +106,12 @@ public:
 
     // Sizes come from env.sizes; env.values is not read here.
     BasicEvaluator(const Context& cx, std::span<const Expr> roots, const Env& env);
+    // Movable, not copyable: slots point into the evaluator's own storage (a move keeps
+    // the vectors' buffers, a copy would not).
+    BasicEvaluator(const BasicEvaluator&) = delete;
+    BasicEvaluator& operator=(const BasicEvaluator&) = delete;
+    BasicEvaluator(BasicEvaluator&&) noexcept = default;
+    BasicEvaluator& operator=(BasicEvaluator&&) noexcept = default;
 
     // Evaluates with the variables' values from env.values (looked up by name; a missing
     // value or one of another shape is an InputError), except those bound (bind()).
@@ -129,7 +135,7 @@ private:
     struct Slot {
         Expr node = nullptr;
         Eigen::Index rows = 0, cols = 0;
-        std::vector<std::size_t> args;  // slots of the arguments
+        std::span<const std::size_t> args;  // slots of the arguments (in slot_args_)
         Matrix buffer;         // constants and structured matrices filled once
         Matrix* out = nullptr; // where step() writes: &buffer, or shared storage
         const Matrix* value = nullptr;  // out, or the variable's value in the Env
@@ -193,6 +199,9 @@ private:
     void assign_storage();
 
     std::vector<Slot> slots_;
+    // Every slot's argument slots, one after another: one allocation for the program
+    // rather than one per node.
+    std::vector<std::size_t> slot_args_;
     std::deque<Matrix> storage_;  // shared output buffers (a deque: pointers stay valid)
     std::vector<std::size_t> root_slots_;
 };
