@@ -21,21 +21,17 @@ public:
     bool operator()(Expr e) {
         if (std::find(xs_.begin(), xs_.end(), e) != xs_.end()) return true;
         if (e->id < oldest_) return false;  // built before every x: cannot contain one
-        const std::size_t at = e->id - oldest_;
-        if (at < memo_.size() && memo_[at] >= 0) return memo_[at] == 1;
+        if (const signed char known = memo_.get(e); known >= 0) return known == 1;
         bool d = false;
         for (Expr a : e->args) d = d || (*this)(a);
-        if (at >= memo_.size()) memo_.resize(at + 1, -1);  // grows geometrically
-        memo_[at] = d;
+        memo_[e] = d;
         return d;
     }
 
 private:
     std::vector<Expr> xs_;
     std::uint32_t oldest_ = UINT32_MAX;
-    // By node id from the oldest variable's (a long program's gradient asks of every node;
-    // a hash map would allocate an entry for each): 1 depends, 0 does not, −1 not known yet.
-    std::vector<signed char> memo_;
+    NodeMap<signed char> memo_{-1};  // 1 depends, 0 does not, −1 not known yet
 };
 
 }  // namespace matcalc

@@ -485,14 +485,11 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     if (!cx.is_scalar(f)) throw UnsupportedDerivative("the gradient needs a scalar function");
     f = recognise_functions(cx, f, xs);
     Dependency depends(xs);
-    // By node id, up to f's (every node f reaches was created before it): the adjoints, and
-    // which nodes were seen. Vectors rather than hash maps: a long program's gradient
-    // touches every node, and a map allocates an entry for each.
-    std::vector<Expr> adjoint;
+    NodeMap<Expr> adjoint;  // nullptr: no adjoint reached the node
     auto result = [&] {
         std::vector<Expr> out;
         for (Expr x : xs) {
-            Expr a = x->id < adjoint.size() ? adjoint[x->id] : nullptr;
+            Expr a = adjoint.get(x);
             out.push_back(a ? a : cx.zeros(cx.shape(x)));
         }
         return out;
@@ -501,21 +498,20 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
     // Nodes are created after their arguments, so descending id is a reverse topological
     // order: every node's adjoint is complete before it is pushed to its arguments.
     std::vector<Expr> order;
-    std::vector<char> seen(f->id + 1, 0);
+    NodeMap<char> seen;
     std::vector<Expr> stack{f};
     while (!stack.empty()) {
         Expr e = stack.back();
         stack.pop_back();
-        if (!depends(e) || seen[e->id]) continue;
-        seen[e->id] = 1;
+        if (!depends(e) || seen.get(e)) continue;
+        seen[e] = 1;
         order.push_back(e);
         for (Expr a : e->args) stack.push_back(a);
     }
     std::sort(order.begin(), order.end(), [](Expr a, Expr b) { return a->id > b->id; });
-    adjoint.assign(f->id + 1, nullptr);
-    adjoint[f->id] = cx.constant(1.0);
+    adjoint[f] = cx.constant(1.0);
     for (Expr y : order) {
-        Expr ybar = adjoint[y->id];
+        Expr ybar = adjoint.get(y);
         if (!ybar || std::find(xs.begin(), xs.end(), y) != xs.end()) continue;
         std::vector<std::pair<Dim, Dim>> offsets;
         if (y->op->kind == Kind::Stack) offsets = stack_offsets(cx, y);
@@ -524,7 +520,7 @@ std::vector<Expr> gradients(Context& cx, Expr f, std::span<const Expr> xs) {
             if (!depends(arg)) continue;
             Expr contribution = backward(cx, y, i, ybar, &offsets);
             if (!contribution) continue;
-            Expr& slot = adjoint[arg->id];
+            Expr& slot = adjoint[arg];
             slot = slot ? cx.add(slot, contribution) : contribution;  // total derivative
         }
     }

@@ -120,28 +120,19 @@ namespace {
 // Rebuilds e bottom-up (iteratively: expressions may be deep), each node from its rebuilt
 // arguments; `leaf` gives the replacement of nodes without arguments, and `memo` may
 // hold replacements fixed in advance.
-// The memo: a hash map for substitutions (a few replacements given in advance), a vector
-// by node id for refresh (it lasts across calls and covers whole programs).
+// The memo: a NodeMap for refresh (it lasts across calls and covers whole programs), a
+// hash map for substitutions (a few replacements given in advance), read through this.
 struct HashMemo {
     std::unordered_map<Expr, Expr>& map;
     Expr get(Expr n) const {
         auto it = map.find(n);
         return it == map.end() ? nullptr : it->second;
     }
-    void put(Expr n, Expr r) { map.emplace(n, r); }
-};
-
-struct DenseMemo {
-    std::vector<Expr>& by_id;
-    Expr get(Expr n) const { return n->id < by_id.size() ? by_id[n->id] : nullptr; }
-    void put(Expr n, Expr r) {
-        if (n->id >= by_id.size()) by_id.resize(n->id + 1, nullptr);  // grows geometrically
-        by_id[n->id] = r;
-    }
+    Expr& operator[](Expr n) { return map[n]; }
 };
 
 template <class Memo, class Leaf>
-Expr rebuild(Context& cx, Expr e, Memo memo, Leaf leaf) {
+Expr rebuild(Context& cx, Expr e, Memo&& memo, Leaf leaf) {
     boost::container::small_vector<std::pair<Expr, bool>, 32> stack{{e, false}};
     while (!stack.empty()) {
         auto [n, expanded] = stack.back();
@@ -154,17 +145,17 @@ Expr rebuild(Context& cx, Expr e, Memo memo, Leaf leaf) {
             continue;
         }
         if (n->args.empty()) {
-            memo.put(n, leaf(n));
+            memo[n] = leaf(n);
             continue;
         }
         // Most nodes keep their children: no new argument list for them.
         if (std::all_of(n->args.begin(), n->args.end(), [&](Expr a) { return memo.get(a) == a; })) {
-            memo.put(n, n);
+            memo[n] = n;
             continue;
         }
         std::vector<Expr> args;
         for (Expr a : n->args) args.push_back(memo.get(a));
-        memo.put(n, cx.with_args(n, std::move(args)));
+        memo[n] = cx.with_args(n, std::move(args));
     }
     return memo.get(e);
 }
@@ -194,7 +185,7 @@ Expr Context::refresh(Expr e) {
         refresh_memo_.clear();
         refresh_generation_ = sizes_.generation();
     }
-    return rebuild(*this, e, DenseMemo{refresh_memo_}, [&](Expr n) {
+    return rebuild(*this, e, refresh_memo_, [&](Expr n) {
         switch (n->op->kind) {
         case Kind::Constant: return constant(n->value, sizes_.resolve(n->shape));
         case Kind::Identity: return identity(n->dim);

@@ -269,13 +269,8 @@ void Simplifier::keep_whole(Expr e) {
     atoms_.insert(run(e));
 }
 
-void Simplifier::remember(Expr e, Expr simplified) {
-    if (e->id >= memo_.size()) memo_.resize(std::max<std::size_t>(e->id + 1, cx_.node_count()), nullptr);
-    memo_[e->id] = simplified;
-}
-
 Expr Simplifier::run(Expr e) {
-    if (e->id < memo_.size() && memo_[e->id]) return memo_[e->id];
+    if (Expr known = memo_.get(e)) return known;
     Expr current = with_simplified_args(e);
     // Rewrite this node until no rule applies. Iterative, so that a long chain of
     // rewrites costs no stack; a node that keeps changing is left after a bound.
@@ -295,8 +290,8 @@ Expr Simplifier::run(Expr e) {
         if (trace_) trace_->push_back({fired->name, current, next, fired->id});
         current = with_simplified_args(next);
     }
-    remember(e, current);
-    if (current->id >= memo_.size() || !memo_[current->id]) remember(current, current);
+    memo_[e] = current;
+    if (!memo_.get(current)) memo_[current] = current;
     return current;
 }
 

@@ -48,6 +48,26 @@ struct ShapeError : std::runtime_error {
     std::vector<std::string> notes;
 };
 
+// A value per node, by node id (ids are dense in a Context, in creation order): the memo of
+// a pass over whole programs. A vector that grows on demand rather than a hash map, which
+// would allocate an entry per node (a long program has hundreds of thousands).
+template <class T>
+class NodeMap {
+public:
+    explicit NodeMap(T absent = T{}) : absent_(absent) {}
+    // The value of e, or `absent` when none was set.
+    const T& get(Expr e) const { return e->id < values_.size() ? values_[e->id] : absent_; }
+    T& operator[](Expr e) {
+        if (e->id >= values_.size()) values_.resize(std::size_t{e->id} + 1, absent_);  // grows geometrically
+        return values_[e->id];
+    }
+    void clear() { values_.clear(); }
+
+private:
+    std::vector<T> values_;
+    T absent_;
+};
+
 class Context {
 public:
     Context();
@@ -137,7 +157,7 @@ private:
     void index(Expr e);
     template <class Same>
     Expr find_indexed(std::size_t hash, Same same) const;
-    std::vector<Expr> refresh_memo_;  // by node id (nullptr: not yet refreshed); see refresh()
+    NodeMap<Expr> refresh_memo_;  // nullptr: not yet refreshed; see refresh()
     std::uint64_t refresh_generation_ = 0;
 };
 

@@ -74,11 +74,7 @@ private:
 
     Context& cx_;
     std::vector<RewriteStep>* trace_;
-    // By node id (ids are dense in a Context): what each node simplifies to, nullptr when
-    // not yet simplified. A vector rather than a hash map: a long program simplifies
-    // hundreds of thousands of nodes, and a map allocates an entry for each.
-    std::vector<Expr> memo_;
-    void remember(Expr e, Expr simplified);
+    NodeMap<Expr> memo_;  // what each node simplifies to; nullptr: not yet simplified
     Atoms atoms_;
     long budget_ = 200000;  // rewrites; a safety net against rules that undo each other
 };
