@@ -26,14 +26,11 @@ struct Factor {
 // (under the sanitizers an allocation costs a stack trace).
 using Factors = boost::container::small_vector<Factor, 8>;
 
-// The factor with this base, or nullptr.
-Factor* find_factor(Factors& factors, Expr base) {
-    for (Factor& f : factors)
-        if (f.base == base) return &f;
-    return nullptr;
-}
-const Factor* find_factor(const Factors& factors, Expr base) {
-    return find_factor(const_cast<Factors&>(factors), base);
+// The factor with this base, or nullptr (const or not, as the list).
+template <class List>
+auto* find_factor(List& factors, Expr base) {
+    auto it = std::find_if(factors.begin(), factors.end(), [&](const Factor& f) { return f.base == base; });
+    return it == factors.end() ? nullptr : &*it;
 }
 
 // Adds power to base's factor, or appends one (may reallocate: no pointers kept).
