@@ -609,8 +609,9 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
                                                 : "a newline inside brackets does not end the statement");
                 at = content_end;
             }
-            // `max (a, b)`: a list in parentheses after a name and a blank is no call (the
-            // blank makes it a product with a parenthesis, which holds one expression).
+            // `max (a, b)`: a list in parentheses after a function's name and a blank is no
+            // call (the blank makes it a product with a parenthesis, which holds one
+            // expression). After a variable's name (`x (a, b)`) no such hint.
             if (open == "(" && at != last && *at == ',' && open_at >= 2 && st.begin[open_at - 1] == ' ') {
                 const char* end = st.begin + open_at - 1;
                 while (end > st.begin && *end == ' ') --end;
@@ -620,8 +621,8 @@ struct enclosed_directive : x3::unary_parser<Subject, enclosed_directive<Subject
                 };
                 const char* start = end + 1;
                 while (start > st.begin && name_char(start[-1])) --start;
-                if (start <= end && !std::isdigit(static_cast<unsigned char>(*start))) {
-                    const std::string name(start, end + 1);
+                const std::string name(start, end + 1);
+                if (start <= end && !std::isdigit(static_cast<unsigned char>(*start)) && find_function(name)) {
                     notes.push_back("a call's '(' touches the function's name: " + name + "(…), not " + name + " (…)");
                 }
             }

@@ -24,8 +24,12 @@ TEST_CASE("bad input: a two-argument call with a blank before its parenthesis", 
     // `sin (x)` reads as the call; `max (x, 1)` is a product with a parenthesis, which
     // holds one expression: the hint says to close the gap (not for a number before it).
     model_error("x : scalar; f = max (x, 1)", {"expected ')'", "max(…), not max (…)"});
-    Run r = model_error("x : scalar; f = 2 (x, 1)", {"expected ')'"});
-    CHECK_FALSE(contains(r.err, "touches the function's name"));
+    model_error("x : scalar; f = σ (x, 1)", {"expected ')'", "σ(…), not σ (…)"});
+    // Not after a number or a variable, which are not called.
+    for (const char* model : {"x : scalar; f = 2 (x, 1)", "x : scalar; f = x (x, 1)"}) {
+        Run r = model_error(model, {"expected ')'"});
+        CHECK_FALSE(contains(r.err, "touches the function's name"));
+    }
 }
 
 TEST_CASE("bad input: operator without right operand", "[bad_input][syntax]") {
