@@ -352,6 +352,7 @@ Expr Model::bind_expression(const Source& text) {
 Model bind_program(const Source& source, const ast::Program& program, const BindOptions& options) {
     Model model(source, std::make_unique<Context>());
     Binder binder(model, options);
+    model.mutable_symbols().reserve(program.statements.size());  // each a Symbol, or more
     for (const ast::Statement& s : program.statements) binder.statement(s);
     binder.name_assumed_sizes();
     for (const std::string& name : options.free_definitions)

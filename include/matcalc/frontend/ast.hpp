@@ -3,7 +3,7 @@
 // resolves spellings through the operation table, which is the one place that lists them.
 #pragma once
 
-#include <optional>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -69,13 +69,42 @@ struct NameRef {
     SourceRange range;
 };
 
+// An optional expression held on the heap: a declaration's `= value` or `~ initializer`
+// (and the Symbol that keeps them). Most declarations have neither, and a std::optional
+// would hold an Expr's bytes in place twice, making every Statement (a variant sized by
+// its largest alternative) twice as large: a program of 100 000 lines holds 100 000.
+template <class T>
+class OptionalBox {
+public:
+    OptionalBox() = default;
+    OptionalBox(const OptionalBox& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+    OptionalBox(OptionalBox&&) noexcept = default;
+    OptionalBox& operator=(const OptionalBox& o) {
+        if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+        return *this;
+    }
+    OptionalBox& operator=(OptionalBox&&) noexcept = default;
+    OptionalBox& operator=(T value) {
+        p_ = std::make_unique<T>(std::move(value));
+        return *this;
+    }
+    explicit operator bool() const { return p_ != nullptr; }
+    const T& operator*() const { return *p_; }
+    T& operator*() { return *p_; }
+    const T* operator->() const { return p_.get(); }
+    T* operator->() { return p_.get(); }
+
+private:
+    std::unique_ptr<T> p_;
+};
+
 // `[param|input|target] a, b : type [= expr | ~ initializer]`
 struct Declaration {
     std::string role;  // "", "param", "input" or "target"
     std::vector<NameRef> names;
     TypeSpec type;
-    std::optional<Expr> initial_value;  // `= [0.1; 0.2]`
-    std::optional<Expr> initializer;    // `~ glorot`, `~ normal(0, 0.1)`: a Name or Call
+    OptionalBox<Expr> initial_value;  // `= [0.1; 0.2]`
+    OptionalBox<Expr> initializer;    // `~ glorot`, `~ normal(0, 0.1)`: a Name or Call
     SourceRange range;
 };
 

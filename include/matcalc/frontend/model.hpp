@@ -25,8 +25,8 @@ struct Symbol {
     // vector(1) a vector (its value is written as a list).
     ast::TypeSpec::Kind type = ast::TypeSpec::Kind::Scalar;
     SourceRange range;     // the name where it is declared or defined
-    std::optional<ast::Expr> initial_value;
-    std::optional<ast::Expr> initializer;
+    ast::OptionalBox<ast::Expr> initial_value;
+    ast::OptionalBox<ast::Expr> initializer;
     // A definition cut out by BindOptions::free_definitions: its original expression,
     // which gives the variable its value.
     Expr cut_from = nullptr;
