@@ -280,6 +280,9 @@ void BasicEvaluator<T>::assign_storage() {
             for (std::size_t b : slots_[a].args) self(b, i, self);
     };
     for (std::size_t i = 0; i < n; ++i) {
+        // An implicit slot's reads are made by its reader, later: walking them here too
+        // would walk a fused group's chain once per member (quadratic in its length).
+        if (slots_[i].implicit) continue;
         for (std::size_t a : slots_[i].args) read(a, i, read);
         if (std::size_t z = log_softmax_source(slots_[i]); z != Slot::npos) read(z, i, read);
     }

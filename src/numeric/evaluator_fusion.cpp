@@ -45,18 +45,18 @@ void BasicEvaluator<T>::fuse_elementwise() {
         bool inner = false;
         for (std::size_t a : s.args) inner = inner || slots_[a].implicit;
         if (!inner) continue;
-        int temps = 0;
+        ScratchColumns temps;
         const int a = fused_operand(s, s.args[0], temps);
         const int b = s.args.size() == 2 ? fused_operand(s, s.args[1], temps) : a;
         s.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, -1});
-        s.scratch.resize(kFusedBlock, temps);
+        s.scratch.resize(kFusedBlock, temps.count);
     }
 }
 
 // The operand of a fused group for argument slot `arg`: an input, or a column of scratch
 // holding an inlined operation's block (its own operands computed first).
 template <class T>
-int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, int& temps) {
+int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, ScratchColumns& temps) {
     Slot& s = slots_[arg];
     if (!s.implicit || s.node->op->kind != Kind::Elementwise) {
         root.fused_inputs.push_back(arg);
@@ -64,9 +64,14 @@ int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, int& temps) {
     }
     const int a = fused_operand(root, s.args[0], temps);
     const int b = s.args.size() == 2 ? fused_operand(root, s.args[1], temps) : a;
-    // A column of its own: the kernels' loops are vectorised for arrays that do not overlap.
-    const int out = temps++;
+    // A column other than its operands': the kernels' loops are vectorised for arrays that
+    // do not overlap. The operands' columns are free once this operation has read them.
+    int out = temps.count;
+    if (temps.free.empty()) ++temps.count;
+    else out = temps.free.back(), temps.free.pop_back();
     root.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, out});
+    if (a >= 0) temps.free.push_back(a);
+    if (b >= 0 && b != a) temps.free.push_back(b);
     return out;
 }
 
@@ -137,7 +142,7 @@ template void BasicEvaluator<double>::fuse_elementwise();
 template void BasicEvaluator<float>::fuse_elementwise();
 template void BasicEvaluator<double>::run_fused(Slot&);
 template void BasicEvaluator<float>::run_fused(Slot&);
-template int BasicEvaluator<double>::fused_operand(Slot&, std::size_t, int&);
-template int BasicEvaluator<float>::fused_operand(Slot&, std::size_t, int&);
+template int BasicEvaluator<double>::fused_operand(Slot&, std::size_t, ScratchColumns&);
+template int BasicEvaluator<float>::fused_operand(Slot&, std::size_t, ScratchColumns&);
 
 }  // namespace matcalc

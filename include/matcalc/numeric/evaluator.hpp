@@ -178,7 +178,14 @@ private:
     void fuse_scaled_products();
     void fuse_elementwise();
     void find_symmetric_products();
-    int fused_operand(Slot& root, std::size_t arg, int& temps);
+    // The scratch columns of a fused group: a column is free again once the operation
+    // that reads it has run (each inner value has that one reader), so a chain of 100 000
+    // additions needs two columns, not 100 000.
+    struct ScratchColumns {
+        int count = 0;
+        std::vector<int> free;
+    };
+    int fused_operand(Slot& root, std::size_t arg, ScratchColumns& temps);
     void run_fused(Slot& s);
     void check_broadcasts() const;
     void check_sizes() const;   // InputError for a formed value too large to hold
