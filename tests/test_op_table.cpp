@@ -287,3 +287,23 @@ TEST_CASE("every elementwise operation's array kernels give its scalar kernel's 
     }
     CHECK(rows >= 26);
 }
+
+TEST_CASE("constants fold where the result reads as well: short numbers and exact integers", "[ops]") {
+    Context cx;
+    auto folded = [&](Expr e, double v) { return e->op->kind == Kind::Constant && e->value == v; };
+    CHECK(folded(cx.div(cx.constant(1), cx.constant(4)), 0.25));
+    // 1/3 would print as 0.3333333333333333: kept as a quotient.
+    CHECK(cx.div(cx.constant(1), cx.constant(3))->op->kind != Kind::Constant);
+    // Integers past eight digits: sums, differences and products are exact below 2^53 (the
+    // gradient of a long stack adds 100 000 of them).
+    CHECK(folded(cx.add(cx.constant(99990704), cx.constant(14143)), 100004847));
+    CHECK(folded(cx.sub(cx.constant(1), cx.constant(5000050000.0)), -5000049999.0));
+    CHECK(folded(cx.mul(cx.constant(123456789), cx.constant(1000003)), 123457159370367.0));
+    const Shape column{cx.sizes().symbol("n"), 1};
+    CHECK(folded(cx.add(cx.constant(99990704, column), cx.constant(14143, column)), 100004847));
+    // Not where a double could have rounded the result: 2^53 + 1 is not a double.
+    CHECK(cx.add(cx.constant(9007199254740992.0), cx.constant(1))->op->kind != Kind::Constant);
+    CHECK(cx.mul(cx.constant(94906267), cx.constant(94906267))->op->kind != Kind::Constant);
+    // Nor integers with a fraction: 0.1 + 123456789 stays a sum.
+    CHECK(cx.add(cx.constant(0.1), cx.constant(123456789))->op->kind != Kind::Constant);
+}

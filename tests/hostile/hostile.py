@@ -41,6 +41,12 @@ def stack(columns):
     return "\n".join(text) + "\n"
 
 
+def inline_stack(columns, declaration):
+    """One matrix literal of `columns` multiples of x, summed: with x a vector, the
+    elementwise sum of the gradient's terms is one fused chain of `columns` operations."""
+    return f"x : {declaration}\nf = sum([" + ", ".join(f"{i + 1}*x" for i in range(columns)) + "])\n"
+
+
 def distinct_terms(definitions, terms_per_definition=5):
     """definitions lines, each a sum of distinct terms of the earlier ones (990 in all)."""
     text = ["x : scalar", "d0 = x", "d1 = sin(x)", "d2 = cos(x)"]
@@ -74,6 +80,10 @@ def cases(folder):
           "--format", "json"]),
         ("steps: a 20 000-definition chain", ["derive", write("chain20k.mc", chain(20000)), "--wrt", "x", "--steps"]),
         ("stack: 100 000 columns", ["derive", write("stack100k.mc", stack(100000)), "--wrt", "x", "--at", '{"x": 1}']),
+        ("stack: 100 000 vector columns in one literal",
+         ["derive", write("stackvec.mc", inline_stack(100000, "vector(3)")), "--wrt", "x", "--at", '{"x": [1, 2, 3]}']),
+        ("stack: 100 000 scalar columns in one literal",
+         ["derive", write("stackinline.mc", inline_stack(100000, "scalar")), "--wrt", "x", "--at", '{"x": 1}']),
         ("derive: a 10 000-line scalar chain", ["derive", write("chain10k.mc", chain(10000)), "--wrt", "x"]),
         ("derive: a 10 000-line chain at a point",
          ["derive", write("chain10k_at.mc", chain(10000)), "--wrt", "x", "--at", '{"x": 0.5}']),
