@@ -78,8 +78,8 @@ void Context::index(Expr e) {
         // Twice the size, every node placed again.
         index_.assign(std::max<std::size_t>(1024, 2 * index_.size()), nullptr);
         indexed_ = 0;
-        for (const Node& n : nodes_)
-            if (&n != e) index(&n);
+        for (std::size_t k = 0; k < nodes_.size(); ++k)
+            if (&nodes_[k] != e) index(&nodes_[k]);
     }
     const std::size_t mask = index_.size() - 1;
     std::size_t i = first_slot(e->hash, mask);
@@ -94,8 +94,7 @@ Expr Context::intern(Node node) {
     node.id = static_cast<std::uint32_t>(nodes_.size());
     node.has_variable = node.op->kind == Kind::Variable ||
                         std::any_of(node.args.begin(), node.args.end(), [](Expr a) { return a->has_variable; });
-    nodes_.push_back(std::move(node));
-    Expr e = &nodes_.back();
+    Expr e = nodes_.push_back(std::move(node));
     index(e);
     return e;
 }
@@ -107,8 +106,8 @@ Expr Context::find_operation(const OpInfo& op, std::span<const Expr> args, Shape
     });
 }
 
-Expr Context::with_args(Expr e, std::vector<Expr> args) {
-    if (args == e->args) return e;
+Expr Context::with_args(Expr e, std::span<const Expr> args) {
+    if (std::equal(args.begin(), args.end(), e->args.begin(), e->args.end())) return e;
     if (e->op->kind == Kind::Stack) return stack(args, e->param);
     if (e->op->kind == Kind::Block) return block(args[0], e->dim, e->dim2, e->shape);
     if (e->op->kind == Kind::Unvec) return unvec(args[0], e->shape);

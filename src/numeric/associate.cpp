@@ -110,7 +110,8 @@ private:
             if (!(split < keep)) continue;
             Expr a = chain(std::move(with_a), depth + 1);
             Expr b = chain(std::move(with_b), depth + 1);
-            return a && b ? cx_.with_args(f, {a, b}) : nullptr;
+            const Expr factors[] = {a, b};
+            return a && b ? cx_.with_args(f, factors) : nullptr;
         }
         return nullptr;
     }

@@ -105,6 +105,7 @@ std::vector<NamedQuantity> shared_quantities(const Context&, std::span<const Exp
         named_size[e] = s;
         if (chosen.count(e) && s < min_nodes) chosen.erase(e);
     }
+    if (chosen.empty()) return {};  // (the names taken would be every name of a long program)
     // Names that no symbol of the model has: δ₁ (delta1), δ₂, ...
     std::unordered_set<std::string> taken;
     for (Expr e : order)

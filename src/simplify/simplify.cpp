@@ -302,7 +302,7 @@ Expr Simplifier::with_simplified_args(Expr e) {
         args.push_back(run(a));
         changed = changed || args.back() != a;
     }
-    return changed ? cx_.with_args(e, std::vector<Expr>(args.begin(), args.end())) : e;
+    return changed ? cx_.with_args(e, std::span<const Expr>(args.data(), args.size())) : e;
 }
 
 Expr simplify(Context& cx, Expr e, std::vector<RewriteStep>* trace) { return Simplifier(cx, trace)(e); }
@@ -327,13 +327,14 @@ bool monomial_of_leaves(Expr e) {
 std::unordered_map<Expr, std::string> name_definitions(Simplifier& simplifier, std::span<const NamedExpr> definitions,
                                                        const NamedExpr* function) {
     std::unordered_map<Expr, std::string> names;
+    names.reserve(2 * definitions.size());
     for (const NamedExpr& d : definitions) {
         if (trivial(d.expr)) continue;
         Expr simplified = simplifier(d.expr);
         if (trivial(simplified)) continue;
         if (!monomial_of_leaves(simplified)) simplifier.keep_whole(d.expr);
-        names.emplace(d.expr, d.name);  // the first name of an expression wins
-        names.emplace(simplified, d.name);
+        names.try_emplace(d.expr, d.name);  // the first name of an expression wins
+        names.try_emplace(simplified, d.name);
     }
     // The function itself when it is a product (a solution, w = (XᵀX + λI)⁻¹ Xᵀ y): its
     // derivative contains it, −(XᵀX + λI)⁻¹ w (the rule kept-chain finds it in a chain).

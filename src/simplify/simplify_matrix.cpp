@@ -274,10 +274,10 @@ Expr kept_chain(Context& cx, Expr e, const Atoms& atoms) {
     if (!is(e, Kind::MatMul) || atoms.count(e)) return nullptr;
     std::vector<Expr> f;
     if (!kept_factors(e, atoms, f)) return nullptr;
-    // The longest such product (then the oldest node): the unordered set's order is no order.
+    // The longest such product (then the oldest node).
     Expr best = nullptr;
     std::size_t at = 0, length = 0;
-    for (Expr a : atoms) {
+    for (Expr a : atoms.list()) {
         if (!is(a, Kind::MatMul)) continue;
         std::vector<Expr> g;
         if (!kept_factors(a, atoms, g) || g.size() > f.size() || g.size() < length) continue;

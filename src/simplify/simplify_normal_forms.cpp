@@ -191,8 +191,12 @@ Expr collect_factors(Context& cx, Expr e, const Atoms& atoms) {
     // A coefficient past the range of doubles has no form to print or parse back.
     if (!std::isfinite(m.numerator) || !std::isfinite(m.denominator) || m.denominator == 0) return nullptr;
     if (m.numerator == 0) return cx.zeros(target);
-    std::stable_sort(m.factors.begin(), m.factors.end(),
-                     [](const Factor& a, const Factor& b) { return rank(a.base) < rank(b.base); });
+    // Stable by rank: an insertion sort, which allocates nothing (std::stable_sort takes a
+    // buffer on every call, and a long program simplifies hundreds of thousands of products);
+    // a product has at most kMaxVisits factors.
+    for (std::size_t i = 1; i < m.factors.size(); ++i)
+        for (std::size_t j = i; j > 0 && rank(m.factors[j].base) < rank(m.factors[j - 1].base); --j)
+            std::swap(m.factors[j], m.factors[j - 1]);
 
     // The coefficient: |numerator| · sizes / (denominator · sizes), as one scalar factor.
     bool negative = (m.numerator < 0) != (m.denominator < 0);

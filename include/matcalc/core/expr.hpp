@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -132,7 +131,7 @@ public:
     // Interns a node; used by the smart constructors and by rewrites that rebuild a node
     // with new children (`with_args`).
     Expr intern(Node node);
-    Expr with_args(Expr e, std::vector<Expr> args);
+    Expr with_args(Expr e, std::span<const Expr> args);
     // The same expression rebuilt with every size resolved: a constant whose size came
     // from context (`vector(1)`) is built before its size is known; once unification has
     // fixed it, this makes it the same node as the constant written with that size.
@@ -147,8 +146,28 @@ private:
     // it up before it builds one).
     Expr find_operation(const OpInfo& op, std::span<const Expr> args, Shape shape) const;
 
+    // The nodes in creation order, at addresses that never change, in blocks of kBlock:
+    // std::deque's blocks (512 bytes) hold three nodes, an allocation for every three.
+    class NodeStore {
+    public:
+        Expr push_back(Node&& node) {
+            if (size_ % kBlock == 0) blocks_.push_back(std::make_unique<Node[]>(kBlock));
+            Node& slot = blocks_.back()[size_ % kBlock];
+            slot = std::move(node);
+            ++size_;
+            return &slot;
+        }
+        std::size_t size() const { return size_; }
+        const Node& operator[](std::size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+
+    private:
+        static constexpr std::size_t kBlock = 256;
+        std::vector<std::unique_ptr<Node[]>> blocks_;
+        std::size_t size_ = 0;
+    };
+
     SizeTable sizes_;
-    std::deque<Node> nodes_;
+    NodeStore nodes_;
     // Every node by its hash: open addressing with linear probing, a power of two in size,
     // at most half full (nullptr: empty). No allocation per node, and a probe reads the
     // node's stored hash before comparing it.

@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "matcalc/core/expr.hpp"
@@ -24,8 +23,22 @@ struct RewriteStep {
 };
 
 // Nodes the normal forms keep whole: a product or sum that is one of the model's
-// definitions stays one factor or term, so its name can still be printed.
-using Atoms = std::unordered_set<Expr>;
+// definitions stays one factor or term, so its name can still be printed. A set by node
+// id (a program of 100 000 definitions has as many, and a hash set allocates for each).
+class Atoms {
+public:
+    void insert(Expr e) {
+        if (members_.get(e)) return;
+        members_[e] = 1;
+        list_.push_back(e);
+    }
+    bool count(Expr e) const { return members_.get(e) != 0; }
+    const std::vector<Expr>& list() const { return list_; }  // in the order inserted
+
+private:
+    NodeMap<char> members_;
+    std::vector<Expr> list_;
+};
 
 struct PatternRule;  // rule_file.cpp
 
