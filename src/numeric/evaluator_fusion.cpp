@@ -33,9 +33,18 @@ void BasicEvaluator<T>::fuse_elementwise() {
         }
         return true;
     };
+    // A group has at most kMaxFusedOps operations: its operands are gathered by recursion
+    // (fused_operand, and assign_storage's reads), and a chain of 100 000 additions of
+    // vectors would run out of stack. Past the bound a value is formed and a new group
+    // starts. group[i]: the operations of the group that slot i heads, so far.
+    std::vector<int> group(slots_.size(), 0);
     for (std::size_t i = 0; i < slots_.size(); ++i) {
         Slot& s = slots_[i];
-        if (uses[i] != 1 || !fusable(s) || s.rows * s.cols <= 1) continue;
+        if (!fusable(s)) continue;
+        group[i] = 1;
+        for (std::size_t a : s.args)
+            if (slots_[a].implicit) group[i] += group[a];
+        if (uses[i] != 1 || s.rows * s.cols <= 1 || group[i] >= kMaxFusedOps) continue;
         const Slot& u = slots_[user[i]];
         if (!fusable(u) || u.rows != s.rows || u.cols != s.cols) continue;
         s.implicit = true;

@@ -172,6 +172,7 @@ private:
         Matrix scratch;
     };
     static constexpr Eigen::Index kFusedBlock = 512;
+    static constexpr int kMaxFusedOps = 64;  // operations in one fused group
     // The compilation's passes, in order (evaluator.cpp).
     void make_slots(const Context& cx, std::span<const Expr> roots, const Env& env);
     void leave_factors_implicit();
