@@ -3,6 +3,8 @@
 // matrices, the pieces of gradients through `[a; b]`. Registered after the rules of
 // simplify.cpp. The mixed-product rule (A ⊗ B)(C ⊗ D) = A C ⊗ B D does most of the work:
 // the chain (Bᵀ ⊗ I)(I ⊗ A) of ∂vec(A X B)/∂vec(X) becomes the textbook Bᵀ ⊗ A.
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 
 #include "simplify_internal.hpp"
@@ -103,11 +105,16 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
 
 // The factors of a chain of matrix products, left to right (a bounded walk).
 void chain_factors(Expr e, std::vector<Expr>& out) {
-    std::vector<Expr> todo{e};
+    boost::container::small_vector<Expr, 32> todo{e};
+    int products = 0;  // entered: a left-nested chain yields no factor until its bottom
     while (!todo.empty() && out.size() < 64) {
         Expr n = todo.back();
         todo.pop_back();
         if (is(n, Kind::MatMul)) {
+            if (++products >= 64) {  // k factors are k − 1 products: too long, leave it
+                out.clear();
+                return;
+            }
             todo.push_back(arg(n, 1));
             todo.push_back(arg(n, 0));
         } else {
@@ -253,11 +260,14 @@ Expr trace_distribute(Context& cx, Expr e, const Atoms&) {
 
 // The factors of a product chain, a node kept whole (a definition) one factor.
 bool kept_factors(Expr e, const Atoms& atoms, std::vector<Expr>& out) {
-    std::vector<Expr> todo{e};
+    // Inline: kept_chain calls this for each of up to 1024 definitions per product.
+    boost::container::small_vector<Expr, 32> todo{e};
+    int products = 0;  // entered: a left-nested chain yields no factor until its bottom
     while (!todo.empty() && out.size() < 64) {
         Expr n = todo.back();
         todo.pop_back();
         if (is(n, Kind::MatMul) && (n == e || !atoms.count(n))) {
+            if (++products >= 64) return false;  // k factors are k − 1 products
             todo.push_back(arg(n, 1));
             todo.push_back(arg(n, 0));
         } else {
@@ -274,12 +284,18 @@ Expr kept_chain(Context& cx, Expr e, const Atoms& atoms) {
     if (!is(e, Kind::MatMul) || atoms.count(e)) return nullptr;
     std::vector<Expr> f;
     if (!kept_factors(e, atoms, f)) return nullptr;
-    // The longest such product (then the oldest node).
+    // The longest such product (then the oldest node), among the latest kMaxSearched
+    // definitions kept whole: every product is simplified with this rule, and searching
+    // all of a 10 000-line chain of products for each made the chain quadratic (5 s).
+    constexpr std::size_t kMaxSearched = 1024;
+    const std::vector<Expr>& kept = atoms.list();
     Expr best = nullptr;
     std::size_t at = 0, length = 0;
-    for (Expr a : atoms.list()) {
+    std::vector<Expr> g;
+    for (std::size_t k = kept.size() > kMaxSearched ? kept.size() - kMaxSearched : 0; k < kept.size(); ++k) {
+        Expr a = kept[k];
         if (!is(a, Kind::MatMul)) continue;
-        std::vector<Expr> g;
+        g.clear();
         if (!kept_factors(a, atoms, g) || g.size() > f.size() || g.size() < length) continue;
         auto found = std::search(f.begin(), f.end(), g.begin(), g.end());
         if (found == f.end() || (g.size() == length && a->id > best->id)) continue;

@@ -47,6 +47,16 @@ def inline_stack(columns, declaration):
     return f"x : {declaration}\nf = sum([" + ", ".join(f"{i + 1}*x" for i in range(columns)) + "])\n"
 
 
+def product_chain(lines):
+    """a_i = W a_{i-1} with W a 3×3 matrix: every definition is a product kept whole, and
+    the derivative's every node a product of products."""
+    text = ["W : matrix(3, 3); x : vector(3)", "a0 = x"]
+    for i in range(1, lines):
+        text.append(f"a{i} = W*a{i-1}")
+    text.append(f"f = sum(a{lines - 1})")
+    return "\n".join(text) + "\n"
+
+
 def distinct_terms(definitions, terms_per_definition=5):
     """definitions lines, each a sum of distinct terms of the earlier ones (990 in all)."""
     text = ["x : scalar", "d0 = x", "d1 = sin(x)", "d2 = cos(x)"]
@@ -87,6 +97,8 @@ def cases(folder):
         ("derive: a 10 000-line scalar chain", ["derive", write("chain10k.mc", chain(10000)), "--wrt", "x"]),
         ("derive: a 10 000-line chain at a point",
          ["derive", write("chain10k_at.mc", chain(10000)), "--wrt", "x", "--at", '{"x": 0.5}']),
+        ("derive: a 10 000-line chain of matrix products",
+         ["derive", write("products10k.mc", product_chain(10000)), "--wrt", "W"]),
         ("codegen: a 1 000-line chain", ["codegen", write("chain1k.mc", chain_two(1000)), "--wrt", "x"]),
         ("codegen: a 10 000-line chain", ["codegen", write("chain10k2.mc", chain_two(10000)), "--wrt", "x"]),
         ("codegen numpy: a 10 000-line chain",
