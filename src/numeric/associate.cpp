@@ -1,9 +1,10 @@
 // The matrix-chain dynamic program over the DAG's product chains (see associate.hpp).
 #include "matcalc/numeric/associate.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 #include <vector>
 
 #include "matcalc/core/ops.hpp"
@@ -35,17 +36,17 @@ public:
     Expr run(Expr root) {
         std::vector<Expr> order = reachable(cx_, std::span<const Expr>(&root, 1));
         // A product used once, by a product, is an inner link of its chain.
-        std::unordered_map<Expr, int> uses, product_uses;
+        NodeMap<int> uses, product_uses;  // by node id: a long program has 10⁵ nodes
         for (Expr e : order)
             for (Expr a : e->args) {
                 ++uses[a];
                 if (is_product(e)) ++product_uses[a];
             }
         for (Expr e : order) {
-            std::vector<Expr> args;
-            for (Expr a : e->args) args.push_back(memo_.at(a));
-            Expr rebuilt = cx_.with_args(e, std::move(args));
-            bool inner = e != root && uses[e] == 1 && product_uses[e] == 1;
+            boost::container::small_vector<Expr, 4> args;
+            for (Expr a : e->args) args.push_back(memo_.get(a));
+            Expr rebuilt = cx_.with_args(e, std::span<const Expr>(args.data(), args.size()));
+            bool inner = e != root && uses.get(e) == 1 && product_uses.get(e) == 1;
             if (is_product(e) && !inner) {
                 factors_.clear();
                 collect(e, uses, product_uses);
@@ -53,22 +54,22 @@ public:
             }
             memo_[e] = rebuilt;
         }
-        return memo_.at(root);
+        return memo_.get(root);
     }
 
 private:
     // The factors of the chain under a product, left to right (already rebuilt).
-    void collect(Expr e, std::unordered_map<Expr, int>& uses, std::unordered_map<Expr, int>& product_uses) {
+    void collect(Expr e, const NodeMap<int>& uses, const NodeMap<int>& product_uses) {
         std::vector<Expr> todo{e};
         while (!todo.empty()) {
             Expr n = todo.back();
             todo.pop_back();
-            bool link = n == e || (is_product(n) && uses[n] == 1 && product_uses[n] == 1);
+            bool link = n == e || (is_product(n) && uses.get(n) == 1 && product_uses.get(n) == 1);
             if (link && factors_.size() + todo.size() < kMaxChain) {
                 todo.push_back(n->args[1]);
                 todo.push_back(n->args[0]);
             } else {
-                factors_.push_back(memo_.at(n));
+                factors_.push_back(memo_.get(n));
             }
         }
     }
@@ -228,7 +229,7 @@ private:
 
     Context& cx_;
     const SizeOf& size_of_;
-    std::unordered_map<Expr, Expr> memo_;
+    NodeMap<Expr> memo_;  // each node rebuilt
     std::vector<Expr> factors_;
     std::vector<double> cost_;
     std::vector<std::size_t> split_;
