@@ -179,7 +179,10 @@ Expr backward(Context& cx, Expr y, std::size_t i, Expr ybar,
     case Kind::Elementwise: {
         Expr d = elementwise_partial(cx, y, i);
         if (cx.is_zero(d)) return nullptr;
-        Expr g = cx.is_one(d) ? ybar : cx.is_constant(d, -1) ? cx.neg(ybar) : cx.mul(ybar, d);
+        // ȳ = 1 of y's shape (the seed, a block of a stack's ones) leaves d as it is: a
+        // sum of 100 000 such terms is simpler to simplify without a factor 1 in each.
+        const bool unit_adjoint = cx.is_one(ybar) && z.same(cx.shape(d), cx.shape(y));
+        Expr g = cx.is_one(d) ? ybar : unit_adjoint ? d : cx.is_constant(d, -1) ? cx.neg(ybar) : cx.mul(ybar, d);
         return reduce_to(cx, g, sa);
     }
     case Kind::MatMul:
