@@ -324,14 +324,15 @@ void BasicEvaluator<T>::assign_storage() {
         if (!factor.implicit || factor.node->op->kind != Kind::Kron) continue;
         const Slot& A = slots_[factor.args[0]];
         const Slot& B = slots_[factor.args[1]];
+        s.kron = std::make_unique<typename Slot::KronScratch>();
         if (left) {
-            s.kron_x.resize(B.cols, A.cols);
-            s.kron_t.resize(B.rows, A.cols);
-            s.kron_y.resize(B.rows, A.rows);
+            s.kron->x.resize(B.cols, A.cols);
+            s.kron->t.resize(B.rows, A.cols);
+            s.kron->y.resize(B.rows, A.rows);
         } else {
-            s.kron_x.resize(B.rows, A.rows);
-            s.kron_t.resize(B.cols, A.rows);
-            s.kron_y.resize(B.cols, A.cols);
+            s.kron->x.resize(B.rows, A.rows);
+            s.kron->t.resize(B.cols, A.rows);
+            s.kron->y.resize(B.cols, A.cols);
         }
     }
 }
@@ -427,7 +428,7 @@ void BasicEvaluator<T>::step(Slot& s) {
                 for (Index j = 0; j < Z.cols(); ++j) log_softmax(Z.col(j), out.col(j));
             break;
         }
-        if (!s.fused_ops.empty()) {
+        if (s.group) {
             run_fused(s);
             break;
         }

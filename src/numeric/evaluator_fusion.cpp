@@ -55,10 +55,11 @@ void BasicEvaluator<T>::fuse_elementwise() {
         for (std::size_t a : s.args) inner = inner || slots_[a].implicit;
         if (!inner) continue;
         ScratchColumns temps;
+        s.group = std::make_unique<typename Slot::FusedGroup>();
         const int a = fused_operand(s, s.args[0], temps);
         const int b = s.args.size() == 2 ? fused_operand(s, s.args[1], temps) : a;
-        s.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, -1});
-        s.scratch.resize(kFusedBlock, temps.count);
+        s.group->ops.push_back({array_kernel<T>(*s.node->op), a, b, -1});
+        s.group->scratch.resize(kFusedBlock, temps.count);
     }
 }
 
@@ -68,8 +69,8 @@ template <class T>
 int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, ScratchColumns& temps) {
     Slot& s = slots_[arg];
     if (!s.implicit || s.node->op->kind != Kind::Elementwise) {
-        root.fused_inputs.push_back(arg);
-        return -static_cast<int>(root.fused_inputs.size());
+        root.group->inputs.push_back(arg);
+        return -static_cast<int>(root.group->inputs.size());
     }
     const int a = fused_operand(root, s.args[0], temps);
     const int b = s.args.size() == 2 ? fused_operand(root, s.args[1], temps) : a;
@@ -78,7 +79,7 @@ int BasicEvaluator<T>::fused_operand(Slot& root, std::size_t arg, ScratchColumns
     int out = temps.count;
     if (temps.free.empty()) ++temps.count;
     else out = temps.free.back(), temps.free.pop_back();
-    root.fused_ops.push_back({array_kernel<T>(*s.node->op), a, b, out});
+    root.group->ops.push_back({array_kernel<T>(*s.node->op), a, b, out});
     if (a >= 0) temps.free.push_back(a);
     if (b >= 0 && b != a) temps.free.push_back(b);
     return out;
@@ -88,16 +89,16 @@ template <class T>
 void BasicEvaluator<T>::run_fused(Slot& s) {
     Matrix& out = *s.out;
     const Index n = out.size();
-    T* const scratch = s.scratch.data();
+    T* const scratch = s.group->scratch.data();
     auto operand = [&](int k, Index start, std::ptrdiff_t& stride) -> const T* {
         if (k >= 0) return stride = 1, scratch + k * kFusedBlock;
-        const Matrix& v = *slots_[s.fused_inputs[static_cast<std::size_t>(-1 - k)]].value;
+        const Matrix& v = *slots_[s.group->inputs[static_cast<std::size_t>(-1 - k)]].value;
         if (v.size() == 1) return stride = 0, v.data();
         return stride = 1, v.data() + start;
     };
     for (Index start = 0; start < n; start += kFusedBlock) {
         const Index len = std::min(kFusedBlock, n - start);
-        for (const auto& op : s.fused_ops) {
+        for (const auto& op : s.group->ops) {
             std::ptrdiff_t sa = 0, sb = 0;
             const T* a = operand(op.a, start, sa);
             const T* b = operand(op.b, start, sb);

@@ -135,7 +135,7 @@ void BasicEvaluator<T>::multiply(Slot& s) {
     }
     const Matrix& A = *a_slot.value;
     const Matrix& B = *b_slot.value;
-    Matrix &X = s.kron_x, &BX = s.kron_t, &Y = s.kron_y;  // a column (row) of M as a matrix, its image
+    Matrix &X = s.kron->x, &BX = s.kron->t, &Y = s.kron->y;  // a column (row) of M as a matrix, its image
     if (left) {
         for (Index k = 0; k < M.cols(); ++k) {
             X = M.col(k).reshaped(B.cols(), A.cols());
@@ -185,18 +185,18 @@ void BasicEvaluator<T>::kron_with_identity(Slot& s, const Matrix& M, bool left, 
     if (a_identity) {
         const Matrix& B = *b.value;
         for (Index r = 0; r < M.rows(); ++r) {
-            s.kron_x = M.row(r).transpose().reshaped(B.rows(), a.rows);
-            s.kron_y.noalias() = B.transpose() * s.kron_x;
-            out.row(r) = s.kron_y.reshaped().transpose();
+            s.kron->x = M.row(r).transpose().reshaped(B.rows(), a.rows);
+            s.kron->y.noalias() = B.transpose() * s.kron->x;
+            out.row(r) = s.kron->y.reshaped().transpose();
         }
         return;
     }
     const Matrix& A = *a.value;
     const Index t = b.rows;
     for (Index r = 0; r < M.rows(); ++r) {
-        s.kron_x = M.row(r).transpose().reshaped(t, A.rows());
-        s.kron_y.noalias() = s.kron_x * A;
-        out.row(r) = s.kron_y.reshaped().transpose();
+        s.kron->x = M.row(r).transpose().reshaped(t, A.rows());
+        s.kron->y.noalias() = s.kron->x * A;
+        out.row(r) = s.kron->y.reshaped().transpose();
     }
 }
 

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -157,19 +158,28 @@ private:
         bool columnwise = false;          // softmax(Z, k), logsumexp(X, k): per column (k = 1) or row (2)
         // A product with an implicit Kronecker factor: one column (row) of the other
         // factor read as a matrix, and the two products applied to it (preallocated).
-        Matrix kron_x, kron_t, kron_y;
+        // Held apart, like `fused` below: few slots have them, and a long program has
+        // hundreds of thousands of slots (a slot is 160 bytes with them apart, 288 in place).
+        struct KronScratch {
+            Matrix x, t, y;
+        };
+        std::unique_ptr<KronScratch> kron;
         // An elementwise operation with elementwise arguments inlined into it (theirs
         // implicit: used only here, of its shape): the kernels of the group in order, run
         // over blocks of entries (kFusedBlock), the inner results in `scratch`, one column
-        // per inner node, never a buffer of the whole size. Empty: not a fused group.
+        // per inner value live at once, never a buffer of the whole size. nullptr: not a
+        // fused group.
         struct FusedOp {
             void (*kernel)(const T*, std::ptrdiff_t, const T*, std::ptrdiff_t, T*, std::ptrdiff_t);
             int a, b;  // operands: ≥ 0 a column of scratch, < 0 the input −1 − k
             int out;   // a column of scratch, or −1: the group's result
         };
-        std::vector<FusedOp> fused_ops;
-        std::vector<std::size_t> fused_inputs;  // slots read by the group
-        Matrix scratch;
+        struct FusedGroup {
+            std::vector<FusedOp> ops;
+            std::vector<std::size_t> inputs;  // slots read by the group
+            Matrix scratch;
+        };
+        std::unique_ptr<FusedGroup> group;
     };
     static constexpr Eigen::Index kFusedBlock = 512;
     static constexpr int kMaxFusedOps = 64;  // operations in one fused group
