@@ -78,7 +78,7 @@ Expr recognise_functions(Context& cx, Expr f, std::span<const Expr> xs) {
                 auto it = rewritten.find(a);
                 args.push_back(it == rewritten.end() ? a : it->second);
             }
-            r = cx.with_args(n, std::move(args));
+            r = cx.with_args(n, args);
         }
         for (const Recognition& rec : recognitions()) {
             if (root_op(rec.lhs) != r->op) continue;

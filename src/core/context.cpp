@@ -154,7 +154,7 @@ Expr rebuild(Context& cx, Expr e, Memo&& memo, Leaf leaf) {
         }
         std::vector<Expr> args;
         for (Expr a : n->args) args.push_back(memo.get(a));
-        memo[n] = cx.with_args(n, std::move(args));
+        memo[n] = cx.with_args(n, args);
     }
     return memo.get(e);
 }

@@ -133,26 +133,13 @@ Expr build(Context& cx, const Element& x) {
     return r;
 }
 
-// The factors of the product e, left to right (not entering atoms below e); false for
-// more than 64 factors, found after entering 64 products, not by flattening the whole
-// (every node of a 10 000-factor chain is a product: flattening each was quadratic).
-bool product_factors(Expr e, std::vector<Expr>& out, const Atoms& atoms, int& products, bool root = true) {
-    if (is(e, Kind::MatMul) && (root || !atoms.count(e))) {
-        if (++products >= 64) return false;  // k factors are k − 1 products
-        return product_factors(arg(e, 0), out, atoms, products, false) &&
-               product_factors(arg(e, 1), out, atoms, products, false);
-    }
-    out.push_back(e);
-    return true;
-}
 
 // A A⁻¹ = A⁻¹ A = I anywhere in a product, also inside the inverse of a product of
 // square matrices: Aᵀ (A X B)⁻ᵀ Bᵀ = X⁻ᵀ, X⁻ᵀ Xᵀ = I.
 Expr product_inverse(Context& cx, Expr e, const Atoms& atoms) {
     if (!is(e, Kind::MatMul)) return nullptr;
     std::vector<Expr> factors;
-    int products = 0;
-    if (!product_factors(e, factors, atoms, products)) return nullptr;
+    if (!rules::chain_factors(e, factors, &atoms)) return nullptr;
     std::vector<Element> all;
     int budget = 256;
     for (std::size_t i = 0; i < factors.size(); ++i)

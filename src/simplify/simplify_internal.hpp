@@ -13,6 +13,11 @@ inline Expr arg(Expr e, std::size_t i) { return e->args[i]; }
 inline bool column(Context& cx, Expr e) { return cx.sizes().is_vector(cx.shape(e)); }  // n×1, n > 1
 // The constant 1 in every entry of a vector or matrix (not the scalar 1).
 inline bool ones(Context& cx, Expr e) { return is(e, Kind::Constant) && e->value == 1.0 && !cx.is_scalar(e); }
+// The factors of a chain of matrix products, left to right; with `atoms`, a product kept
+// whole below e is one factor. Past 64 factors `out` is left empty and the result is
+// false, found after entering 64 products: every node of a 10 000-factor chain is asked,
+// and flattening each whole was quadratic (simplify_matrix.cpp).
+bool chain_factors(Expr e, std::vector<Expr>& out, const Atoms* atoms = nullptr);
 // Whether e equals its transpose by its structure (simplify.cpp).
 bool symmetric(Context& cx, Expr e, const Atoms& atoms, int depth = 0);
 

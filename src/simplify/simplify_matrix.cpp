@@ -11,6 +11,27 @@
 
 namespace matcalc::rules {
 
+// One walk for every rule that reads a chain (simplify_internal.hpp).
+bool chain_factors(Expr e, std::vector<Expr>& out, const Atoms* atoms) {
+    boost::container::small_vector<Expr, 32> todo{e};
+    int products = 0;  // entered: a left-nested chain yields no factor until its bottom
+    while (!todo.empty()) {
+        Expr n = todo.back();
+        todo.pop_back();
+        if (is(n, Kind::MatMul) && (n == e || !atoms || !atoms->count(n))) {
+            if (++products >= 64) {  // k factors are k − 1 products: too long, leave it
+                out.clear();
+                return false;
+            }
+            todo.push_back(arg(n, 1));
+            todo.push_back(arg(n, 0));
+        } else {
+            out.push_back(n);
+        }
+    }
+    return true;
+}
+
 namespace {
 
 
@@ -32,7 +53,7 @@ Expr block_elementwise(Context& cx, Expr e, const Atoms& atoms) {
         else if (cx.sizes().same(cx.shape(a), whole)) args.push_back(cx.block(a, e->dim, e->dim2, part));
         else return nullptr;  // a broadcast row or column: left as it is
     }
-    return cx.with_args(f, std::move(args));
+    return cx.with_args(f, args);
 }
 
 // An elementwise binary operation on stacks works block by block: s [a; b] = [s a; s b]
@@ -102,27 +123,6 @@ Expr diag_distribute(Context& cx, Expr e, const Atoms& atoms) {
     return rest ? cx.matmul(distributed, rest) : distributed;
 }
 
-
-// The factors of a chain of matrix products, left to right (a bounded walk).
-void chain_factors(Expr e, std::vector<Expr>& out) {
-    boost::container::small_vector<Expr, 32> todo{e};
-    int products = 0;  // entered: a left-nested chain yields no factor until its bottom
-    while (!todo.empty() && out.size() < 64) {
-        Expr n = todo.back();
-        todo.pop_back();
-        if (is(n, Kind::MatMul)) {
-            if (++products >= 64) {  // k factors are k − 1 products: too long, leave it
-                out.clear();
-                return;
-            }
-            todo.push_back(arg(n, 1));
-            todo.push_back(arg(n, 0));
-        } else {
-            out.push_back(n);
-        }
-    }
-    if (!todo.empty()) out.clear();  // too long: leave it
-}
 
 // Cyclic trace: tr(L R) = tr(R L); when L ends in a column (an outer product inside the
 // chain, tr(A x yᵀ)), R L is 1×1 and the trace is that scalar: yᵀ A x.
@@ -258,32 +258,13 @@ Expr trace_distribute(Context& cx, Expr e, const Atoms&) {
     return nullptr;
 }
 
-// The factors of a product chain, a node kept whole (a definition) one factor.
-bool kept_factors(Expr e, const Atoms& atoms, std::vector<Expr>& out) {
-    // Inline: kept_chain calls this for each of up to 1024 definitions per product.
-    boost::container::small_vector<Expr, 32> todo{e};
-    int products = 0;  // entered: a left-nested chain yields no factor until its bottom
-    while (!todo.empty() && out.size() < 64) {
-        Expr n = todo.back();
-        todo.pop_back();
-        if (is(n, Kind::MatMul) && (n == e || !atoms.count(n))) {
-            if (++products >= 64) return false;  // k factors are k − 1 products
-            todo.push_back(arg(n, 1));
-            todo.push_back(arg(n, 0));
-        } else {
-            out.push_back(n);
-        }
-    }
-    return todo.empty();
-}
-
 // A definition that is a product, found inside a longer chain, written as itself (then
 // printed by its name): the ridge closed form's ∂w/∂λ, −M⁻¹ M⁻¹ Xᵀ y for M = XᵀX + λI,
 // is −M⁻¹ w for w = M⁻¹ Xᵀ y.
 Expr kept_chain(Context& cx, Expr e, const Atoms& atoms) {
     if (!is(e, Kind::MatMul) || atoms.count(e)) return nullptr;
     std::vector<Expr> f;
-    if (!kept_factors(e, atoms, f)) return nullptr;
+    if (!chain_factors(e, f, &atoms)) return nullptr;
     // The longest such product (then the oldest node), among the latest kMaxSearched
     // definitions kept whole: every product is simplified with this rule, and searching
     // all of a 10 000-line chain of products for each made the chain quadratic (5 s).
@@ -296,7 +277,7 @@ Expr kept_chain(Context& cx, Expr e, const Atoms& atoms) {
         Expr a = kept[k];
         if (!is(a, Kind::MatMul)) continue;
         g.clear();
-        if (!kept_factors(a, atoms, g) || g.size() > f.size() || g.size() < length) continue;
+        if (!chain_factors(a, g, &atoms) || g.size() > f.size() || g.size() < length) continue;
         auto found = std::search(f.begin(), f.end(), g.begin(), g.end());
         if (found == f.end() || (g.size() == length && a->id > best->id)) continue;
         best = a;

@@ -185,7 +185,7 @@ public:
                 add(e, cx_.sum(d_.intermediates.back().symbol), nullptr, name);
                 continue;
             }
-            add(e, cx_.with_args(e, std::move(args)), nullptr, name);
+            add(e, cx_.with_args(e, args), nullptr, name);
         }
         // Intermediate nodes written inside a local partial are written as their symbols:
         // ∂ŷ/∂z = ŷ(1 − ŷ), not σ(z)(1 − σ(z)), so that factors cancel in the chain.
